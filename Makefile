@@ -1,0 +1,86 @@
+# Two commands matter: `make demo` and `make test`. Both install what they need into .venv/ first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3.11
+VENV       := $(CURDIR)/.venv
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.installed
+DATA_DIR   ?= $(CURDIR)/.data
+
+# Local Airflow lives under the data directory: SQLite metadata DB, no examples, this repo's dags/ and plugins/.
+export AIRFLOW_HOME                       = $(DATA_DIR)/airflow
+export AIRFLOW__CORE__DAGS_FOLDER         = $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER      = $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES       = False
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN = sqlite:///$(DATA_DIR)/airflow/airflow.db
+export AIRFLOW__LOGGING__LOGGING_LEVEL    ?= WARNING
+export ROSTER_DATA_DIR                    = $(DATA_DIR)
+export NO_COLOR                           = 1
+export XDG_RUNTIME_DIR                    ?= $(DATA_DIR)/run
+
+# Demo settings: generated drop folders, no settle wait (files are written before the run), a fixed PII secret.
+DEMO_ENV = AIRFLOW_VAR_ROSTER_DROP_ROOT=$(DATA_DIR)/drop AIRFLOW_VAR_ROSTER_SETTLE_SECONDS=0 \
+           AIRFLOW_VAR_ROSTER_DEMO_MODE=true
+MONTH1 ?= 2026-10-26
+MONTH2 ?= 2026-11-26
+SEED   ?= 2026
+
+.PHONY: help install demo test lint format bench clean airflow-db
+
+help:
+	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
+	@echo "make test   - install, lint (ruff) and run the whole test suite (pytest)"
+	@echo "make bench  - 1,000,000-row benchmark through Airflow (ROWS=... to change)"
+	@echo "make clean  - remove .data/ (warehouse, Airflow DB, drop folders)"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON_BIN) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+$(DATA_DIR)/airflow/airflow.db: | $(STAMP)
+	@mkdir -p $(DATA_DIR)/airflow
+	$(BIN)/airflow db migrate > $(DATA_DIR)/airflow/db-migrate.log 2>&1 || (cat $(DATA_DIR)/airflow/db-migrate.log; exit 1)
+	$(BIN)/airflow pools set roster_merge 1 "one roster merge at a time" >> $(DATA_DIR)/airflow/db-migrate.log 2>&1
+
+airflow-db: $(DATA_DIR)/airflow/airflow.db
+
+demo: $(STAMP) airflow-db
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	@$(BIN)/python -m roster_recon.demo reset --data-dir $(DATA_DIR)
+	@$(BIN)/python -m roster_recon.generate --drop-root $(DATA_DIR)/drop --month 1 --seed $(SEED) --as-of $(MONTH1)
+	@echo "== roster_reconcile $(MONTH1) (month one) =="
+	@$(DEMO_ENV) $(BIN)/airflow dags test roster_reconcile $(MONTH1) > $(DATA_DIR)/demo-run-1.log 2>&1 \
+	  || (tail -50 $(DATA_DIR)/demo-run-1.log; exit 1)
+	@$(BIN)/python -m roster_recon.demo summary --data-dir $(DATA_DIR) --as-of $(MONTH1) --check-ground-truth || true
+	@$(BIN)/python -m roster_recon.generate --drop-root $(DATA_DIR)/drop --month 2 --seed $(SEED) --as-of $(MONTH2) --month-one-as-of $(MONTH1)
+	@echo "== roster_reconcile $(MONTH2) (month two) =="
+	@$(DEMO_ENV) $(BIN)/airflow dags test roster_reconcile $(MONTH2) > $(DATA_DIR)/demo-run-2.log 2>&1 \
+	  || (tail -50 $(DATA_DIR)/demo-run-2.log; exit 1)
+	@$(BIN)/python -m roster_recon.demo summary --data-dir $(DATA_DIR) --as-of $(MONTH2) --check-ground-truth
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP) lint
+	@mkdir -p $(DATA_DIR)/test && mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	$(MAKE) --no-print-directory DATA_DIR=$(DATA_DIR)/test airflow-db
+	DATA_DIR=$(DATA_DIR)/test AIRFLOW_HOME=$(DATA_DIR)/test/airflow \
+	  AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=sqlite:///$(DATA_DIR)/test/airflow/airflow.db \
+	  ROSTER_DATA_DIR=$(DATA_DIR)/test $(BIN)/pytest $(PYTEST_ARGS)
+
+ROWS ?= 1000000
+bench: $(STAMP) airflow-db
+	$(BIN)/python -m bench.run --rows $(ROWS) --data-dir $(DATA_DIR)/bench
+
+clean:
+	rm -rf $(DATA_DIR)

@@ -1,0 +1,97 @@
+"""
+### roster_reconcile — Yichun mobile-member rosters into the warehouse
+
+County offices drop branch rosters (Excel/CSV, Chinese headers) into `<roster_drop_root>/<county code>/`.
+Each run, as of its logical date in Asia/Shanghai:
+
+1. **prepare** — migrate the warehouse, record the run, list county folders;
+2. **ingest** (one mapped task per county) — discover stable files, read, normalise, validate with Great
+   Expectations, stage accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
+3. **merge** — one transaction: branch snapshots into type-2 history, flags recomputed;
+4. **finish** (per county) — files to `_archive/<date>/` or `_rejected/`, feedback and follow-up workbooks;
+5. **report** — HTML run report and the summary in the task log.
+
+Variables: `roster_drop_root`, `roster_pii_secret`, `roster_lost_contact_months` (6), `roster_settle_seconds` (60),
+`roster_max_reject_share` (0.5). Connection: `roster_warehouse` (else an embedded PostgreSQL under the data dir).
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Variable, dag, get_current_context, task
+
+SHANGHAI = pendulum.timezone("Asia/Shanghai")
+
+
+def _settings():
+    """The run's settings from Variables, the connection and the logical date (read at run time, never at parse)."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.sdk import Connection
+
+    from roster_recon.settings import build_settings
+
+    context = get_current_context()
+    try:
+        warehouse_url = Connection.get("roster_warehouse").get_uri()
+    except AirflowNotFoundException:
+        warehouse_url = None
+    return build_settings(
+        run_id=context["run_id"],
+        as_of=context["logical_date"].in_timezone(SHANGHAI).date(),
+        drop_root=Variable.get("roster_drop_root", default=None),
+        pii_secret=Variable.get("roster_pii_secret", default=None),
+        demo_mode=str(Variable.get("roster_demo_mode", default="false")).lower() == "true",
+        warehouse_url=warehouse_url,
+        lost_contact_months=Variable.get("roster_lost_contact_months", default=None),
+        settle_seconds=Variable.get("roster_settle_seconds", default=None),
+        max_reject_share=Variable.get("roster_max_reject_share", default=None),
+    )
+
+
+@dag(
+    dag_id="roster_reconcile",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz=SHANGHAI),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["rosters", "yichun", "warehouse"],
+    default_args={"owner": "data-team", "retries": 2, "retry_delay": pendulum.duration(minutes=2)},
+)
+def roster_reconcile():
+    @task
+    def prepare() -> list[str]:
+        from roster_recon.pipeline import prepare_run
+
+        return prepare_run(_settings())
+
+    @task(map_index_template="{{ county_code }}")
+    def ingest(county_code: str) -> dict[str, int]:
+        from roster_recon.pipeline import ingest_county
+
+        return ingest_county(_settings(), county_code)
+
+    @task(pool="roster_merge", trigger_rule="all_done")
+    def merge(ingested: list[dict[str, int]]) -> dict[str, int]:
+        from roster_recon.pipeline import merge_run
+
+        return merge_run(_settings())
+
+    @task(map_index_template="{{ county_code }}")
+    def finish(county_code: str, merged: dict[str, int]) -> dict[str, int]:
+        from roster_recon.pipeline import finish_county
+
+        return finish_county(_settings(), county_code)
+
+    @task
+    def report(finished: list[dict[str, int]]) -> dict[str, str]:
+        from roster_recon.pipeline import report_run
+
+        return report_run(_settings())
+
+    counties = prepare()
+    merged = merge(ingest.expand(county_code=counties))
+    report(finish.partial(merged=merged).expand(county_code=counties))
+
+
+roster_reconcile()

@@ -1,0 +1,127 @@
+"""``make demo`` helpers: a clean start, and the summary printed after each run (with the ground-truth check).
+
+``python -m roster_recon.demo reset --data-dir .data``
+``python -m roster_recon.demo summary --data-dir .data --as-of 2026-11-26 [--check-ground-truth]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from roster_recon import report, warehouse
+
+
+def reset(data_dir: Path) -> None:
+    """Forget the previous demo: drop folders, reports, Data Docs and the warehouse database."""
+    for name in ("drop", "reports", "gx"):
+        shutil.rmtree(data_dir / name, ignore_errors=True)
+    for truth in data_dir.glob("ground_truth_month*.json"):
+        truth.unlink()
+    warehouse.reset_embedded(data_dir)
+    print(f"demo data reset under {data_dir}")
+
+
+def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
+    engine = sa.create_engine(warehouse.embedded_url(data_dir), poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        run_id = connection.execute(
+            sa.text("SELECT run_id FROM audit.run WHERE as_of = :d AND status = 'merged' ORDER BY merged_at DESC"),
+            {"d": as_of},
+        ).scalar()
+        if run_id is None:
+            print(f"no merged run as of {as_of}; see the run log under {data_dir}")
+            return 1
+        files = connection.execute(
+            sa.text(
+                "SELECT county_code, file_name, status, rows_read, rows_loaded, rows_rejected, error"
+                " FROM reporting.file_audit WHERE run_id = :r ORDER BY county_code, file_name"
+            ),
+            {"r": run_id},
+        ).all()
+        ignored = connection.execute(
+            sa.text("SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r"), {"r": run_id}
+        ).all()
+    print(report.summary_text(report.read_figures(engine, run_id)))
+    print("\n  every file this run:")
+    for file in files:
+        note = f"  ({file.error})" if file.error else ""
+        print(
+            f"    {file.county_code} {file.status:<9} {file.rows_loaded:>4}/{file.rows_read:<4} rows"
+            f"  {file.file_name}{note[:110]}"
+        )
+    for entry in ignored:
+        print(f"    {entry.county_code or '------'} ignored        {entry.name}  ({entry.reason})")
+    print(f"\n  report:     {data_dir / 'reports' / f'run-{as_of.isoformat()}.html'}")
+    print(f"  data docs:  {data_dir / 'gx' / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
+    print(f"  feedback:   {data_dir / 'drop'}/<county>/_feedback/   follow-up lists: <county>/_follow_up/")
+    status = 0
+    if check_ground_truth:
+        status = compare_with_ground_truth(engine, data_dir, as_of)
+    engine.dispose()
+    return status
+
+
+def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date) -> int:
+    """Flags per roster entry and rejected rows per file, against what the generator wrote down."""
+    truths = sorted(data_dir.glob("ground_truth_month*.json"))
+    truth = json.loads(truths[-1].read_text(encoding="utf-8"))
+    with engine.connect() as connection:
+        current = {
+            (row.member_key, row.county_code, row.branch): sorted(row.flags)
+            for row in connection.execute(
+                sa.text("SELECT member_key, county_code, branch, flags FROM reporting.member_current")
+            )
+        }
+        rejected = {
+            row.file_name: row.rows_rejected
+            for row in connection.execute(
+                sa.text(
+                    "SELECT file_name, rows_rejected FROM reporting.file_audit f JOIN audit.run r USING (run_id)"
+                    " WHERE r.as_of = :d AND f.status IN ('loaded', 'rejected')"
+                ),
+                {"d": as_of},
+            )
+        }
+    expected = {(e["member_key"], e["county_code"], e["branch"]): e["flags"] for e in truth["entries"]}
+    flag_mismatches = [key for key in expected.keys() | current.keys() if expected.get(key) != current.get(key)]
+    file_mismatches = [
+        name
+        for name, file in truth["files"].items()
+        if not file.get("whole_file") and rejected.get(name) != file["rejected_rows"]
+    ]
+    verdict = "MATCHES" if not flag_mismatches and not file_mismatches else "DOES NOT MATCH"
+    print(
+        f"\n  ground truth ({truths[-1].name}): {verdict} — {len(expected)} roster entries,"
+        f" {len(flag_mismatches)} with different flags; {len(truth['files'])} files,"
+        f" {len(file_mismatches)} with a different count of rejected rows"
+    )
+    for key in flag_mismatches[:5]:
+        print(f"    entry {key[1]} {key[2]} {key[0][:12]}…: expected {expected.get(key)}, found {current.get(key)}")
+    for name in file_mismatches[:5]:
+        print(f"    file {name}: expected {truth['files'][name]['rejected_rows']} rejected, found {rejected.get(name)}")
+    return 0 if verdict == "MATCHES" else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("reset", "summary"))
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat)
+    parser.add_argument("--check-ground-truth", action="store_true")
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir.resolve()
+    if args.command == "reset":
+        reset(data_dir)
+        return 0
+    return summary(data_dir, args.as_of, args.check_ground_truth)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

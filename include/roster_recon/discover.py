@@ -1,0 +1,99 @@
+"""Discovery: which county folders exist under the drop root, and which of their files are ready to read.
+
+A county folder's name starts with the county's 6-digit GB/T 2260 code (``360922`` or ``360922-万载县``); a folder
+that does not is reported, never guessed at. Roster files sit directly in the county folder. Hidden files, Office
+lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a reason, and a
+file still being written (changed within the settle window) waits for a later run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from roster_recon import reference
+from roster_recon.read import ROSTER_SUFFIXES
+
+ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR = "_archive", "_rejected", "_feedback", "_follow_up"
+PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
+
+
+@dataclass(frozen=True)
+class CountyFolder:
+    county_code: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class IgnoredEntry:
+    """A file or folder the run saw and deliberately left alone, with the reason."""
+
+    county_code: str | None
+    name: str
+    reason: str
+
+
+def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEntry]]:
+    """County folders under the drop root (sorted by code), and folders that name no Yichun county."""
+    known = reference.counties()
+    folders: list[CountyFolder] = []
+    ignored: list[IgnoredEntry] = []
+    if not drop_root.is_dir():
+        raise FileNotFoundError(f"drop root {drop_root} does not exist (Variable roster_drop_root)")
+    for entry in sorted(drop_root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        match = re.match(r"^(\d{6})(?!\d)", entry.name)
+        if not entry.is_dir():
+            ignored.append(IgnoredEntry(None, entry.name, "not in a county folder"))
+        elif match is None or match.group(1) not in known:
+            ignored.append(IgnoredEntry(None, entry.name, "folder name does not start with a Yichun county code"))
+        else:
+            folders.append(CountyFolder(match.group(1), entry))
+    codes = [folder.county_code for folder in folders]
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    if duplicates:
+        raise ValueError(f"more than one drop folder for county {', '.join(sorted(duplicates))}: merge them")
+    return folders, ignored
+
+
+def ignore_reason(path: Path, now: float, settle_seconds: float) -> str | None:
+    """Why a file in a county folder is not read this run, or ``None`` when it is a roster ready to read."""
+    name = path.name
+    if name.startswith("~$"):
+        return "Office lock file"
+    if name.startswith("."):
+        return "hidden file"
+    if path.suffix.lower() in PARTIAL_SUFFIXES:
+        return "partial download"
+    if path.suffix.lower() not in ROSTER_SUFFIXES:
+        return f"not a roster file type ({path.suffix or 'no extension'}); send .xlsx, .xls or .csv"
+    if now - path.stat().st_mtime < settle_seconds:
+        return f"still being written (changed less than {settle_seconds:g} s ago); picked up next run"
+    return None
+
+
+def roster_files(folder: CountyFolder, now: float, settle_seconds: float) -> tuple[list[Path], list[IgnoredEntry]]:
+    """Stable roster files directly in a county folder (oldest first), and the entries left alone."""
+    ready: list[Path] = []
+    ignored: list[IgnoredEntry] = []
+    for path in folder.path.iterdir():
+        if path.is_dir():
+            continue
+        reason = ignore_reason(path, now, settle_seconds)
+        if reason is None:
+            ready.append(path)
+        else:
+            ignored.append(IgnoredEntry(folder.county_code, path.name, reason))
+    ready.sort(key=lambda path: (path.stat().st_mtime, path.name))
+    return ready, ignored
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,318 @@
+"""Normalisers: each turns one cell as a clerk typed it into the value the warehouse keeps.
+
+Every function here is pure and total: for any input it returns a value or ``None``; none raises. The row rules
+(what rejects a row, what raises a flag) are applied elsewhere, from what these return.
+
+The frame-level ``normalise_roster`` applies them column by column. Values repeat a lot in a roster (dates,
+industries, destinations), so each column is normalised once per distinct value and mapped back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import phonenumbers
+
+from roster_recon import reference
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean_text(value: object) -> str | None:
+    """Text of a cell with full-width characters unified and outer white space removed; ``None`` when blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text or None
+
+
+# --- ID numbers -------------------------------------------------------------------------------------------------
+
+
+class IdProblem:
+    """Why an ID number breaks a hard rule: a code, and words for the county clerk (Chinese, English)."""
+
+    MISSING = ("id_missing", "身份证号码为空", "ID number is missing")
+    EXCEL_DAMAGE = (
+        "id_excel_damage",
+        "身份证号码被Excel改成了科学计数法或数字，请把该列设为文本后重新填写",
+        "ID number was turned into a number by Excel (e.g. 3.60926E+17); format the column as text and retype it",
+    )
+    FORMAT = (
+        "id_format",
+        "身份证号码应为18位（最后一位可为X）",
+        "ID number must be 18 characters (the last may be X)",
+    )
+    BIRTH_DATE = (
+        "id_birth_date",
+        "身份证号码中的出生日期不存在",
+        "the birth date inside the ID number does not exist",
+    )
+    CHECK_CHAR = ("id_check_char", "身份证号码校验位错误", "ID number check character is wrong")
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
+
+
+def check_character(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character of the first 17 digits (GB 11643)."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def normalise_id_number(value: object) -> str | None:
+    """Spaces and dashes removed, full-width digits made half-width, ``x`` made ``X``, 15 digits upgraded to 18.
+
+    Anything else is returned as cleaned text, so that ``id_number_problem`` can say what is wrong with it.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = re.sub(r"[\s\-‐－]", "", text).upper()
+    if re.fullmatch(r"\d{15}", text):
+        first17 = text[:6] + "19" + text[6:]
+        text = first17 + check_character(first17)
+    return text or None
+
+
+def id_number_problem(normalised: str | None) -> tuple[str, str, str] | None:
+    """The hard-rule problem of a normalised ID number, or ``None`` when it is well formed."""
+    if normalised is None:
+        return IdProblem.MISSING
+    if _SCIENTIFIC.match(normalised) or re.fullmatch(r"\d{18}\.0+", normalised):
+        return IdProblem.EXCEL_DAMAGE
+    if not re.fullmatch(r"\d{17}[\dX]", normalised):
+        return IdProblem.FORMAT
+    try:
+        dt.date(int(normalised[6:10]), int(normalised[10:12]), int(normalised[12:14]))
+    except ValueError:
+        return IdProblem.BIRTH_DATE
+    if int(normalised[6:10]) < 1900:
+        return IdProblem.BIRTH_DATE
+    if check_character(normalised[:17]) != normalised[17]:
+        return IdProblem.CHECK_CHAR
+    return None
+
+
+def is_valid_id_number(normalised: str | None) -> bool:
+    return id_number_problem(normalised) is None
+
+
+def mask_id_number(normalised: str | None) -> str | None:
+    """First 6 and last 4 characters kept (``360922********1236``); shorter values are masked whole."""
+    if not normalised:
+        return None
+    if len(normalised) < 12:
+        return "*" * len(normalised)
+    return normalised[:6] + "*" * (len(normalised) - 10) + normalised[-4:]
+
+
+def birth_date(normalised: str) -> dt.date:
+    return dt.date(int(normalised[6:10]), int(normalised[10:12]), int(normalised[12:14]))
+
+
+# --- Dates ------------------------------------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]?)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"),
+)
+
+
+@lru_cache(maxsize=65536)
+def parse_date(value: object) -> dt.date | None:
+    """A date in any form the contract lists; a month alone means its first day; ``None`` when unparseable.
+
+    Excel serial numbers (``45031`` or ``45031.0``) count from 1899-12-30, as Excel's 1900 date system does.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = re.sub(r"\s+", "", text) if "年" in text else text
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            day = match.groupdict().get("d")
+            try:
+                return dt.date(int(match["y"]), int(match["m"]), int(day) if day else 1)
+            except ValueError:
+                return None
+    serial = re.fullmatch(r"(\d{4,5})(?:\.0+)?", text)
+    if serial and 1 <= int(serial[1]) <= 2958465:
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
+    return None
+
+
+# --- Phones -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone as kept: E.164 when valid, else the digits as written; ``national`` drives the mask."""
+
+    number: str
+    valid: bool
+    national: str
+
+
+@lru_cache(maxsize=262144)
+def normalise_phone(value: object) -> Phone | None:
+    """Mainland mobiles and landlines, Hong Kong (+852) and Macao (+853), via libphonenumber (``phonenumbers``)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    compact = re.sub(r"[\s\-()（）.]", "", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    digits = re.sub(r"\D", "", compact)
+    if not digits:
+        return Phone(text, False, "")
+    try:
+        parsed = phonenumbers.parse(compact, "CN")
+    except phonenumbers.NumberParseException:
+        return Phone(digits, False, digits)
+    if phonenumbers.is_valid_number(parsed) and parsed.country_code in (86, 852, 853):
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return Phone(e164, True, str(parsed.national_number))
+    return Phone(digits, False, digits)
+
+
+def mask_phone(national: str | None) -> str | None:
+    """First 3 and last 4 digits of the national number kept (``138****8000``)."""
+    if not national:
+        return None
+    if len(national) <= 7:
+        return "*" * len(national)
+    return national[:3] + "*" * (len(national) - 7) + national[-4:]
+
+
+# --- Destination, status, gender, branch ------------------------------------------------------------------------
+
+_PROVINCE_PREFIX = re.compile(r"^(?:[^省]{2,3}省|[^区]{2,8}自治区)")
+
+
+@lru_cache(maxsize=65536)
+def resolve_destination(value: object) -> reference.City | None:
+    """The prefecture-level city named in free text (``广东省深圳市南山区科技园`` -> 深圳市), leftmost and longest."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = re.sub(r"\s+", "", text)
+    names, cities = reference.city_names(), reference.cities()
+    stripped = _PROVINCE_PREFIX.sub("", text)
+    for candidate in (stripped, text) if stripped != text else (text,):
+        longest = max(len(name) for name in names)
+        for start in range(len(candidate)):
+            for length in range(min(longest, len(candidate) - start), 1, -1):
+                code = names.get(candidate[start : start + length])
+                if code:
+                    return cities[code]
+    return None
+
+
+def is_lost_status(value: object) -> bool:
+    """Whether a contact status means lost (``失联``, ``失去联系``, ``联系不上``, ``lost``)."""
+    text = clean_text(value)
+    return text is not None and reference.normalise_header(text) in reference.lost_contact_statuses()
+
+
+def normalise_gender(value: object) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    folded = text.lower()
+    if folded in ("男", "m", "male", "男性"):
+        return "男"
+    if folded in ("女", "f", "female", "女性"):
+        return "女"
+    return text
+
+
+_TRAILING_DATE = re.compile(
+    r"[\s_\-－—.]*(?:[（(【\[]\s*)?"
+    r"(?:\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:份)?|\d{4}[-_.]?\d{1,2}(?:[-_.]?\d{1,2})?)"
+    r"(?:\s*[）)】\]])?\s*$"
+)
+
+
+def branch_from_file_name(stem: str) -> str:
+    """Branch name from a file name without extension, minus a trailing date (``_2026-11``, ``（2026年11月）``)."""
+    text = unicodedata.normalize("NFKC", stem).strip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_DATE.sub("", text).strip()
+    return text or stem
+
+
+# --- The whole roster -------------------------------------------------------------------------------------------
+
+
+def _by_distinct(series: pd.Series, function) -> pd.Series:
+    """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``."""
+    cache: dict = {}
+    results = []
+    for value in series.astype(object).tolist():
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            results.append(None)
+            continue
+        if value not in cache:
+            cache[value] = function(value)
+        results.append(cache[value])
+    return pd.Series(results, index=series.index, dtype=object)
+
+
+def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFrame:
+    """Normalised columns for a raw roster of text cells (canonical column names, missing columns allowed).
+
+    Returns one row per input row (same index) with: name, gender, id_number, id_problem, branch, outflow_date,
+    outflow_date_raw, destination, destination_city_code, destination_city, in_gba, gba_committee, phone,
+    phone_valid, phone_national, industry, last_contact_date, last_contact_raw, contact_status, status_lost, notes.
+    """
+
+    def column(name: str) -> pd.Series:
+        if name in raw.columns:
+            return raw[name]
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object)
+
+    out = pd.DataFrame(index=raw.index)
+    out["name"] = _by_distinct(column("name"), lambda v: re.sub(r"\s+", "", clean_text(v) or "") or None)
+    out["gender"] = _by_distinct(column("gender"), normalise_gender)
+    out["id_number"] = _by_distinct(column("id_number"), normalise_id_number)
+    out["id_problem"] = _by_distinct(out["id_number"], lambda v: (id_number_problem(v) or (None,))[0])
+    out.loc[out["id_number"].isna(), "id_problem"] = IdProblem.MISSING[0]
+    branch = _by_distinct(column("branch"), clean_text)
+    out["branch"] = [value or default_branch for value in branch]
+    out["outflow_date_raw"] = _by_distinct(column("outflow_date"), clean_text)
+    out["outflow_date"] = _by_distinct(out["outflow_date_raw"], parse_date)
+    out["destination"] = _by_distinct(column("destination"), clean_text)
+    city = _by_distinct(out["destination"], resolve_destination)
+    out["destination_city_code"] = [c.code if c else None for c in city]
+    out["destination_city"] = [c.name if c else None for c in city]
+    out["in_gba"] = [c.in_gba if c else None for c in city]
+    out["gba_committee"] = [c.gba_committee if c else None for c in city]
+    phone = _by_distinct(column("phone"), normalise_phone)
+    out["phone"] = [p.number if p else None for p in phone]
+    out["phone_valid"] = [bool(p and p.valid) for p in phone]
+    out["phone_national"] = [p.national if p else None for p in phone]
+    out["industry"] = _by_distinct(column("industry"), clean_text)
+    out["last_contact_raw"] = _by_distinct(column("last_contact_date"), clean_text)
+    out["last_contact_date"] = _by_distinct(out["last_contact_raw"], parse_date)
+    out["contact_status"] = _by_distinct(column("contact_status"), clean_text)
+    out["status_lost"] = [is_lost_status(value) for value in out["contact_status"]]
+    out["notes"] = _by_distinct(column("notes"), clean_text)
+    return out

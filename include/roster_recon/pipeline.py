@@ -1,0 +1,355 @@
+"""The run, stage by stage: one function per DAG task, each safe to retry.
+
+prepare_run  -> migrate the warehouse, record the run, list the county folders
+ingest_county -> per county: discover, read, normalise, validate (GX), stage; every file gets an audit row
+merge_run    -> one transaction: snapshot merge, history, flags; files become ``loaded``
+finish_county -> per county: move files to ``_archive``/``_rejected``, write feedback and follow-up workbooks
+report_run   -> the run report (HTML) and the summary the data team reads in the task log
+
+Files move only after the warehouse has committed what was loaded from them. If a run dies in between, the next
+run finds the file again, sees its sha256 already loaded, records it as ``duplicate`` and archives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from roster_recon import archive, discover, feedback, flag, merge, reference, stage, warehouse
+from roster_recon.normalise import branch_from_file_name, normalise_roster
+from roster_recon.problems import Problem, hard_problems, soft_problems
+from roster_recon.read import RosterFileError, read_roster
+from roster_recon.settings import RunSettings
+
+log = logging.getLogger(__name__)
+
+
+def engine_for(settings: RunSettings) -> sa.Engine:
+    return warehouse.create_engine(settings.warehouse_url, settings.data_dir)
+
+
+# --- prepare ----------------------------------------------------------------------------------------------------
+
+
+def prepare_run(settings: RunSettings) -> list[str]:
+    """Bring the schema up to date, load reference data, record the run; return the county codes to ingest."""
+    engine = engine_for(settings)
+    warehouse.migrate(engine)
+    folders, ignored = discover.county_folders(settings.drop_root)
+    with engine.begin() as connection:
+        merge.check_run_order(connection, settings.as_of)
+        connection.execute(
+            sa.text(
+                "INSERT INTO core.county (county_code, county_name) VALUES (:code, :name)"
+                " ON CONFLICT (county_code) DO UPDATE SET county_name = excluded.county_name"
+                " WHERE core.county.county_name IS DISTINCT FROM excluded.county_name"
+            ),
+            [{"code": c.code, "name": c.name} for c in reference.counties().values()],
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.run (run_id, as_of, lost_contact_months) VALUES (:run_id, :as_of, :months)"
+                " ON CONFLICT (run_id) DO NOTHING"
+            ),
+            {"run_id": settings.run_id, "as_of": settings.as_of, "months": settings.lost_contact_months},
+        )
+        # Rows staged by earlier runs that never merged are left over from a crash: their files are still in the
+        # drop folders and are read again now.
+        connection.execute(
+            sa.text(
+                "UPDATE audit.file SET status = 'abandoned' WHERE status = 'staged' AND run_id <> :run_id;"
+                " DELETE FROM staging.roster_row WHERE run_id <> :run_id"
+            ),
+            {"run_id": settings.run_id},
+        )
+        connection.execute(
+            sa.text("DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code IS NULL"),
+            {"run_id": settings.run_id},
+        )
+        _record_ignored(connection, settings.run_id, ignored)
+    for entry in ignored:
+        log.warning("drop root: %s ignored: %s", entry.name, entry.reason)
+    engine.dispose()
+    return [folder.county_code for folder in folders]
+
+
+def _record_ignored(connection, run_id: str, ignored: list[discover.IgnoredEntry]) -> None:
+    if ignored:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.ignored_entry (run_id, county_code, name, reason)"
+                " VALUES (:run_id, :county_code, :name, :reason)"
+            ),
+            [{"run_id": run_id, "county_code": e.county_code, "name": e.name, "reason": e.reason} for e in ignored],
+        )
+
+
+# --- ingest -----------------------------------------------------------------------------------------------------
+
+
+def county_folder(settings: RunSettings, county_code: str) -> discover.CountyFolder:
+    folders, _ = discover.county_folders(settings.drop_root)
+    for folder in folders:
+        if folder.county_code == county_code:
+            return folder
+    raise FileNotFoundError(f"no drop folder for county {county_code} under {settings.drop_root}")
+
+
+def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
+    """Read, validate and stage every ready file of one county; returns counts for XCom (no personal data)."""
+    from roster_recon.validate import RosterValidator
+
+    engine = engine_for(settings)
+    folder = county_folder(settings, county_code)
+    with engine.begin() as connection:
+        if merge.run_is_merged(connection, settings.run_id):
+            log.info("run %s is already merged; county %s has nothing left to ingest", settings.run_id, county_code)
+            return _county_counts(connection, settings.run_id, county_code)
+        _forget_county_attempt(connection, settings.run_id, county_code)
+        files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
+        _record_ignored(connection, settings.run_id, ignored)
+    for entry in ignored:
+        log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
+    validator = validator or RosterValidator(settings.data_dir / "gx")
+    for path in files:
+        with engine.begin() as connection:
+            status = _ingest_file(connection, settings, county_code, path, validator)
+        log.info("county %s: %s -> %s", county_code, path.name, status)
+    validator.build_data_docs()
+    with engine.connect() as connection:
+        counts = _county_counts(connection, settings.run_id, county_code)
+    engine.dispose()
+    return counts
+
+
+def _forget_county_attempt(connection, run_id: str, county_code: str) -> None:
+    """Undo an earlier, unfinished attempt of this task (a retry starts clean)."""
+    params = {"run_id": run_id, "county_code": county_code}
+    connection.execute(
+        sa.text(
+            "DELETE FROM staging.roster_row WHERE run_id = :run_id AND county_code = :county_code;"
+            " DELETE FROM audit.file WHERE run_id = :run_id AND county_code = :county_code;"
+            " DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code = :county_code"
+        ),
+        params,
+    )
+
+
+def _county_counts(connection, run_id: str, county_code: str) -> dict[str, int]:
+    row = (
+        connection.execute(
+            sa.text(
+                "SELECT count(*) AS files,"
+                " count(*) FILTER (WHERE status IN ('staged', 'loaded')) AS accepted,"
+                " count(*) FILTER (WHERE status = 'duplicate') AS duplicate,"
+                " count(*) FILTER (WHERE status = 'rejected') AS rejected,"
+                " coalesce(sum(rows_read), 0) AS rows_read, coalesce(sum(rows_rejected), 0) AS rows_rejected"
+                " FROM audit.file WHERE run_id = :run_id AND county_code = :county_code"
+            ),
+            {"run_id": run_id, "county_code": county_code},
+        )
+        .mappings()
+        .one()
+    )
+    return {key: int(value) for key, value in row.items()}
+
+
+def _insert_file(connection, settings: RunSettings, county_code: str, path: Path, sha256: str, **fields) -> int:
+    stat = path.stat()
+    values = {
+        "run_id": settings.run_id,
+        "county_code": county_code,
+        "file_name": path.name,
+        "source_path": str(path),
+        "sha256": sha256,
+        "size_bytes": stat.st_size,
+        "modified_at": dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC),
+        "status": "staged",
+        "rows_read": 0,
+        "rows_rejected": 0,
+        "error": None,
+        "duplicate_of": None,
+    }
+    values.update(fields)
+    return connection.execute(
+        sa.text(
+            "INSERT INTO audit.file (run_id, county_code, file_name, source_path, sha256, size_bytes, modified_at,"
+            " status, rows_read, rows_rejected, error, duplicate_of)"
+            " VALUES (:run_id, :county_code, :file_name, :source_path, :sha256, :size_bytes, :modified_at,"
+            " :status, :rows_read, :rows_rejected, :error, :duplicate_of) RETURNING file_id"
+        ),
+        values,
+    ).scalar_one()
+
+
+def _record_problems(connection, file_id: int, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    frame = pd.DataFrame([problem.__dict__ for problem in problems])
+    frame.insert(0, "file_id", file_id)
+    raw = connection.connection.driver_connection
+    stage.copy_rows(raw, frame, table="audit.file_problem")
+
+
+def _ingest_file(connection, settings: RunSettings, county_code: str, path: Path, validator) -> str:
+    sha256 = discover.sha256_of(path)
+    earlier = connection.execute(
+        sa.text(
+            "SELECT f.file_id, f.file_name, r.as_of FROM audit.file f JOIN audit.run r USING (run_id)"
+            " WHERE f.sha256 = :sha256 AND f.status = 'loaded'"
+        ),
+        {"sha256": sha256},
+    ).first()
+    if earlier is not None:
+        _insert_file(
+            connection,
+            settings,
+            county_code,
+            path,
+            sha256,
+            status="duplicate",
+            duplicate_of=earlier.file_id,
+            error=f"same content as {earlier.file_name}, already loaded as of {earlier.as_of}",
+        )
+        return "duplicate"
+    try:
+        table = read_roster(path)
+    except RosterFileError as error:
+        file_id = _insert_file(
+            connection,
+            settings,
+            county_code,
+            path,
+            sha256,
+            status="rejected",
+            error=f"{error.message_en} / {error.message_zh}",
+        )
+        _record_problems(
+            connection,
+            file_id,
+            [Problem(None, None, None, None, error.code, "error", error.message_zh, error.message_en)],
+        )
+        return "rejected"
+
+    roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
+    roster["source_row"] = table.row_numbers
+    roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
+    file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
+    outcome = validator.validate(roster, asset_name=f"county_{county_code}", run_name=f"{settings.run_id} {path.name}")
+    rejected_rows = outcome.rejected_rows
+    problems = hard_problems(roster, outcome.rejected) + soft_problems(roster, rejected_rows)
+    _record_validation(connection, settings.run_id, file_id, outcome)
+    share = len(rejected_rows) / len(roster) if len(roster) else 1.0
+    if len(roster) == 0 or share > settings.max_reject_share:
+        reason = (
+            "no data rows below the header / 表头下没有数据行"
+            if len(roster) == 0
+            else f"{len(rejected_rows)} of {len(roster)} rows break hard rules (more than "
+            f"{settings.max_reject_share:.0%}): not a usable roster"
+            f" / 超过{settings.max_reject_share:.0%}的行存在错误，整个文件未导入"
+        )
+        connection.execute(
+            sa.text(
+                "UPDATE audit.file SET status = 'rejected', rows_rejected = :n, error = :error WHERE file_id = :id"
+            ),
+            {"n": len(roster), "error": reason, "id": file_id},
+        )
+        _record_problems(connection, file_id, problems)
+        return "rejected"
+    accepted = roster.drop(index=list(rejected_rows))
+    rows = stage.staging_frame(accepted, settings.run_id, file_id, county_code, settings.pii_secret)
+    stage.copy_rows(connection.connection.driver_connection, rows)
+    connection.execute(
+        sa.text("UPDATE audit.file SET rows_rejected = :n WHERE file_id = :id"),
+        {"n": len(rejected_rows), "id": file_id},
+    )
+    _record_problems(connection, file_id, problems)
+    return "staged"
+
+
+def _record_validation(connection, run_id: str, file_id: int, outcome) -> None:
+    connection.execute(
+        sa.text(
+            "INSERT INTO audit.validation_result (run_id, file_id, expectation, column_name, severity, success,"
+            " element_count, unexpected_count, unexpected_percent) VALUES (:run_id, :file_id, :rule, :column,"
+            " :severity, :success, :element_count, :unexpected_count, :unexpected_percent)"
+        ),
+        [{"run_id": run_id, "file_id": file_id, **result.__dict__} for result in outcome.results],
+    )
+
+
+# --- merge, finish, report --------------------------------------------------------------------------------------
+
+
+def merge_run(settings: RunSettings) -> dict[str, int]:
+    """Merge everything this run staged, and recompute flags, in one transaction."""
+    engine = engine_for(settings)
+    with warehouse.raw_connection(engine) as connection:
+        counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
+        counts.update(flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months))
+        merge.mark_merged(connection, settings.run_id)
+    engine.dispose()
+    return counts
+
+
+def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
+    """Move this run's files out of the drop folder and write the county's feedback and follow-up workbooks."""
+    engine = engine_for(settings)
+    folder = county_folder(settings, county_code)
+    moved = feedback_files = 0
+    with engine.connect() as connection:
+        files = (
+            connection.execute(
+                sa.text(
+                    "SELECT file_id, file_name, source_path, status, archived_to, error FROM audit.file"
+                    " WHERE run_id = :run_id AND county_code = :county_code"
+                    " AND status IN ('loaded', 'duplicate', 'rejected') ORDER BY file_id"
+                ),
+                {"run_id": settings.run_id, "county_code": county_code},
+            )
+            .mappings()
+            .all()
+        )
+    for file in files:
+        problems = feedback.file_problems(engine, file["file_id"])
+        if problems or file["status"] == "rejected":
+            path = feedback.write_file_feedback(folder.path, file, problems, settings.as_of)
+            feedback_files += 1
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text("UPDATE audit.file SET feedback_path = :path WHERE file_id = :id"),
+                    {"path": str(path), "id": file["file_id"]},
+                )
+        if file["archived_to"] is None:
+            destination = archive.move_out_of_drop(
+                folder.path, Path(file["source_path"]), file["status"], settings.as_of
+            )
+            if destination is not None:
+                moved += 1
+                with engine.begin() as connection:
+                    connection.execute(
+                        sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
+                        {"path": str(destination), "id": file["file_id"]},
+                    )
+    follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of)
+    engine.dispose()
+    return {"files_moved": moved, "feedback_files": feedback_files, "follow_up_members": follow_up}
+
+
+def report_run(settings: RunSettings) -> dict[str, str]:
+    """Write the run report and log the summary; returns the report's path for the task's XCom."""
+    from roster_recon import report
+
+    engine = engine_for(settings)
+    data_docs = settings.data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    path, summary = report.write_report(
+        engine, settings.run_id, settings.data_dir / "reports", data_docs if data_docs.exists() else None
+    )
+    engine.dispose()
+    log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs)
+    return {"report": str(path), "data_docs": str(data_docs)}

@@ -1,0 +1,262 @@
+"""Report: what the run did and where the rosters stand, as text for the task log and one offline HTML page.
+
+Everything here reads the warehouse's ``reporting`` views, so the page shows what downstream reports see:
+no raw ID numbers, phones masked. Charts are inline SVG bars, so the page opens with no network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from roster_recon.feedback import FLAG_NAMES_ZH
+
+FLAGS = tuple(FLAG_NAMES_ZH)
+
+
+@dataclass
+class RunFigures:
+    """The numbers of one run, read from the warehouse."""
+
+    as_of: dt.date
+    run_id: str
+    files: pd.DataFrame  # county_code, county_name, status, files, rows_read, rows_loaded, rows_rejected
+    counties: pd.DataFrame  # reporting.county_summary
+    flags: pd.DataFrame  # county_code, flag, open_flags, raised_today, closed_today
+    gba: pd.DataFrame  # gba_committee, destination_city, members
+    lost_ages: pd.DataFrame  # band, members
+    ignored: pd.DataFrame
+
+
+def _frame(connection, query: str, **params) -> pd.DataFrame:
+    result = connection.execute(sa.text(query), params)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def read_figures(engine: sa.Engine, run_id: str) -> RunFigures:
+    with engine.connect() as connection:
+        as_of = connection.execute(sa.text("SELECT as_of FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar_one()
+        files = _frame(
+            connection,
+            "SELECT f.county_code, c.county_name, f.status, count(*) AS files, sum(f.rows_read) AS rows_read,"
+            " sum(f.rows_loaded) AS rows_loaded, sum(f.rows_rejected) AS rows_rejected"
+            " FROM reporting.file_audit f LEFT JOIN core.county c USING (county_code)"
+            " WHERE f.run_id = :run_id GROUP BY 1, 2, 3 ORDER BY 1, 3",
+            run_id=run_id,
+        )
+        counties = _frame(connection, "SELECT * FROM reporting.county_summary ORDER BY county_code")
+        flags = _frame(
+            connection,
+            "SELECT county_code, flag,"
+            " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags,"
+            " count(*) FILTER (WHERE raised_on = :as_of AND closed_on IS NULL) AS raised_today,"
+            " count(*) FILTER (WHERE closed_on = :as_of) AS closed_today"
+            " FROM core.member_flag GROUP BY 1, 2 ORDER BY 1, 2",
+            as_of=as_of,
+        )
+        gba = _frame(
+            connection,
+            "SELECT gba_committee, destination_city, destination_city_code, members"
+            " FROM reporting.destination_summary WHERE in_gba ORDER BY gba_committee, members DESC",
+        )
+        lost_ages = _frame(
+            connection,
+            "SELECT CASE WHEN last_contact_date IS NULL THEN 'no contact date / 无联系日期'"
+            "  WHEN last_contact_date >= :as_of - interval '12 months' THEN '6–12 months / 6–12个月'"
+            "  WHEN last_contact_date >= :as_of - interval '24 months' THEN '1–2 years / 1–2年'"
+            "  ELSE 'over 2 years / 2年以上' END AS band, count(DISTINCT member_key) AS members"
+            " FROM reporting.member_current WHERE 'lost_contact' = ANY (flags) GROUP BY 1 ORDER BY 1",
+            as_of=as_of,
+        )
+        ignored = _frame(
+            connection,
+            "SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r",
+            r=run_id,
+        )
+    return RunFigures(as_of, run_id, files, counties, flags, gba, lost_ages, ignored)
+
+
+def summary_text(figures: RunFigures) -> str:
+    """The short table the data team reads at the end of the task log and of ``make demo``."""
+    lines = [f"Roster reconciliation as of {figures.as_of} (run {figures.run_id})"]
+    totals = figures.files.groupby("status")[["files", "rows_read", "rows_loaded", "rows_rejected"]].sum()
+    for status, row in totals.iterrows():
+        lines.append(
+            f"  files {status:<9} {int(row.files):>4}  rows read {int(row.rows_read):>7}"
+            f"  loaded {int(row.rows_loaded):>7}  rejected {int(row.rows_rejected):>6}"
+        )
+    if figures.files.empty:
+        lines.append("  no new files")
+    lines.append("")
+    header = f"  {'county':<14}{'members':>8}{'complete%':>10}{'missing':>8}{'lost':>6}{'dup':>5}{'rej.files':>10}"
+    lines.append(header)
+    for row in figures.counties.itertuples():
+        pct = "-" if pd.isna(row.completeness_pct) else f"{float(row.completeness_pct):.1f}"
+        lines.append(
+            f"  {row.county_code} {row.county_name:<7}{row.members:>8}{pct:>10}{row.missing_outflow_data:>8}"
+            f"{row.lost_contact:>6}{row.duplicate_enrollment:>5}{row.files_rejected_last_run:>10}"
+        )
+    open_by_flag = figures.flags.groupby("flag")[["open_flags", "raised_today", "closed_today"]].sum()
+    lines.append("")
+    lines.append(
+        "  open flags: "
+        + ", ".join(
+            f"{flag} {int(row.open_flags)} (+{int(row.raised_today)}/-{int(row.closed_today)})"
+            for flag, row in open_by_flag.iterrows()
+        )
+    )
+    return "\n".join(lines)
+
+
+# --- HTML -------------------------------------------------------------------------------------------------------
+
+
+def _table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in headers.values())
+    body = []
+    for row in frame.itertuples(index=False):
+        values = row._asdict()
+        cells = "".join(f"<td>{html.escape('' if pd.isna(values[key]) else str(values[key]))}</td>" for key in headers)
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _bars(items: list[tuple[str, float]], unit: str = "") -> str:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return "<p class='none'>none / 无</p>"
+    top = max(value for _, value in items) or 1
+    height = 22 * len(items) + 6
+    rows = []
+    for position, (label, value) in enumerate(items):
+        y = 4 + 22 * position
+        width = 360 * value / top
+        rows.append(
+            f"<text x='0' y='{y + 14}' class='label'>{html.escape(label)}</text>"
+            f"<rect x='210' y='{y}' width='{width:.1f}' height='16' rx='2'></rect>"
+            f"<text x='{214 + width:.1f}' y='{y + 13}' class='value'>{value:g}{unit}</text>"
+        )
+    return f"<svg class='bars' width='640' height='{height}' role='img'>{''.join(rows)}</svg>"
+
+
+STYLE = """
+body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.8em}
+table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
+th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:#888}
+svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
+.muted{color:#666;font-size:.9em}
+"""
+
+
+def render_html(figures: RunFigures, data_docs: str | None = None) -> str:
+    counties = figures.counties
+    flag_totals = figures.flags.groupby("flag")[["open_flags", "raised_today", "closed_today"]].sum()
+    flags_by_county = figures.flags.pivot_table(
+        index="county_code", columns="flag", values="open_flags", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(FLAGS), fill_value=0)
+    committees = figures.gba.groupby("gba_committee", dropna=False)["members"].sum().sort_values(ascending=False)
+    sections = [
+        f"<h1>宜春市流动党员台账核对 Roster reconciliation — {figures.as_of}</h1>",
+        f"<p class='muted'>Run {html.escape(figures.run_id)}. IDs and phones are masked; no raw ID number is on this"
+        " page.</p>",
+        "<h2>1. Files received / 收到的文件</h2>",
+        _table(
+            figures.files,
+            {
+                "county_code": "County",
+                "county_name": "县（市、区）",
+                "status": "Outcome",
+                "files": "Files",
+                "rows_read": "Rows read",
+                "rows_loaded": "Rows loaded",
+                "rows_rejected": "Rows rejected",
+            },
+        )
+        if not figures.files.empty
+        else "<p class='none'>No new files this run / 本次没有新文件</p>",
+        "<h2>2. Four-clears completeness / “四清”完整率</h2>",
+        _bars(
+            [
+                (f"{r.county_code} {r.county_name}", float(r.completeness_pct))
+                for r in counties.itertuples()
+                if not pd.isna(r.completeness_pct)
+            ],
+            "%",
+        ),
+        _table(
+            counties,
+            {
+                "county_code": "County",
+                "county_name": "县（市、区）",
+                "branches": "Branches",
+                "members": "Members",
+                "members_complete": "Complete",
+                "completeness_pct": "Complete %",
+                "missing_outflow_data": "Missing data",
+                "lost_contact": "Lost contact",
+                "duplicate_enrollment": "Enrolled twice",
+                "files_rejected_last_run": "Files rejected",
+            },
+        ),
+        "<h2>3. Open flags / 待处理问题</h2>",
+        _bars([(f"{FLAG_NAMES_ZH[flag]} {flag}", float(row.open_flags)) for flag, row in flag_totals.iterrows()]),
+        _table(
+            flag_totals.reset_index(),
+            {
+                "flag": "Flag",
+                "open_flags": "Open",
+                "raised_today": "Raised this run",
+                "closed_today": "Closed this run",
+            },
+        ),
+        _table(
+            flags_by_county.reset_index(),
+            {"county_code": "County", **{flag: FLAG_NAMES_ZH[flag] for flag in FLAGS}},
+        ),
+        "<h2>4. Greater Bay Area (1+7+N) / 粤港澳大湾区</h2>",
+        _bars([(str(name), float(value)) for name, value in committees.items()]),
+        _table(
+            figures.gba,
+            {
+                "gba_committee": "Committee / 党委",
+                "destination_city": "City / 城市",
+                "destination_city_code": "Code",
+                "members": "Members",
+            },
+        ),
+        "<h2>5. Lost contact by time out of touch / 失联时长</h2>",
+        _bars([(row.band, float(row.members)) for row in figures.lost_ages.itertuples()]),
+    ]
+    if not figures.ignored.empty:
+        sections += [
+            "<h2>6. Left alone this run / 未处理的文件</h2>",
+            _table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
+        ]
+    if data_docs:
+        sections.append(
+            f"<p class='muted'>Validation details (Great Expectations Data Docs): "
+            f"<a href='file://{html.escape(data_docs)}'>{html.escape(data_docs)}</a></p>"
+        )
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>Roster reconciliation {figures.as_of}</title><style>{STYLE}</style></head><body>"
+        + "\n".join(sections)
+        + "</body></html>"
+    )
+
+
+def write_report(engine: sa.Engine, run_id: str, report_dir: Path, data_docs: Path | None) -> tuple[Path, str]:
+    """Write ``report_dir/run-<as-of>.html`` (and ``latest.html``); return its path and the text summary."""
+    figures = read_figures(engine, run_id)
+    page = render_html(figures, str(data_docs) if data_docs else None)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / f"run-{figures.as_of.isoformat()}.html"
+    path.write_text(page, encoding="utf-8")
+    (report_dir / "latest.html").write_text(page, encoding="utf-8")
+    return path, summary_text(figures)

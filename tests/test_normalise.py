@@ -1,0 +1,192 @@
+"""Normalisers, with the awkward inputs county offices really send."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roster_recon import normalise as n
+
+VALID = ["360426199101010071", "44011320141005001X"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("360426199101010071", "360426199101010071"),
+        (" 360426 19910101 0071 ", "360426199101010071"),
+        ("３６０４２６１９９１０１０１００７１", "360426199101010071"),
+        ("44011320141005001x", "44011320141005001X"),
+        ("360426-19910101-0071", "360426199101010071"),
+        (None, None),
+        ("   ", None),
+    ],
+)
+def test_id_number_is_normalised(raw, expected):
+    assert n.normalise_id_number(raw) == expected
+
+
+def test_fifteen_digit_id_is_upgraded_with_a_check_character():
+    upgraded = n.normalise_id_number("360426910101007")
+    assert upgraded == "360426199101010071"
+    assert n.id_number_problem(upgraded) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("36042619910102009X", "id_check_char"),
+        ("360426199113010079", "id_birth_date"),
+        ("360426199102300079", "id_birth_date"),
+        ("3.60926E+17", "id_excel_damage"),
+        ("3.60926199001011e+17", "id_excel_damage"),
+        ("36042619910101007", "id_format"),
+        ("36042619910101007A", "id_format"),
+        (None, "id_missing"),
+    ],
+)
+def test_id_number_problems_are_named(value, code):
+    assert n.id_number_problem(value)[0] == code
+
+
+@pytest.mark.parametrize("value", VALID)
+def test_valid_ids_pass(value):
+    assert n.id_number_problem(value) is None
+
+
+def test_old_place_codes_are_valid():
+    first17 = "36222719850315123"  # 万载县 before 2000 (3622xx), a code no longer in force
+    assert n.id_number_problem(first17 + n.check_character(first17)) is None
+
+
+def test_id_mask_keeps_six_and_four():
+    assert n.mask_id_number("360922199001011236") == "360922********1236"
+
+
+@given(
+    digits=st.sampled_from(VALID),
+    spaces=st.lists(st.sampled_from([" ", "　", ""]), min_size=18, max_size=18),
+    full_width=st.booleans(),
+)
+def test_any_spelling_of_a_valid_id_normalises_to_it(digits, spaces, full_width):
+    text = "".join(c + s for c, s in zip(digits.lower(), spaces, strict=True))
+    if full_width:
+        text = text.translate(str.maketrans("0123456789xX", "０１２３４５６７８９ｘＸ"))
+    assert n.normalise_id_number(text) == digits
+
+
+@given(st.one_of(st.text(), st.none(), st.integers(), st.floats()))
+def test_normalisers_never_raise(value):
+    n.id_number_problem(n.normalise_id_number(value))
+    n.parse_date(value if not isinstance(value, float) else str(value))
+    n.normalise_phone(str(value))
+    n.resolve_destination(str(value))
+    n.is_lost_status(value)
+    n.branch_from_file_name(str(value))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2023-04-15", dt.date(2023, 4, 15)),
+        ("2023/4/15", dt.date(2023, 4, 15)),
+        ("2023.4.15", dt.date(2023, 4, 15)),
+        ("2023年4月15日", dt.date(2023, 4, 15)),
+        ("2023年4月", dt.date(2023, 4, 1)),
+        ("20230415", dt.date(2023, 4, 15)),
+        ("202304", dt.date(2023, 4, 1)),
+        ("45031", dt.date(2023, 4, 15)),
+        ("45031.0", dt.date(2023, 4, 15)),
+        (dt.datetime(2023, 4, 15, 8, 30), dt.date(2023, 4, 15)),
+        ("2023-04-15 00:00:00", dt.date(2023, 4, 15)),
+        ("２０２３年４月１５日", dt.date(2023, 4, 15)),
+        ("2023-02-30", None),
+        ("last spring", None),
+        ("", None),
+    ],
+)
+def test_dates_in_every_form(raw, expected):
+    assert n.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164", "masked"),
+    [
+        ("13800138000", "+8613800138000", "138****8000"),
+        ("+86 139-0000-1111", "+8613900001111", "139****1111"),
+        ("0086 13700001111", "+8613700001111", "137****1111"),
+        ("0795-8881234", "+867958881234", "795***1234"),
+        ("+852 9123 4567", "+85291234567", "912*4567"),
+        ("+853 6612 3456", "+85366123456", "661*3456"),
+    ],
+)
+def test_valid_phones(raw, e164, masked):
+    phone = n.normalise_phone(raw)
+    assert phone.valid and phone.number == e164
+    assert n.mask_phone(phone.national) == masked
+
+
+@pytest.mark.parametrize("raw", ["12345", "19412345678", "无"])
+def test_invalid_phones_are_kept_as_invalid(raw):
+    phone = n.normalise_phone(raw)
+    assert phone is not None and not phone.valid
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "in_gba"),
+    [
+        ("广东省深圳市南山区科技园", "440300", True),
+        ("佛山", "440600", True),
+        ("东莞市长安镇", "441900", True),
+        ("香港特别行政区九龙", "810000", True),
+        ("澳门氹仔", "820000", True),
+        ("江门市蓬江区", "440700", True),
+        ("浙江省义乌市", "330700", False),
+        ("昆山市", "320500", False),
+        ("上海市浦东新区", "310000", False),
+        ("吉林省长春市", "220100", False),
+    ],
+)
+def test_destination_resolves_to_city(text, code, in_gba):
+    city = n.resolve_destination(text)
+    assert city.code == code and city.in_gba is in_gba
+
+
+def test_gba_committee_follows_the_1_7_n_structure():
+    assert n.resolve_destination("深圳").gba_committee == "宜春市驻深圳流动党员委员会"
+    assert n.resolve_destination("肇庆市").gba_committee == "宜春市驻大湾区流动党员委员会"
+    assert n.resolve_destination("杭州").gba_committee is None
+    assert n.resolve_destination("某地打工") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "lost"),
+    [
+        ("失联", True),
+        ("失去联系", True),
+        ("联系不上", True),
+        ("LOST", True),
+        ("正常", False),
+        (None, False),
+        ("", False),
+    ],
+)
+def test_contact_status(status, lost):
+    assert n.is_lost_status(status) is lost
+
+
+@pytest.mark.parametrize(
+    ("stem", "branch"),
+    [
+        ("洪塘镇东风村党支部_2026-11", "洪塘镇东风村党支部"),
+        ("洪塘镇东风村党支部_202611", "洪塘镇东风村党支部"),
+        ("洪塘镇东风村党支部（2026年11月）", "洪塘镇东风村党支部"),
+        ("洪塘镇东风村党支部 2026年11月", "洪塘镇东风村党支部"),
+        ("洪塘镇东风村党支部", "洪塘镇东风村党支部"),
+    ],
+)
+def test_branch_from_file_name(stem, branch):
+    assert n.branch_from_file_name(stem) == branch

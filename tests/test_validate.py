@@ -1,0 +1,73 @@
+"""Great Expectations decides: the rows GX reports under the hard rules are exactly the rows rejected."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from helpers import id_number
+
+from roster_recon.validate import RosterValidator
+
+
+@pytest.fixture(scope="module")
+def validator(tmp_path_factory):
+    return RosterValidator(tmp_path_factory.mktemp("gx"))
+
+
+def roster(**columns) -> pd.DataFrame:
+    size = len(next(iter(columns.values())))
+    base = {
+        "name": [f"n{i}" for i in range(size)],
+        "id_number": [id_number(i) for i in range(size)],
+        "branch": ["甲"] * size,
+        "outflow_date": ["2020-01-01"] * size,
+        "destination": ["深圳"] * size,
+        "phone_if_valid": ["+8613800138000"] * size,
+        "industry": ["物流"] * size,
+    }
+    base.update(columns)
+    return pd.DataFrame(base, index=range(100, 100 + size))
+
+
+def test_a_clean_roster_passes_every_rule(validator):
+    outcome = validator.validate(roster(name=["a", "b"]), "test_clean", "clean")
+    assert outcome.rejected_rows == set()
+    assert all(result.success for result in outcome.results)
+    assert {r.rule for r in outcome.results} >= {"name_missing", "id_invalid", "id_repeated_in_branch"}
+
+
+def test_each_hard_rule_rejects_its_rows_and_only_them(validator):
+    ids = [id_number(1), id_number(2), id_number(1), "36042619910102009X", None, id_number(6)]
+    frame = roster(name=["a", "b", "c", "d", "e", None], id_number=ids, branch=["甲", "甲", "甲", "甲", "甲", "乙"])
+    outcome = validator.validate(frame, "test_hard", "hard")
+    assert outcome.rejected == {
+        "id_repeated_in_branch": [102],  # the later row only
+        "id_invalid": [103],
+        "id_missing": [104],
+        "name_missing": [105],
+    }
+    assert outcome.rejected_rows == {102, 103, 104, 105}
+
+
+def test_same_id_in_two_branches_is_not_a_repeat(validator):
+    frame = roster(id_number=[id_number(1), id_number(1)], branch=["甲", "乙"])
+    assert validator.validate(frame, "test_branches", "branches").rejected_rows == set()
+
+
+def test_soft_rules_report_but_never_reject(validator):
+    frame = roster(outflow_date=[None, "2020-01-01"], destination=[None, None], phone_if_valid=[None, None])
+    outcome = validator.validate(frame, "test_soft", "soft")
+    assert outcome.rejected_rows == set()
+    soft = {r.rule: r for r in outcome.results if r.severity == "soft"}
+    assert soft["outflow_date_missing"].unexpected_count == 1
+    assert soft["destination_missing"].unexpected_count == 2
+    assert not soft["phone_missing_or_invalid"].success
+    assert soft["industry_missing"].success
+
+
+def test_data_docs_name_every_validated_file(validator):
+    validator.validate(roster(name=["a"]), "county_360922", "run1 洪塘镇东风村党支部.csv")
+    index = validator.build_data_docs()
+    assert index.exists()
+    pages = "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
+    assert "洪塘镇东风村党支部.csv" in pages

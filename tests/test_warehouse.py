@@ -1,0 +1,247 @@
+"""The warehouse end to end on a real PostgreSQL: merge, history, flags, views, reruns, crashes, privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from helpers import id_number, person, run_all, write_roster
+
+from roster_recon import pipeline, warehouse
+from roster_recon.merge import RunOutOfOrderError
+from roster_recon.validate import RosterValidator
+
+AS_OF = dt.date(2026, 11, 26)
+WANZAI, TONGGU = "360922-万载县", "360926"
+
+
+@pytest.fixture(scope="module")
+def validator(tmp_path_factory):
+    return RosterValidator(tmp_path_factory.mktemp("gx"), build_docs=False)
+
+
+def rows(engine, query, **params):
+    with engine.connect() as connection:
+        return [dict(r) for r in connection.execute(sa.text(query), params).mappings()]
+
+
+def flags_of(engine, serial, branch=None):
+    query = "SELECT branch, flags FROM reporting.member_current WHERE name = :name"
+    found = {r["branch"]: sorted(r["flags"]) for r in rows(engine, query, name=f"党员{serial}")}
+    return found[branch] if branch else found
+
+
+def test_first_run_loads_and_flags(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(
+        settings.drop_root,
+        WANZAI,
+        "洪塘镇东风村党支部_2026-11.csv",
+        [
+            person(1),
+            person(2, 流出时间=""),
+            person(3, 流出时间="2026-11-26"),  # on the as-of date: not missing
+            person(4, 流出时间="2026-11-27"),  # after it: missing
+            person(5, 最后联系时间="2026-05-26"),  # exactly six months: not lost
+            person(6, 最后联系时间="2026-05-25"),  # one day more: lost
+            person(7, 联系状态="失联"),
+            person(8, 联系电话="12345", 流入地="", 从事行业=""),
+            person(9, 身份证号码=id_number(9)[:17] + ("0" if id_number(9)[17] != "0" else "1")),  # bad check char
+        ],
+    )
+    result = run_all(settings, validator)
+    assert result["ingested"]["360922"]["rows_read"] == 9
+    assert result["ingested"]["360922"]["rows_rejected"] == 1
+    assert flags_of(engine, 1, "洪塘镇东风村党支部") == []
+    assert flags_of(engine, 2, "洪塘镇东风村党支部") == ["missing_outflow_time"]
+    assert flags_of(engine, 3, "洪塘镇东风村党支部") == []
+    assert flags_of(engine, 4, "洪塘镇东风村党支部") == ["missing_outflow_time"]
+    assert flags_of(engine, 5, "洪塘镇东风村党支部") == []
+    assert flags_of(engine, 6, "洪塘镇东风村党支部") == ["lost_contact"]
+    assert flags_of(engine, 7, "洪塘镇东风村党支部") == ["lost_contact"]
+    assert flags_of(engine, 8, "洪塘镇东风村党支部") == [
+        "missing_contact",
+        "missing_destination",
+        "missing_industry",
+    ]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current WHERE name = '党员9'")[0]["n"] == 0
+    current = rows(engine, "SELECT * FROM reporting.member_current WHERE name = '党员1'")[0]
+    assert current["id_number_masked"] == id_number(1)[:6] + "********" + id_number(1)[-4:]
+    assert current["phone_masked"] == "138****0001"
+    assert current["destination_city_code"] == "440300" and current["in_gba"] is True
+    assert current["gba_committee"] == "宜春市驻深圳流动党员委员会"
+    audit = rows(engine, "SELECT * FROM reporting.file_audit")
+    assert [(a["status"], a["rows_read"], a["rows_loaded"], a["rows_rejected"]) for a in audit] == [("loaded", 9, 8, 1)]
+    archived = list((settings.drop_root / WANZAI / "_archive" / "2026-11-26").iterdir())
+    assert [p.name for p in archived] == ["洪塘镇东风村党支部_2026-11.csv"]
+    assert list((settings.drop_root / WANZAI / "_feedback").glob("*.xlsx"))
+    summary = {r["county_code"]: r for r in rows(engine, "SELECT * FROM reporting.county_summary")}
+    assert len(summary) == 10 and summary["360921"]["members"] == 0
+    assert summary["360922"]["members"] == 8 and summary["360922"]["lost_contact"] == 2
+    assert summary["360922"]["missing_outflow_data"] == 3 and summary["360922"]["members_complete"] == 5
+
+
+def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engine, validator):
+    day1, day2, day3 = dt.date(2026, 9, 26), dt.date(2026, 10, 26), dt.date(2026, 11, 26)
+    s1 = make_settings(day1)
+    write_roster(s1.drop_root, WANZAI, "甲支部.csv", [person(1), person(2), person(3)])
+    write_roster(s1.drop_root, TONGGU, "乙支部.csv", [person(3), person(4)])  # 3 on two rosters, two counties
+    run_all(s1, validator)
+    assert flags_of(engine, 3) == {"甲支部": ["duplicate_enrollment"], "乙支部": ["duplicate_enrollment"]}
+
+    s2 = make_settings(day2)
+    # 1 moves to Dongguan; 2 leaves 甲 and joins 乙 (a move between branches in one run); 3 leaves 乙.
+    write_roster(s2.drop_root, WANZAI, "甲支部.csv", [person(1, 流入地="东莞市长安镇"), person(3)])
+    write_roster(s2.drop_root, TONGGU, "乙支部.csv", [person(2), person(4)])
+    run_all(s2, validator)
+    assert flags_of(engine, 3) == {"甲支部": []}
+    history = rows(
+        engine,
+        "SELECT h.destination_city, h.valid_from, h.valid_to FROM reporting.member_history"
+        " h JOIN core.roster_version v USING (member_key, branch, valid_from)"
+        " WHERE v.name = '党员1' ORDER BY valid_from",
+    )
+    assert [(h["destination_city"], h["valid_from"], h["valid_to"]) for h in history] == [
+        ("深圳市", day1, day2),
+        ("东莞市", day2, None),
+    ]
+    moved = rows(
+        engine,
+        "SELECT branch, valid_from, valid_to FROM core.roster_version WHERE name = '党员2' ORDER BY valid_from",
+    )
+    assert [(m["branch"], m["valid_to"]) for m in moved] == [("甲支部", day2), ("乙支部", None)]
+    closed = rows(
+        engine,
+        "SELECT flag, raised_on, closed_on FROM reporting.flag_history f"
+        " JOIN core.roster_version v USING (member_key, county_code, branch)"
+        " WHERE v.name = '党员3' AND v.branch = '乙支部'",
+    )
+    assert {(c["flag"], c["raised_on"], c["closed_on"]) for c in closed} == {("duplicate_enrollment", day1, day2)}
+
+    s3 = make_settings(day3)
+    write_roster(s3.drop_root, TONGGU, "乙支部.csv", [person(2), person(3), person(4)])  # 3 comes back to 乙
+    run_all(s3, validator)
+    spells = rows(
+        engine,
+        "SELECT valid_from, valid_to FROM core.roster_version WHERE name = '党员3'"
+        " AND branch = '乙支部' ORDER BY valid_from",
+    )
+    assert [(s["valid_from"], s["valid_to"]) for s in spells] == [(day1, day2), (day3, None)]
+
+
+def test_rerun_with_no_new_files_changes_nothing(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 联系状态="失联")])
+    run_all(settings, validator)
+    snapshot = (
+        "SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM core.roster_version t),"
+        " (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM core.member_flag t),"
+        " (SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM core.member t)"
+    )
+    before = rows(engine, snapshot)
+    again = run_all(make_settings(AS_OF, run_id="rerun"), validator)
+    assert again["ingested"]["360922"]["files"] == 0
+    assert rows(engine, snapshot) == before
+
+
+def test_same_file_again_is_a_duplicate_and_is_archived_not_loaded(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    content = path.read_bytes()
+    run_all(settings, validator)
+    path.write_bytes(content)  # the clerk sends the same file again
+    run_all(make_settings(AS_OF, run_id="again"), validator)
+    statuses = [r["status"] for r in rows(engine, "SELECT status FROM reporting.file_audit ORDER BY received_at")]
+    assert statuses == ["loaded", "duplicate"]
+    archive = settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat()
+    assert sorted(p.name for p in archive.iterdir()) == ["甲支部 (2).csv", "甲支部.csv"]
+
+
+def test_crash_after_merge_before_archive_loses_and_doubles_nothing(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+    pipeline.merge_run(settings)
+    # The worker dies here: the warehouse has committed, the file is still in the drop folder.
+    assert path.exists()
+    nxt = make_settings(AS_OF + dt.timedelta(days=1))
+    run_all(nxt, validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT status, rows_loaded FROM reporting.file_audit ORDER BY received_at")
+    assert [(a["status"], a["rows_loaded"]) for a in audit] == [("loaded", 2), ("duplicate", 0)]
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 2
+
+
+def test_crash_before_merge_reads_the_file_again(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+    # The run dies before merging; a later run picks the file up again and loads it once.
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT status FROM audit.file ORDER BY file_id")
+    assert [a["status"] for a in audit] == ["abandoned", "loaded"]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_failing_merge_leaves_no_partial_state(make_settings, engine, validator, monkeypatch):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+
+    def broken_flags(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline.flag, "recompute_flags", broken_flags)
+    with pytest.raises(RuntimeError):
+        pipeline.merge_run(settings)
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
+    assert rows(engine, "SELECT status FROM audit.file")[0]["status"] == "staged"
+    monkeypatch.undo()
+    pipeline.merge_run(settings)  # the retry succeeds
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 1
+
+
+def test_an_earlier_run_is_refused(make_settings, engine, validator):
+    run_all(make_settings(AS_OF), validator)
+    with pytest.raises(RunOutOfOrderError, match="not rewritten backwards"):
+        pipeline.prepare_run(make_settings(AS_OF - dt.timedelta(days=1)))
+
+
+def test_a_file_mostly_wrong_is_rejected_whole(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 身份证号码="123"), person(3, 姓名="")])
+    run_all(settings, validator)
+    audit = rows(engine, "SELECT status, error FROM reporting.file_audit")[0]
+    assert audit["status"] == "rejected" and "not a usable roster" in audit["error"]
+    assert (settings.drop_root / WANZAI / "_rejected" / "甲支部.csv").exists()
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
+
+
+def test_no_raw_id_number_anywhere_in_the_warehouse(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    people = [person(i) for i in range(1, 6)] + [person(6, 身份证号码=id_number(6)[:17] + "Y")]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
+    run_all(settings, validator)
+    raw_ids = {id_number(i) for i in range(1, 7)} | {id_number(6)[:17] + "Y"}
+    tables = rows(
+        engine,
+        "SELECT table_schema, table_name FROM information_schema.tables"
+        " WHERE table_schema IN ('staging', 'core', 'audit')",
+    )
+    assert len(tables) >= 9
+    with engine.connect() as connection:
+        for table in tables:
+            name = f'"{table["table_schema"]}"."{table["table_name"]}"'
+            dump = connection.exec_driver_sql(
+                f"SELECT coalesce(string_agg(t::text, chr(10)), '') FROM {name} t"
+            ).scalar()
+            assert not any(raw in dump for raw in raw_ids), f"raw ID found in {table}"
+
+
+def test_migrations_are_idempotent(engine):
+    assert warehouse.migrate(engine) == warehouse.migrate(engine)
