@@ -66,8 +66,10 @@ def test_soft_rules_report_but_never_reject(validator):
 
 
 def test_data_docs_name_every_validated_file(validator):
-    validator.validate(roster(name=["a"]), "county_360922", "run1 洪塘镇东风村党支部.csv")
+    frame = roster(name=["a", "b"], file_name=["洪塘镇东风村党支部.csv", "甲支部.xlsx"], file_key=[0, 1])
+    outcome = validator.validate(frame, "county_360922", "run1 360922 (2 files)")
+    assert {r.rule: r.success for r in outcome.results}["files_in_batch"]
     index = validator.build_data_docs()
     assert index.exists()
     pages = "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
-    assert "洪塘镇东风村党支部.csv" in pages
+    assert "洪塘镇东风村党支部.csv" in pages and "甲支部.xlsx" in pages

@@ -80,10 +80,11 @@ def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date)
             )
         }
         rejected = {
-            row.file_name: row.rows_rejected
+            f"{row.county_code}/{row.file_name}": row.rows_rejected
             for row in connection.execute(
                 sa.text(
-                    "SELECT file_name, rows_rejected FROM reporting.file_audit f JOIN audit.run r USING (run_id)"
+                    "SELECT county_code, file_name, rows_rejected"
+                    " FROM reporting.file_audit f JOIN audit.run r USING (run_id)"
                     " WHERE r.as_of = :d AND f.status IN ('loaded', 'rejected')"
                 ),
                 {"d": as_of},

@@ -24,6 +24,7 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import phonenumbers
 import xlsxwriter
 
 from roster_recon.normalise import check_character
@@ -237,6 +238,14 @@ class Generator:
         return self.random.choice(SURNAMES) + given
 
     def phone(self, city_code: str) -> str:
+        """A phone number libphonenumber accepts, written the way members give it."""
+        while True:
+            candidate = self._phone_candidate(city_code)
+            parsed = phonenumbers.parse(candidate.replace("0086 ", "+86 "), "CN")
+            if phonenumbers.is_valid_number(parsed):
+                return candidate
+
+    def _phone_candidate(self, city_code: str) -> str:
         if city_code == "810000":
             return f"+852 {self.random.choice('569')}{self.random.randrange(0, 10**7):07d}"
         if city_code == "820000":
@@ -580,7 +589,7 @@ def write_month(drop_root: Path, members: list[Member], gen: Generator, month: i
                 1 for m, _, _ in group_entries if {"bad_check_char", "excel_damaged_id", "missing_name"} & m.defects
             )
             rejected += sum(1 for m, _, _ in group_entries if "repeated_row" in m.defects)
-            files_truth[path.name] = {"county_code": county, "rows": len(rows), "rejected_rows": rejected}
+            files_truth[f"{county}/{path.name}"] = {"county_code": county, "rows": len(rows), "rejected_rows": rejected}
         if county == "360922":
             (folder / "~$台账.xlsx").write_bytes(b"lock")
             (folder / "上报材料.xlsx.crdownload").write_bytes(b"partial")
@@ -591,7 +600,7 @@ def write_month(drop_root: Path, members: list[Member], gen: Generator, month: i
                 "csv_utf8_bom",
                 None,
             )
-            files_truth["工作总结.csv"] = {
+            files_truth[f"{county}/工作总结.csv"] = {
                 "county_code": county,
                 "rows": 0,
                 "rejected_rows": 0,
@@ -657,9 +666,12 @@ def generate(
     silent: set[tuple[str, str]] = set()
     if month == 2:
         gen.as_of = as_of
+        before = _roster_keys(members)
         members = gen.next_month(members)
         branches = sorted({(m.county, m.branch) for m in members})
         silent = {b for b in branches if gen.random.random() < MONTH_TWO["branch_silent"]}
+        # A branch whose members have all gone home sends nothing (an empty roster is not a roster).
+        silent |= before - _roster_keys(members)
     scratch = drop_root.parent / ".generate-scratch"
     if month == 2:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -688,6 +700,11 @@ def generate(
     truth_path = drop_root.parent / f"ground_truth_month{month}.json"
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return {"members": len(members), "files": len(files_truth), "truth": str(truth_path)}
+
+
+def _roster_keys(members: list[Member]) -> set[tuple[str, str]]:
+    keys = {(m.county, m.branch) for m in members}
+    return keys | {m.second_branch for m in members if m.second_branch}
 
 
 def _month_before(day: dt.date) -> dt.date:

@@ -101,7 +101,11 @@ def county_folder(settings: RunSettings, county_code: str) -> discover.CountyFol
 
 
 def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
-    """Read, validate and stage every ready file of one county; returns counts for XCom (no personal data)."""
+    """Read, validate and stage every ready file of one county; returns counts for XCom (no personal data).
+
+    The county's readable files are validated by Great Expectations as one batch (rows told apart by file), which
+    costs one checkpoint per county instead of one per file; the verdict is then split back per file.
+    """
     from roster_recon.validate import RosterValidator
 
     engine = engine_for(settings)
@@ -115,12 +119,28 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
-    validator = validator or RosterValidator(settings.data_dir / "gx")
+
+    readable: list[tuple[Path, str, pd.DataFrame]] = []
     for path in files:
         with engine.begin() as connection:
-            status = _ingest_file(connection, settings, county_code, path, validator)
-        log.info("county %s: %s -> %s", county_code, path.name, status)
-    validator.build_data_docs()
+            roster = _read_file(connection, settings, county_code, path)
+        if roster is not None:
+            readable.append(roster)
+    if readable:
+        validator = validator or RosterValidator(settings.data_dir / "gx")
+        batch = pd.concat([roster for _, _, roster in readable], keys=range(len(readable)), names=["file_key", None])
+        batch = batch.reset_index(level="file_key").reset_index(drop=True)
+        batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
+        run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
+        outcome = validator.validate(batch, f"county_{county_code}", run_name)
+        for file_key, (path, sha256, _) in enumerate(readable):
+            rows = batch[batch["file_key"] == file_key]
+            with engine.begin() as connection:
+                status = _stage_file(
+                    connection, settings, county_code, path, sha256, rows, outcome.for_rows(rows.index)
+                )
+            log.info("county %s: %s -> %s", county_code, path.name, status)
+        validator.build_data_docs()
     with engine.connect() as connection:
         counts = _county_counts(connection, settings.run_id, county_code)
     engine.dispose()
@@ -196,7 +216,8 @@ def _record_problems(connection, file_id: int, problems: list[Problem]) -> None:
     stage.copy_rows(raw, frame, table="audit.file_problem")
 
 
-def _ingest_file(connection, settings: RunSettings, county_code: str, path: Path, validator) -> str:
+def _read_file(connection, settings: RunSettings, county_code: str, path: Path):
+    """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster)."""
     sha256 = discover.sha256_of(path)
     earlier = connection.execute(
         sa.text(
@@ -216,7 +237,8 @@ def _ingest_file(connection, settings: RunSettings, county_code: str, path: Path
             duplicate_of=earlier.file_id,
             error=f"same content as {earlier.file_name}, already loaded as of {earlier.as_of}",
         )
-        return "duplicate"
+        log.info("county %s: %s -> duplicate", county_code, path.name)
+        return None
     try:
         table = read_roster(path)
     except RosterFileError as error:
@@ -234,13 +256,19 @@ def _ingest_file(connection, settings: RunSettings, county_code: str, path: Path
             file_id,
             [Problem(None, None, None, None, error.code, "error", error.message_zh, error.message_en)],
         )
-        return "rejected"
-
+        log.info("county %s: %s -> rejected (%s)", county_code, path.name, error.code)
+        return None
     roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
     roster["source_row"] = table.row_numbers
     roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
+    return path, sha256, roster
+
+
+def _stage_file(
+    connection, settings: RunSettings, county_code: str, path: Path, sha256: str, roster: pd.DataFrame, outcome
+) -> str:
+    """Record one file's validation, problems and accepted rows; reject it whole past the reject share."""
     file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
-    outcome = validator.validate(roster, asset_name=f"county_{county_code}", run_name=f"{settings.run_id} {path.name}")
     rejected_rows = outcome.rejected_rows
     problems = hard_problems(roster, outcome.rejected) + soft_problems(roster, rejected_rows)
     _record_validation(connection, settings.run_id, file_id, outcome)

@@ -97,6 +97,12 @@ HARD, SOFT, TABLE = "hard", "soft", "table"
 def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
     return [
         ("rows_present", TABLE, gxe.ExpectTableRowCountToBeBetween(min_value=1)),
+        # Names the files of the batch in Data Docs, and checks the batch holds exactly those.
+        (
+            "files_in_batch",
+            TABLE,
+            gxe.ExpectColumnDistinctValuesToBeInSet(column="file_name", value_set={"$PARAMETER": "files_in_batch"}),
+        ),
         ("name_column", TABLE, gxe.ExpectColumnToExist(column="name")),
         ("id_number_column", TABLE, gxe.ExpectColumnToExist(column="id_number")),
         ("name_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="name")),
@@ -106,7 +112,7 @@ def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
             "id_repeated_in_branch",
             HARD,
             ExpectCompoundColumnsToBeFirstOccurrence(
-                column_list=["branch", "id_number"], ignore_row_if="any_value_is_missing"
+                column_list=["file_key", "branch", "id_number"], ignore_row_if="any_value_is_missing"
             ),
         ),
         ("outflow_date_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="outflow_date")),
@@ -117,6 +123,8 @@ def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
 
 
 VALIDATED_COLUMNS = (
+    "file_key",
+    "file_name",
     "name",
     "id_number",
     "branch",
@@ -140,18 +148,51 @@ class RuleResult:
 
 @dataclass
 class ValidationOutcome:
-    """What GX decided for one roster: the failing row labels per hard rule, and every rule's result."""
+    """What GX decided for a batch: every rule's result, and the failing row labels of every row-level rule."""
 
-    rejected: dict[str, list[int]] = field(default_factory=dict)
     results: list[RuleResult] = field(default_factory=list)
+    unexpected: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> dict[str, list[int]]:
+        """Failing row labels per hard rule (the rows the pipeline rejects)."""
+        hard = {result.rule for result in self.results if result.severity == HARD}
+        return {rule: labels for rule, labels in self.unexpected.items() if rule in hard and labels}
 
     @property
     def rejected_rows(self) -> set[int]:
         return {label for labels in self.rejected.values() for label in labels}
 
+    def for_rows(self, labels: pd.Index) -> ValidationOutcome:
+        """The outcome restricted to some rows of the batch (one file of a county's batch)."""
+        wanted = set(labels)
+        sliced = ValidationOutcome()
+        for result in self.results:
+            if result.rule not in self.unexpected:  # table-level: holds for the batch
+                success = result.success if result.rule != "rows_present" else bool(wanted)
+                sliced.results.append(
+                    RuleResult(result.rule, result.severity, result.column, success, None, None, None)
+                )
+                continue
+            mine = [label for label in self.unexpected[result.rule] if label in wanted]
+            sliced.unexpected[result.rule] = mine
+            count = len(wanted)
+            sliced.results.append(
+                RuleResult(
+                    result.rule,
+                    result.severity,
+                    result.column,
+                    not mine,
+                    count,
+                    len(mine),
+                    round(100.0 * len(mine) / count, 4) if count else 0.0,
+                )
+            )
+        return sliced
+
 
 class RosterValidator:
-    """One GX file context under the data directory, its suite, and a checkpoint per validated roster."""
+    """One GX file context under the data directory, its suite, and one checkpoint per county batch."""
 
     def __init__(self, gx_dir: Path, build_docs: bool = True):
         gx_dir.mkdir(parents=True, exist_ok=True)
@@ -169,24 +210,22 @@ class RosterValidator:
             self.datasource = self.context.data_sources.get(DATASOURCE_NAME)
         except (KeyError, ValueError):
             self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
+        self._checkpoints: dict[str, gx.Checkpoint] = {}
 
-    def _batch_definition(self, asset_name: str):
+    def _checkpoint(self, asset_name: str) -> gx.Checkpoint:
+        if asset_name in self._checkpoints:
+            return self._checkpoints[asset_name]
         try:
             asset = self.datasource.get_asset(asset_name)
         except LookupError:
             asset = self.datasource.add_dataframe_asset(asset_name)
         try:
-            return asset.get_batch_definition("whole_file")
+            batch_definition = asset.get_batch_definition("whole_batch")
         except KeyError:
-            return asset.add_batch_definition_whole_dataframe("whole_file")
-
-    def validate(self, roster: pd.DataFrame, asset_name: str, run_name: str) -> ValidationOutcome:
-        """Validate one normalised roster (columns of ``VALIDATED_COLUMNS``); the index labels identify rows."""
-        frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
-        definition = gx.ValidationDefinition(
-            name=f"{asset_name}", data=self._batch_definition(asset_name), suite=self.suite
+            batch_definition = asset.add_batch_definition_whole_dataframe("whole_batch")
+        definition = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=self.suite)
         )
-        definition = self.context.validation_definitions.add_or_update(definition)
         checkpoint = self.context.checkpoints.add_or_update(
             gx.Checkpoint(
                 name=f"roster_{asset_name}",
@@ -195,7 +234,24 @@ class RosterValidator:
                 result_format={"result_format": "COMPLETE"},
             )
         )
-        result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
+        self._checkpoints[asset_name] = checkpoint
+        return checkpoint
+
+    def validate(self, roster: pd.DataFrame, asset_name: str, run_name: str) -> ValidationOutcome:
+        """Validate a normalised batch (one file, or a county's files told apart by ``file_key``).
+
+        Index labels identify rows; they must be unique. ``run_name`` is what Data Docs shows for this validation.
+        """
+        frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
+        if "file_key" not in frame.columns:
+            frame = frame.assign(file_key=0)
+        if "file_name" not in frame.columns:
+            frame = frame.assign(file_name=run_name)
+        result = self._checkpoint(asset_name).run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters={"files_in_batch": sorted(frame["file_name"].unique().tolist())},
+            run_id=gx.RunIdentifier(run_name=run_name),
+        )
         outcome = ValidationOutcome()
         for run_result in result.run_results.values():
             for expectation_result in run_result.results:
@@ -203,19 +259,20 @@ class RosterValidator:
                 meta = config.meta or {}
                 details = expectation_result.result or {}
                 rule, severity = meta.get("rule", config.type), meta.get("severity", SOFT)
+                column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", [])) or None
                 outcome.results.append(
                     RuleResult(
                         rule=rule,
                         severity=severity,
-                        column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", [])) or None,
+                        column=column,
                         success=bool(expectation_result.success),
                         element_count=details.get("element_count"),
                         unexpected_count=details.get("unexpected_count"),
                         unexpected_percent=details.get("unexpected_percent"),
                     )
                 )
-                if severity == HARD and not expectation_result.success:
-                    outcome.rejected[rule] = _index_labels(details.get("unexpected_index_list") or [])
+                if severity in (HARD, SOFT):
+                    outcome.unexpected[rule] = _index_labels(details.get("unexpected_index_list") or [])
         return outcome
 
     def build_data_docs(self) -> Path | None:
