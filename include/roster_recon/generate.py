@@ -178,6 +178,7 @@ MONTH_TWO = {
     "newcomers": 0.03,
     "fix_problem": 0.5,
     "branch_silent": 0.08,
+    "contact_refreshed": 0.3,
 }
 HEADER_VARIANTS = {
     "name": ["姓名", "姓名（必填）", "name"],
@@ -213,11 +214,12 @@ class Member:
 
 
 class Generator:
-    def __init__(self, seed: int, as_of: dt.date, scale: float = 1.0):
+    def __init__(self, seed: int, as_of: dt.date, scale: float = 1.0, month_two: dict | None = None):
         self.random = random.Random(seed)
         self.as_of = as_of
         self.scale = scale
         self.used_ids: set[str] = set()
+        self.month_two = {**MONTH_TWO, **(month_two or {})}
 
     # --- people -------------------------------------------------------------------------------------------------
 
@@ -342,7 +344,7 @@ class Generator:
     # --- month two ----------------------------------------------------------------------------------------------
 
     def next_month(self, members: list[Member]) -> list[Member]:
-        rates = MONTH_TWO
+        rates = self.month_two
         kept = []
         for member in members:
             if self.random.random() < rates["return_home"]:
@@ -353,11 +355,8 @@ class Generator:
             for defect in list(member.defects):
                 if self.random.random() < rates["fix_problem"]:
                     self.fix(member, defect)
-            member.last_contact = (
-                member.last_contact
-                if "lost_by_age" in member.defects
-                else self.as_of - dt.timedelta(days=self.random.randrange(1, 130))
-            )
+            if "lost_by_age" not in member.defects and self.random.random() < rates["contact_refreshed"]:
+                member.last_contact = self.as_of - dt.timedelta(days=self.random.randrange(1, 60))
             kept.append(member)
         newcomers = Generator(self.random.randrange(10**9), self.as_of, self.scale * rates["newcomers"])
         newcomers.used_ids = self.used_ids
@@ -658,10 +657,14 @@ def generate(
     as_of: dt.date,
     scale: float = 1.0,
     month_one_as_of: dt.date | None = None,
+    month_two: dict | None = None,
 ) -> dict:
-    """Write month one (or month two, which regenerates month one first from the same seed) into ``drop_root``."""
+    """Write month one (or month two, which regenerates month one first from the same seed) into ``drop_root``.
+
+    ``month_two`` overrides the rates of ``MONTH_TWO`` (the benchmark's 5 % delta uses it).
+    """
     first_as_of = month_one_as_of or (as_of if month == 1 else _month_before(as_of))
-    gen = Generator(seed, first_as_of, scale)
+    gen = Generator(seed, first_as_of, scale, month_two)
     members = gen.members()
     silent: set[tuple[str, str]] = set()
     if month == 2:
@@ -669,7 +672,7 @@ def generate(
         before = _roster_keys(members)
         members = gen.next_month(members)
         branches = sorted({(m.county, m.branch) for m in members})
-        silent = {b for b in branches if gen.random.random() < MONTH_TWO["branch_silent"]}
+        silent = {b for b in branches if gen.random.random() < gen.month_two["branch_silent"]}
         # A branch whose members have all gone home sends nothing (an empty roster is not a roster).
         silent |= before - _roster_keys(members)
     scratch = drop_root.parent / ".generate-scratch"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import archive, discover, feedback, flag, merge, reference, stage, warehouse
+from roster_recon import archive, discover, feedback, flag, merge, reference, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
 from roster_recon.problems import Problem, hard_problems, soft_problems
 from roster_recon.read import RosterFileError, read_roster
@@ -115,7 +115,9 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             log.info("run %s is already merged; county %s has nothing left to ingest", settings.run_id, county_code)
             return _county_counts(connection, settings.run_id, county_code)
         _forget_county_attempt(connection, settings.run_id, county_code)
-        files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
+        with timing.stage("discover", county_code):
+            files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
+            hashes = {path: discover.sha256_of(path) for path in files}
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
@@ -123,27 +125,33 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     readable: list[tuple[Path, str, pd.DataFrame]] = []
     for path in files:
         with engine.begin() as connection:
-            roster = _read_file(connection, settings, county_code, path)
+            roster = _read_file(connection, settings, county_code, path, hashes[path])
         if roster is not None:
             readable.append(roster)
     if readable:
-        validator = validator or RosterValidator(settings.data_dir / "gx")
-        batch = pd.concat([roster for _, _, roster in readable], keys=range(len(readable)), names=["file_key", None])
-        batch = batch.reset_index(level="file_key").reset_index(drop=True)
-        batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
-        run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
-        outcome = validator.validate(batch, f"county_{county_code}", run_name)
-        for file_key, (path, sha256, _) in enumerate(readable):
-            rows = batch[batch["file_key"] == file_key]
-            with engine.begin() as connection:
-                status = _stage_file(
-                    connection, settings, county_code, path, sha256, rows, outcome.for_rows(rows.index)
-                )
-            log.info("county %s: %s -> %s", county_code, path.name, status)
-        validator.build_data_docs()
+        with timing.stage("validate", county_code) as timed:
+            validator = validator or RosterValidator(settings.data_dir / "gx")
+            batch = pd.concat([r for _, _, r in readable], keys=range(len(readable)), names=["file_key", None])
+            batch = batch.reset_index(level="file_key").reset_index(drop=True)
+            batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
+            run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
+            outcome = validator.validate(batch, f"county_{county_code}", run_name)
+            timed.rows = len(batch)
+        with timing.stage("stage", county_code) as timed:
+            for file_key, (path, sha256, _) in enumerate(readable):
+                rows = batch[batch["file_key"] == file_key]
+                with engine.begin() as connection:
+                    status = _stage_file(
+                        connection, settings, county_code, path, sha256, rows, outcome.for_rows(rows.index)
+                    )
+                log.info("county %s: %s -> %s", county_code, path.name, status)
+            timed.rows = len(batch)
+        with timing.stage("validate", county_code):
+            validator.build_data_docs()
     with engine.connect() as connection:
         counts = _county_counts(connection, settings.run_id, county_code)
     engine.dispose()
+    timing.flush(settings.run_id)
     return counts
 
 
@@ -216,9 +224,8 @@ def _record_problems(connection, file_id: int, problems: list[Problem]) -> None:
     stage.copy_rows(raw, frame, table="audit.file_problem")
 
 
-def _read_file(connection, settings: RunSettings, county_code: str, path: Path):
+def _read_file(connection, settings: RunSettings, county_code: str, path: Path, sha256: str):
     """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster)."""
-    sha256 = discover.sha256_of(path)
     earlier = connection.execute(
         sa.text(
             "SELECT f.file_id, f.file_name, r.as_of FROM audit.file f JOIN audit.run r USING (run_id)"
@@ -240,7 +247,9 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path):
         log.info("county %s: %s -> duplicate", county_code, path.name)
         return None
     try:
-        table = read_roster(path)
+        with timing.stage("read", county_code) as timed:
+            table = read_roster(path)
+            timed.rows = len(table.frame)
     except RosterFileError as error:
         file_id = _insert_file(
             connection,
@@ -258,9 +267,11 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path):
         )
         log.info("county %s: %s -> rejected (%s)", county_code, path.name, error.code)
         return None
-    roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
-    roster["source_row"] = table.row_numbers
-    roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
+    with timing.stage("normalise", county_code) as timed:
+        roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
+        roster["source_row"] = table.row_numbers
+        roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
+        timed.rows = len(roster)
     return path, sha256, roster
 
 
@@ -318,10 +329,16 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
     """Merge everything this run staged, and recompute flags, in one transaction."""
     engine = engine_for(settings)
     with warehouse.raw_connection(engine) as connection:
-        counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
-        counts.update(flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months))
-        merge.mark_merged(connection, settings.run_id)
+        with timing.stage("merge") as timed:
+            counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
+            timed.rows = counts["snapshot_rows"]
+        with timing.stage("flags") as timed:
+            counts.update(flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months))
+            timed.rows = counts["current_entries_after"]
+        with timing.stage("merge"):
+            merge.mark_merged(connection, settings.run_id)
     engine.dispose()
+    timing.flush(settings.run_id)
     return counts
 
 
@@ -329,6 +346,15 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
     """Move this run's files out of the drop folder and write the county's feedback and follow-up workbooks."""
     engine = engine_for(settings)
     folder = county_folder(settings, county_code)
+    with timing.stage("finish", county_code):
+        counts = _finish_files(engine, settings, county_code, folder)
+        counts["follow_up_members"] = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of)
+    engine.dispose()
+    timing.flush(settings.run_id)
+    return counts
+
+
+def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, folder) -> dict[str, int]:
     moved = feedback_files = 0
     with engine.connect() as connection:
         files = (
@@ -354,9 +380,8 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
                     {"path": str(path), "id": file["file_id"]},
                 )
         if file["archived_to"] is None:
-            destination = archive.move_out_of_drop(
-                folder.path, Path(file["source_path"]), file["status"], settings.as_of
-            )
+            source = Path(file["source_path"])
+            destination = archive.move_out_of_drop(folder.path, source, file["status"], settings.as_of)
             if destination is not None:
                 moved += 1
                 with engine.begin() as connection:
@@ -364,9 +389,7 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
                         sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
                         {"path": str(destination), "id": file["file_id"]},
                     )
-    follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of)
-    engine.dispose()
-    return {"files_moved": moved, "feedback_files": feedback_files, "follow_up_members": follow_up}
+    return {"files_moved": moved, "feedback_files": feedback_files}
 
 
 def report_run(settings: RunSettings) -> dict[str, str]:
@@ -375,9 +398,11 @@ def report_run(settings: RunSettings) -> dict[str, str]:
 
     engine = engine_for(settings)
     data_docs = settings.data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    path, summary = report.write_report(
-        engine, settings.run_id, settings.data_dir / "reports", data_docs if data_docs.exists() else None
-    )
+    with timing.stage("reports"):
+        path, summary = report.write_report(
+            engine, settings.run_id, settings.data_dir / "reports", data_docs if data_docs.exists() else None
+        )
     engine.dispose()
+    timing.flush(settings.run_id)
     log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs)
     return {"report": str(path), "data_docs": str(data_docs)}

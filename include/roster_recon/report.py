@@ -31,6 +31,7 @@ class RunFigures:
     gba: pd.DataFrame  # gba_committee, destination_city, members
     lost_ages: pd.DataFrame  # band, members
     ignored: pd.DataFrame
+    changes: dict[str, int]  # joined, left, changed: roster entries this run
 
 
 def _frame(connection, query: str, **params) -> pd.DataFrame:
@@ -78,7 +79,26 @@ def read_figures(engine: sa.Engine, run_id: str) -> RunFigures:
             "SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r",
             r=run_id,
         )
-    return RunFigures(as_of, run_id, files, counties, flags, gba, lost_ages, ignored)
+        changes = dict(connection.execute(sa.text(_ROSTER_CHANGES), {"as_of": as_of}).mappings().one())
+    return RunFigures(as_of, run_id, files, counties, flags, gba, lost_ages, ignored, changes)
+
+
+# Roster entries (a member on a branch's roster) that joined, left or changed facts as of the run's date.
+_ROSTER_CHANGES = """
+WITH touched AS (
+    SELECT member_key, county_code, branch,
+           bool_or(valid_to IS NULL AND valid_from = :as_of) AS opened_today,
+           bool_or(valid_to IS NULL) AS is_current,
+           bool_or(coalesce(valid_to = :as_of, false)) AS closed_today
+      FROM core.roster_version
+     GROUP BY member_key, county_code, branch
+    HAVING bool_or(valid_from = :as_of OR valid_to = :as_of)
+)
+SELECT count(*) FILTER (WHERE opened_today AND NOT closed_today) AS joined,
+       count(*) FILTER (WHERE closed_today AND NOT is_current) AS "left",
+       count(*) FILTER (WHERE opened_today AND closed_today) AS changed
+  FROM touched
+"""
 
 
 def summary_text(figures: RunFigures) -> str:
@@ -92,6 +112,10 @@ def summary_text(figures: RunFigures) -> str:
         )
     if figures.files.empty:
         lines.append("  no new files")
+    changes = figures.changes
+    lines.append(
+        f"  roster entries: {changes['joined']} joined, {changes['left']} left, {changes['changed']} with changed facts"
+    )
     lines.append("")
     header = f"  {'county':<14}{'members':>8}{'complete%':>10}{'missing':>8}{'lost':>6}{'dup':>5}{'rej.files':>10}"
     lines.append(header)
@@ -180,6 +204,8 @@ def render_html(figures: RunFigures, data_docs: str | None = None) -> str:
         )
         if not figures.files.empty
         else "<p class='none'>No new files this run / 本次没有新文件</p>",
+        f"<p>Roster entries this run / 本次台账变化: {figures.changes['joined']} joined 新增,"
+        f" {figures.changes['left']} left 退出, {figures.changes['changed']} changed 信息变更</p>",
         "<h2>2. Four-clears completeness / “四清”完整率</h2>",
         _bars(
             [

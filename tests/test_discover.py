@@ -1,0 +1,56 @@
+"""Discovery: county folders by code, stable roster files only, everything else ignored with a reason."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from roster_recon import discover
+
+
+def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):
+    for name in ("360922-万载县", "360926", "999999-外省", "资料", "_archive"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "stray.xlsx").write_bytes(b"x")
+    folders, ignored = discover.county_folders(tmp_path)
+    assert [(f.county_code, f.path.name) for f in folders] == [("360922", "360922-万载县"), ("360926", "360926")]
+    assert {entry.name for entry in ignored} == {"999999-外省", "资料", "_archive", "stray.xlsx"}
+
+
+def test_two_folders_for_one_county_are_refused(tmp_path):
+    (tmp_path / "360922").mkdir()
+    (tmp_path / "360922-万载县").mkdir()
+    with pytest.raises(ValueError, match="360922"):
+        discover.county_folders(tmp_path)
+
+
+def test_only_stable_roster_files_are_ready(tmp_path):
+    folder = tmp_path / "360922"
+    folder.mkdir()
+    names = [
+        "甲.xlsx",
+        "乙.csv",
+        "丙.xls",
+        "~$甲.xlsx",
+        ".hidden.csv",
+        "丁.xlsx.crdownload",
+        "戊.part",
+        "说明.docx",
+        "新.csv",
+    ]
+    for name in names:
+        (folder / name).write_bytes(b"data")
+    (folder / "_archive").mkdir()
+    old = time.time() - 3600
+    for name in names[:-1]:
+        os.utime(folder / name, (old, old))
+    ready, ignored = discover.roster_files(discover.CountyFolder("360922", folder), now=time.time(), settle_seconds=60)
+    assert sorted(p.name for p in ready) == ["丙.xls", "乙.csv", "甲.xlsx"]
+    reasons = {entry.name: entry.reason for entry in ignored}
+    assert reasons["~$甲.xlsx"] == "Office lock file"
+    assert reasons[".hidden.csv"] == "hidden file"
+    assert reasons["丁.xlsx.crdownload"] == reasons["戊.part"] == "partial download"
+    assert reasons["说明.docx"].startswith("not a roster file type")
+    assert reasons["新.csv"].startswith("still being written")

@@ -1,0 +1,71 @@
+"""The run report: every section, numbers equal to the warehouse's views, no raw ID or full phone on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+from helpers import id_number, person, run_all, write_roster
+
+from roster_recon import report
+from roster_recon.validate import RosterValidator
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.headings, self.cells, self.links, self._in = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag
+        if tag in ("script", "link"):
+            self.links.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href") and value and value.startswith("http"):
+                self.links.append(value)
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "h2":
+            self.headings.append(data)
+        if self._in == "td":
+            self.cells.append(data)
+
+
+def test_report_page_matches_the_views_and_hides_personal_data(make_settings, engine, tmp_path):
+    settings = make_settings(dt.date(2026, 11, 26))
+    write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1), person(2, 联系状态="失联", 流入地="香港九龙")])
+    write_roster(settings.drop_root, "360926", "乙支部.csv", [person(3, 从事行业="")])
+    run_all(settings, RosterValidator(tmp_path / "gx", build_docs=False))
+    run_id = settings.run_id
+    path, summary = report.write_report(engine, run_id, tmp_path / "reports", None)
+    page = path.read_text(encoding="utf-8")
+    parsed = _Text()
+    parsed.feed(page)
+    assert [h.split(".")[0] for h in parsed.headings] == ["1", "2", "3", "4", "5"]
+    assert parsed.links == []  # self-contained: no scripts, no stylesheets, no remote resources
+    with engine.connect() as connection:
+        county = connection.execute(
+            sa.text("SELECT * FROM reporting.county_summary WHERE county_code = '360922'")
+        ).one()
+        gba = connection.execute(sa.text("SELECT * FROM reporting.destination_summary WHERE in_gba")).all()
+    expected = [
+        county.county_code,
+        county.county_name,
+        str(county.branches),
+        str(county.members),
+        str(county.members_complete),
+        str(county.completeness_pct),
+    ]
+    cells = parsed.cells
+    assert any(cells[i : i + len(expected)] == expected for i in range(len(cells))), expected
+    assert {g.destination_city for g in gba} <= set(parsed.cells)
+    for serial in (1, 2, 3):
+        assert id_number(serial) not in page
+        assert f"138{serial:08d}" not in page
+    assert not re.search(r"1[3-9]\d{9}", page)
+    assert "360922" in summary and "lost_contact 1" in summary
