@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import normalise, reference
+from roster_recon import discover, normalise, reference
 from roster_recon.read import decode_text
 from roster_recon.settings import DEMO_PII_SECRET
 from roster_recon.stage import member_key
@@ -36,7 +36,8 @@ def _naive_read(path: Path) -> pd.DataFrame:
 
 
 def naive_run(drop_root: Path, work_dir: Path, sample_rows: int, warehouse_url: str) -> dict:
-    files = sorted(p for p in drop_root.glob("*/*") if p.suffix in (".xlsx", ".xls", ".csv") and p.stat().st_size)
+    now = time.time()
+    files = sorted(p for p in drop_root.glob("*/*") if p.is_file() and discover.ignore_reason(p, now, 0) is None)
     stages = {"read": 0.0, "validate": 0.0, "insert": 0.0, "upsert": 0.0}
     frames, rows = [], 0
     started = time.perf_counter()

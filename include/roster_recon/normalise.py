@@ -266,7 +266,7 @@ def _by_distinct(series: pd.Series, function) -> pd.Series:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``."""
     cache: dict = {}
     results = []
-    for value in series.astype(object).tolist():
+    for value in series.tolist():
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             results.append(None)
             continue

@@ -90,21 +90,18 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> list[Problem
     """Warnings for accepted rows: the four clears, unreadable dates, unknown cities and place codes."""
     accepted = roster.drop(index=list(rejected_rows))
     places = reference.known_place_codes()
+    ids = accepted["id_number"].tolist()
     checks = [
         ("outflow_date_missing", accepted["outflow_date"].isna(), "outflow_date_raw"),
         ("destination_missing", accepted["destination"].isna(), None),
-        ("phone_missing_or_invalid", ~accepted["phone_valid"], "phone"),
+        ("phone_missing_or_invalid", ~accepted["phone_valid"].astype(bool), "phone"),
         ("industry_missing", accepted["industry"].isna(), None),
         (
             "destination_unknown_city",
             accepted["destination"].notna() & accepted["destination_city_code"].isna(),
             "destination",
         ),
-        (
-            "id_place_code_unknown",
-            ~accepted["id_number"].astype(str).str[:6].isin(places),
-            None,
-        ),
+        ("id_place_code_unknown", pd.Series([str(v)[:6] not in places for v in ids], index=accepted.index), None),
         (
             "last_contact_unreadable",
             accepted["last_contact_raw"].notna() & accepted["last_contact_date"].isna(),
@@ -114,12 +111,17 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> list[Problem
     found = []
     for code, mask, value_column in checks:
         column, zh, en = MESSAGES[code]
-        for label in accepted.index[mask.to_numpy(dtype=bool)]:
-            row = accepted.loc[label]
-            value = _text(row[value_column]) if value_column else None
-            if code == "id_place_code_unknown":
-                value = mask_id_number(row["id_number"])
-            found.append(Problem(int(row["source_row"]), _text(row["name"]), column, value, code, WARNING, zh, en))
+        hits = accepted.loc[mask.to_numpy(dtype=bool)]
+        if hits.empty:
+            continue
+        if code == "id_place_code_unknown":
+            values = [mask_id_number(v) for v in hits["id_number"].tolist()]
+        elif value_column:
+            values = [_text(v) for v in hits[value_column].tolist()]
+        else:
+            values = [None] * len(hits)
+        for source_row, name, value in zip(hits["source_row"].tolist(), hits["name"].tolist(), values, strict=True):
+            found.append(Problem(int(source_row), _text(name), column, value, code, WARNING, zh, en))
     return found
 
 

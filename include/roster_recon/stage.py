@@ -83,11 +83,8 @@ def copy_rows(connection, rows: pd.DataFrame, table: str = "staging.roster_row")
     """COPY a frame whose columns are ``STAGING_COLUMNS`` into ``table`` on a psycopg2 connection."""
     if rows.empty:
         return 0
-    arrays = []
-    for column in rows.columns:
-        values = rows[column].astype(object).where(rows[column].notna(), None).tolist()
-        arrays.append(pa.array(values, type=_ARROW_TYPES.get(column, pa.string())))
-    table_data = pa.Table.from_arrays(arrays, names=list(rows.columns))
+    schema = pa.schema([(column, _ARROW_TYPES.get(column, pa.string())) for column in rows.columns])
+    table_data = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
     buffer = io.BytesIO()
     pacsv.write_csv(table_data, buffer, write_options=pacsv.WriteOptions(include_header=False))
     buffer.seek(0)
