@@ -190,3 +190,15 @@ def test_contact_status(status, lost):
 )
 def test_branch_from_file_name(stem, branch):
     assert n.branch_from_file_name(stem) == branch
+
+
+@given(
+    national=st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+    prefix=st.sampled_from(["", "+86", "+86 ", "0086", "86"]),
+)
+def test_mobile_fast_path_agrees_with_a_full_libphonenumber_parse(national, prefix):
+    import phonenumbers
+
+    written = prefix + national
+    expected = phonenumbers.is_valid_number(phonenumbers.parse(written.replace("0086", "+86"), "CN"))
+    assert n.normalise_phone(written).valid is expected
