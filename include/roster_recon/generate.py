@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -243,7 +244,10 @@ class Generator:
         """A phone number libphonenumber accepts, written the way members give it."""
         while True:
             candidate = self._phone_candidate(city_code)
-            parsed = phonenumbers.parse(candidate.replace("0086 ", "+86 "), "CN")
+            try:
+                parsed = phonenumbers.parse(re.sub(r"^0086 ", "+86 ", candidate), "CN")
+            except phonenumbers.NumberParseException:
+                continue
             if phonenumbers.is_valid_number(parsed):
                 return candidate
 
