@@ -1,6 +1,9 @@
 -- Merge one run's staged rows into core, as of %(as_of)s. Runs inside the merge transaction.
 -- Each branch present in the run is a full snapshot: the newest staged file for a branch wins.
 
+-- Fresh statistics for the rows COPY just loaded, so the planner hashes instead of looping.
+ANALYZE staging.roster_row;
+
 -- 1. The same content twice in one run: the later file is a duplicate of the first.
 WITH ranked AS (
     SELECT file_id, min(file_id) OVER (PARTITION BY sha256) AS first_id
@@ -74,3 +77,4 @@ UPDATE audit.file f
  WHERE f.file_id = staged.file_id;
 
 DELETE FROM staging.roster_row WHERE run_id = %(run_id)s;
+ANALYZE core.roster_version;
