@@ -51,7 +51,7 @@ $(DATA_DIR)/airflow/airflow.db: | $(STAMP)
 airflow-db: $(DATA_DIR)/airflow/airflow.db
 
 demo: $(STAMP) airflow-db
-	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	@$(BIN)/python -m roster_recon.demo reset --data-dir $(DATA_DIR)
 	@$(BIN)/python -m roster_recon.generate --drop-root $(DATA_DIR)/drop --month 1 --seed $(SEED) --as-of $(MONTH1)
 	@echo "== roster_reconcile $(MONTH1) (month one) =="
@@ -73,7 +73,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 test: $(STAMP) lint
-	@mkdir -p $(DATA_DIR)/test && mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	@mkdir -p $(DATA_DIR)/test && mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(MAKE) --no-print-directory DATA_DIR=$(DATA_DIR)/test airflow-db
 	DATA_DIR=$(DATA_DIR)/test AIRFLOW_HOME=$(DATA_DIR)/test/airflow \
 	  AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=sqlite:///$(DATA_DIR)/test/airflow/airflow.db \
@@ -81,7 +81,7 @@ test: $(STAMP) lint
 
 ROWS ?= 1000000
 bench: $(STAMP) airflow-db
-	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/python -m bench.run --rows $(ROWS) --data-dir $(DATA_DIR)/bench
 
 clean:

@@ -245,3 +245,19 @@ def test_no_raw_id_number_anywhere_in_the_warehouse(make_settings, engine, valid
 
 def test_migrations_are_idempotent(engine):
     assert warehouse.migrate(engine) == warehouse.migrate(engine)
+
+
+def test_history_and_flags_point_at_known_members_and_files(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 联系状态="失联")])
+    run_all(settings, validator)
+    orphans = rows(
+        engine,
+        "SELECT (SELECT count(*) FROM core.roster_version v LEFT JOIN core.member m USING (member_key)"
+        "         WHERE m.member_key IS NULL) AS versions,"
+        " (SELECT count(*) FROM core.member_flag f LEFT JOIN core.member m USING (member_key)"
+        "   WHERE m.member_key IS NULL) AS flags,"
+        " (SELECT count(*) FROM core.roster_version v LEFT JOIN audit.file f ON f.file_id = v.source_file_id"
+        "   WHERE f.file_id IS NULL) AS files",
+    )[0]
+    assert orphans == {"versions": 0, "flags": 0, "files": 0}

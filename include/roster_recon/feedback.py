@@ -134,17 +134,17 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
             connection.execute(
                 sa.text(
                     "SELECT c.branch, c.name, c.id_number_masked, v.phone, c.flags, c.outflow_date, c.destination,"
-                    "       c.industry, c.last_contact_date, c.contact_status,"
-                    "       (SELECT min(f.raised_on) FROM core.member_flag f WHERE f.closed_on IS NULL"
-                    "         AND f.member_key = c.member_key AND f.county_code = c.county_code"
-                    "         AND f.branch = c.branch)"
-                    "         AS raised_on"
+                    "       c.industry, c.last_contact_date, c.contact_status, r.raised_on"
                     "  FROM reporting.member_current c"
                     "  JOIN core.roster_version v ON v.valid_to IS NULL AND v.member_key = c.member_key"
                     "   AND v.county_code = c.county_code AND v.branch = c.branch"
-                    " WHERE c.county_code = :county_code AND cardinality(c.flags) > 0"
+                    "  JOIN (SELECT member_key, county_code, branch, min(raised_on) AS raised_on FROM core.member_flag"
+                    "         WHERE closed_on IS NULL AND county_code = :county_code"
+                    "         GROUP BY member_key, county_code, branch) r"
+                    "    ON r.member_key = c.member_key AND r.county_code = c.county_code AND r.branch = c.branch"
+                    " WHERE c.county_code = :county_code"
                     " ORDER BY ('lost_contact' = ANY (c.flags)) DESC, c.last_contact_date ASC NULLS FIRST,"
-                    "          raised_on, c.branch, c.name"
+                    "          r.raised_on, c.branch, c.name"
                 ),
                 {"county_code": county_code},
             )

@@ -396,7 +396,11 @@ def report_run(settings: RunSettings) -> dict[str, str]:
 
     engine = engine_for(settings)
     data_docs = settings.data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    if (settings.data_dir / "gx").exists():
+    with engine.connect() as connection:
+        validated = connection.execute(
+            sa.text("SELECT count(*) FROM audit.validation_result WHERE run_id = :r"), {"r": settings.run_id}
+        ).scalar()
+    if validated and (settings.data_dir / "gx").exists():
         from roster_recon.validate import RosterValidator
 
         with timing.stage("validate"):  # the Data Docs site, rebuilt once per run for every county's results

@@ -48,6 +48,10 @@ def embedded_url(data_dir: Path) -> str:
         ).scalar()
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{DATABASE_NAME}"')
+        # The embedded server is ours to tune: room for a million-row merge without a checkpoint in the middle.
+        if connection.exec_driver_sql("SHOW max_wal_size").scalar() != "8GB":
+            connection.exec_driver_sql("ALTER SYSTEM SET max_wal_size = '8GB'")
+            connection.exec_driver_sql("SELECT pg_reload_conf()")
     admin.dispose()
     return sa.engine.make_url(admin_url).set(database=DATABASE_NAME).render_as_string(hide_password=False)
 
