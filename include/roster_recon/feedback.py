@@ -133,18 +133,19 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         members = (
             connection.execute(
                 sa.text(
-                    "SELECT c.branch, c.name, c.id_number_masked, v.phone, c.flags, c.outflow_date, c.destination,"
-                    "       c.industry, c.last_contact_date, c.contact_status, r.raised_on"
-                    "  FROM reporting.member_current c"
-                    "  JOIN core.roster_version v ON v.valid_to IS NULL AND v.member_key = c.member_key"
-                    "   AND v.county_code = c.county_code AND v.branch = c.branch"
-                    "  JOIN (SELECT member_key, county_code, branch, min(raised_on) AS raised_on FROM core.member_flag"
-                    "         WHERE closed_on IS NULL AND county_code = :county_code"
-                    "         GROUP BY member_key, county_code, branch) r"
-                    "    ON r.member_key = c.member_key AND r.county_code = c.county_code AND r.branch = c.branch"
-                    " WHERE c.county_code = :county_code"
-                    " ORDER BY ('lost_contact' = ANY (c.flags)) DESC, c.last_contact_date ASC NULLS FIRST,"
-                    "          r.raised_on, c.branch, c.name"
+                    "WITH open_flags AS MATERIALIZED ("
+                    "    SELECT member_key, county_code, branch, array_agg(flag ORDER BY flag) AS flags,"
+                    "           min(raised_on) AS raised_on"
+                    "      FROM core.member_flag WHERE closed_on IS NULL AND county_code = :county_code"
+                    "     GROUP BY member_key, county_code, branch)"
+                    " SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, v.outflow_date, v.destination,"
+                    "        v.industry, v.last_contact_date, v.contact_status, f.raised_on"
+                    "   FROM open_flags f"
+                    "   JOIN core.roster_version v ON v.valid_to IS NULL AND v.member_key = f.member_key"
+                    "    AND v.county_code = f.county_code AND v.branch = f.branch"
+                    "   JOIN core.member m ON m.member_key = f.member_key"
+                    "  ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST,"
+                    "           f.raised_on, v.branch, v.name"
                 ),
                 {"county_code": county_code},
             )
