@@ -328,6 +328,11 @@ class Generator:
                 member.defects.add(defect)
         if {"bad_check_char", "excel_damaged_id", "missing_name"} & member.defects:
             member.defects -= {"repeated_row"}
+        # One defect per fact: a missing value cannot also be a wrong one.
+        if "missing_outflow" in member.defects:
+            member.defects.discard("future_outflow")
+        if "missing_phone" in member.defects:
+            member.defects.discard("invalid_phone")
         if "missing_outflow" in member.defects:
             member.outflow_date = None
         elif "future_outflow" in member.defects:
