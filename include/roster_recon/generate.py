@@ -21,8 +21,7 @@ import io
 import json
 import random
 import re
-import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import phonenumbers
@@ -543,7 +542,7 @@ def _expected_flags(member: Member, as_of: dt.date, months: int = 6) -> list[str
     return flags
 
 
-def write_month(drop_root: Path, members: list[Member], gen: Generator, month: int, silent: set[tuple[str, str]]):
+def write_month(drop_root: Path, members: list[Member], gen: Generator, silent: set[tuple[str, str]]):
     """Write one month's files; returns the ground truth for the entries and files it wrote."""
     entries: dict[tuple[str, str], list[tuple[Member, str, str]]] = {}
     for member in members:
@@ -570,8 +569,6 @@ def write_month(drop_root: Path, members: list[Member], gen: Generator, month: i
                 stem = group[0][1] + gen.random.choice(suffix_styles).format(y=year, m=mon)
             extension = {"xlsx_title": "xlsx", "xlsx": "xlsx", "xls": "xls"}.get(kind, "csv")
             group_entries = [entry for key in group for entry in entries[key]]
-            if kind.startswith("csv"):  # GBK-only software cannot write rare characters; GB18030 can
-                pass
             rows = roster_rows(gen, group_entries, with_branch)
             if kind == "xls":
                 for row in rows:  # xlwt cannot write a float ID faithfully; old xls files carry text
@@ -684,11 +681,7 @@ def generate(
         silent = {b for b in branches if gen.random.random() < gen.month_two["branch_silent"]}
         # A branch whose members have all gone home sends nothing (an empty roster is not a roster).
         silent |= before - _roster_keys(members)
-    scratch = drop_root.parent / ".generate-scratch"
-    if month == 2:
-        shutil.rmtree(scratch, ignore_errors=True)
-    target = drop_root
-    entries, files_truth = write_month(target, members, gen, month, silent)
+    entries, files_truth = write_month(drop_root, members, gen, silent)
     if month == 2:
         # Silent branches keep last month's rows in the warehouse: their truth comes from month one's entries.
         previous = Generator(seed, first_as_of, scale).members()
@@ -726,5 +719,3 @@ def _month_before(day: dt.date) -> dt.date:
 
 if __name__ == "__main__":
     main()
-
-__all__ = ["Member", "asdict", "generate", "main"]

@@ -206,9 +206,10 @@ def _read_csv(path: Path) -> RosterTable:
             "the file has bytes that are not text; save as .xlsx or as UTF-8 CSV",
         ) from error
     log.debug("%s decoded as %s", path.name, encoding)
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS]))))
+    lines = text.splitlines()
+    head = list(csv.reader(io.StringIO("\n".join(lines[:HEADER_SEARCH_ROWS]))))
     header_index, _, _ = _find_header(head)
-    fast = _read_csv_pyarrow(text, header_index, len(head[header_index]))
+    fast = _read_csv_pyarrow(lines[header_index + 1 :], len(head[header_index]))
     rows = fast if fast is not None else [list(row) for row in csv.reader(io.StringIO(text))]
     if fast is not None:
         rows = [*head[: header_index + 1], *rows]
@@ -216,13 +217,13 @@ def _read_csv(path: Path) -> RosterTable:
     return _table(cells, first_row_number=1, sheet=None)
 
 
-def _read_csv_pyarrow(text: str, header_index: int, width: int) -> list[list[str]] | None:
+def _read_csv_pyarrow(body_lines: list[str], width: int) -> list[list[str]] | None:
     """Data rows below the header through pyarrow, or ``None`` when a ragged row needs the forgiving reader."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{position}" for position in range(width)]
-    body = "\n".join(text.splitlines()[header_index + 1 :]).encode("utf-8")
+    body = "\n".join(body_lines).encode("utf-8")
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
