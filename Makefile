@@ -80,9 +80,10 @@ test: $(STAMP) lint
 	  ROSTER_DATA_DIR=$(DATA_DIR)/test $(BIN)/pytest $(PYTEST_ARGS)
 
 ROWS ?= 1000000
+REPEAT ?= 3
 bench: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
-	$(BIN)/python -m bench.run --rows $(ROWS) --data-dir $(DATA_DIR)/bench
+	$(BIN)/python -m bench.run --rows $(ROWS) --repeat $(REPEAT) --data-dir $(DATA_DIR)/bench
 
 clean:
 	rm -rf $(DATA_DIR)

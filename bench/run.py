@@ -81,33 +81,55 @@ def empty_dag_run(data_dir: Path) -> float:
     return airflow(["dags", "test", "empty_dag", "2026-11-26"], env, data_dir / "empty.log")
 
 
-def stage_table(timings: Path, run_logs: dict[str, float]) -> tuple[list[str], dict[str, float]]:
+def read_stages(timings: Path) -> dict[str, dict[str, float]]:
+    """Seconds, rows and peak RSS per stage of one run, from its timings file."""
     records = [json.loads(line) for line in timings.read_text().splitlines()] if timings.exists() else []
-    runs: dict[str, list[dict]] = {}
-    for record in records:
-        runs.setdefault(record["run_id"], []).append(record)
-    lines = []
-    peaks = {}
-    for (label, wall), (run_id, stages) in zip(run_logs.items(), runs.items(), strict=False):
-        lines.append(f"\n{label}: {wall:.1f} s wall through `airflow dags test` (run {run_id})")
-        lines.append(f"  {'stage':<10}{'seconds':>9}{'rows':>10}{'rows/s':>11}{'peak RSS MB':>13}")
-        for stage in STAGES:
-            mine = [r for r in stages if r["stage"] == stage]
-            if not mine:
-                continue
-            seconds = sum(r["seconds"] for r in mine)
-            rows = sum(r["rows"] for r in mine)
-            rate = f"{rows / seconds:,.0f}" if rows and seconds else "-"
-            peak = max(r["peak_rss_mb"] for r in mine)
-            lines.append(f"  {stage:<10}{seconds:>9.2f}{rows:>10,}{rate:>11}{peak:>13,.0f}")
-        peaks[label] = max(r["peak_rss_mb"] for r in stages)
-    return lines, peaks
+    stages = {}
+    for stage in STAGES:
+        mine = [r for r in records if r["stage"] == stage]
+        if mine:
+            stages[stage] = {
+                "seconds": sum(r["seconds"] for r in mine),
+                "rows": sum(r["rows"] for r in mine),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in mine),
+            }
+    return stages
+
+
+def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, float]]]) -> list[str]:
+    """Per stage: median seconds over the repetitions, rows, rows/s at the median, the highest peak RSS."""
+    median = statistics.median(walls)
+    lines = [
+        f"\n{label}: median {median:.1f} s wall through `airflow dags test`"
+        f" (runs: {', '.join(f'{w:.1f}' for w in walls)})",
+        f"  {'stage':<10}{'seconds':>9}{'rows':>11}{'rows/s':>11}{'peak RSS MB':>13}",
+    ]
+    for stage in STAGES:
+        mine = [run[stage] for run in runs if stage in run]
+        if not mine:
+            continue
+        seconds = statistics.median(m["seconds"] for m in mine)
+        rows = int(statistics.median(m["rows"] for m in mine))
+        rate = f"{rows / seconds:,.0f}" if rows and seconds else "-"
+        peak = max(m["peak_rss_mb"] for m in mine)
+        lines.append(f"  {stage:<10}{seconds:>9.2f}{rows:>11,}{rate:>11}{peak:>13,.0f}")
+    return lines
+
+
+def fresh_start(data_dir: Path) -> None:
+    """An empty warehouse, drop folder, Data Docs and reports (the Airflow DB is kept: runs have new ids)."""
+    from roster_recon import warehouse
+
+    for name in ("drop", "gx", "reports"):
+        shutil.rmtree(data_dir / name, ignore_errors=True)
+    warehouse.reset_embedded(data_dir)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the three runs; medians are printed")
     parser.add_argument("--naive-rows", type=int, default=20_000, help="sample size for the naive baseline")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -117,37 +139,51 @@ def main() -> None:
     from roster_recon.generate import generate
 
     data_dir = args.data_dir.resolve()
-    for name in ("drop", "gx", "reports", "timings.jsonl", "naive"):
-        target = data_dir / name
-        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("timings", "naive", "pristine"):
+        shutil.rmtree(data_dir / name, ignore_errors=True)
+    (data_dir / "timings").mkdir(parents=True)
     airflow_home = data_dir / "airflow"
     if not (airflow_home / "airflow.db").exists():
         airflow_home.mkdir(parents=True, exist_ok=True)
         env = airflow_env(data_dir, ROOT / "dags", data_dir / "x.jsonl")
         airflow(["db", "migrate"], env, data_dir / "migrate.log")
         airflow(["pools", "set", "roster_merge", "1", "one merge at a time"], env, data_dir / "pool.log")
-    warehouse.reset_embedded(data_dir)
     scale = args.rows / 11_300
-    timings = data_dir / "timings.jsonl"
 
+    # The rosters are generated once and copied in for every repetition: month one, and month two's 5 % delta
+    # (generated on its own; it rebuilds month one from the seed).
     print(f"generating {args.rows:,} rows …", flush=True)
     started = time.perf_counter()
-    generate(data_dir / "drop", 1, args.seed, FIRST, scale)
+    month_one, month_two = data_dir / "pristine" / "month1" / "drop", data_dir / "pristine" / "month2" / "drop"
+    generate(month_one, 1, args.seed, FIRST, scale)
+    generate(month_two, 2, args.seed, DELTA, scale, month_one_as_of=FIRST, month_two=DELTA_RATES)
     print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
+    fresh_start(data_dir)
+    shutil.copytree(month_one, data_dir / "drop")
     naive = naive_run(data_dir / "drop", data_dir / "naive", args.naive_rows, warehouse.embedded_url(data_dir))
 
-    walls = {}
-    walls["first load"] = dag_run(data_dir, FIRST, timings, "first")
-    generate(data_dir / "drop", 2, args.seed, DELTA, scale, month_one_as_of=FIRST, month_two=DELTA_RATES)
-    walls["5 % delta"] = dag_run(data_dir, DELTA, timings, "delta")
-    walls["no new files"] = dag_run(data_dir, IDLE, timings, "idle")
+    labels = {
+        "first": ("first load", FIRST, month_one),
+        "delta": ("5 % delta", DELTA, month_two),
+        "idle": ("no new files", IDLE, None),
+    }
+    walls: dict[str, list[float]] = {key: [] for key in labels}
+    stages: dict[str, list[dict]] = {key: [] for key in labels}
+    for repetition in range(1, args.repeat + 1):
+        fresh_start(data_dir)
+        for key, (label, as_of, files) in labels.items():
+            if files is not None:
+                shutil.copytree(files, data_dir / "drop", dirs_exist_ok=True)
+            timings = data_dir / "timings" / f"{key}-{repetition}.jsonl"
+            walls[key].append(dag_run(data_dir, as_of, timings, f"{key}-{repetition}"))
+            stages[key].append(read_stages(timings))
+            print(f"  repetition {repetition}: {label} {walls[key][-1]:.1f} s", flush=True)
     empties = [empty_dag_run(data_dir) for _ in range(3)]
     empty = statistics.median(empties)
 
-    lines, peaks = stage_table(timings, walls)
-    print("\n".join(lines))
+    for key, (label, _, _) in labels.items():
+        print("\n".join(stage_table(label, walls[key], stages[key])))
     naive_total = naive["seconds_per_row"] * args.rows
     print(
         f"\nnaive way on {naive['rows']:,} sample rows: {naive['seconds']:.1f} s "
@@ -155,11 +191,15 @@ def main() -> None:
         f"extrapolated linearly to {args.rows:,} rows: {naive_total:.0f} s"
     )
     print(f"empty DAG through `airflow dags test`: median {empty:.1f} s of {', '.join(f'{e:.1f}' for e in empties)}")
-    first = walls["first load"]
+    first, delta, idle = (statistics.median(walls[key]) for key in labels)
+    peak = max(stage["peak_rss_mb"] for runs in stages.values() for run in runs for stage in run.values())
+    print(
+        f"medians of {args.repeat} runs; peak RSS is the largest of any stage (the dags test process, reset per stage)"
+    )
     print(
         f"bench: {args.rows} rows end-to-end in {first:.1f} s (naive {naive_total:.0f} s, "
-        f"{naive_total / first:.1f}x faster), delta run {walls['5 % delta']:.1f} s, "
-        f"idle run {walls['no new files']:.1f} s, peak RSS {max(peaks.values(), default=0):.0f} MB"
+        f"{naive_total / first:.1f}x faster), delta run {delta:.1f} s, "
+        f"idle run {idle:.1f} s, peak RSS {peak:.0f} MB"
     )
 
 

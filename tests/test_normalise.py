@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -202,3 +203,40 @@ def test_mobile_fast_path_agrees_with_a_full_libphonenumber_parse(national, pref
     written = prefix + national
     expected = phonenumbers.is_valid_number(phonenumbers.parse("+86" + national if prefix else national, "CN"))
     assert n.normalise_phone(written).valid is expected
+
+
+_ID_LIKE = st.one_of(
+    st.text(alphabet="0123456789X", min_size=17, max_size=19),
+    st.builds(
+        lambda place, born, serial: place + born + serial,
+        st.sampled_from(["360922", "440300", "110101"]),
+        st.dates(min_value=dt.date(1850, 1, 1), max_value=dt.date(2030, 12, 31)).map(lambda d: d.strftime("%Y%m%d")),
+        st.text(alphabet="0123456789X", min_size=4, max_size=4),
+    ),
+    st.builds(
+        lambda first17: first17 + n.check_character(first17), st.text(alphabet="0123456789", min_size=17, max_size=17)
+    ),
+    st.text(),
+    st.none(),
+)
+
+
+@given(st.lists(_ID_LIKE, max_size=30))
+def test_valid_id_numbers_agrees_with_the_one_at_a_time_rule(values):
+    expected = [value is not None and n.is_valid_id_number(value) for value in values]
+    assert n.valid_id_numbers(pd.Series(values, dtype=object)).tolist() == expected
+
+
+def test_valid_id_numbers_on_the_calendar_edges():
+    def with_check(place_and_born):
+        first17 = place_and_born + "123"
+        return first17 + n.check_character(first17)
+
+    borns = ["20000229", "19000229", "19960229", "19990230", "19991301", "19990100", "18991231", "19000101"]
+    values = [with_check("360922" + born) for born in borns] + [
+        "３６０９２２１９９００１０１１２３４",
+        "36092219900101123",
+    ]
+    expected = [n.is_valid_id_number(value) for value in values]
+    assert expected[:8] == [True, False, True, False, False, False, False, True]
+    assert n.valid_id_numbers(pd.Series(values)).tolist() == expected

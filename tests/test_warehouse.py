@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from helpers import id_number, person, run_all, write_roster
+from python_calamine import CalamineWorkbook
 
-from roster_recon import pipeline, warehouse
+from roster_recon import pipeline, report, warehouse
 from roster_recon.merge import RunOutOfOrderError
 from roster_recon.validate import RosterValidator
 
@@ -118,6 +119,8 @@ def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engin
         " WHERE v.name = '党员3' AND v.branch = '乙支部'",
     )
     assert {(c["flag"], c["raised_on"], c["closed_on"]) for c in closed} == {("duplicate_enrollment", day1, day2)}
+    # The run report's roster changes: 2 joined 乙; 2 left 甲 and 3 left 乙; 1 changed destination.
+    assert report.read_figures(engine, s2.run_id).changes == {"joined": 1, "left": 2, "changed": 1}
 
     s3 = make_settings(day3)
     write_roster(s3.drop_root, TONGGU, "乙支部.csv", [person(2), person(3), person(4)])  # 3 comes back to 乙
@@ -128,6 +131,7 @@ def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engin
         " AND branch = '乙支部' ORDER BY valid_from",
     )
     assert [(s["valid_from"], s["valid_to"]) for s in spells] == [(day1, day2), (day3, None)]
+    assert report.read_figures(engine, s3.run_id).changes == {"joined": 1, "left": 0, "changed": 0}
 
 
 def test_rerun_with_no_new_files_changes_nothing(make_settings, engine, validator):
@@ -143,6 +147,39 @@ def test_rerun_with_no_new_files_changes_nothing(make_settings, engine, validato
     again = run_all(make_settings(AS_OF, run_id="rerun"), validator)
     assert again["ingested"]["360922"]["files"] == 0
     assert rows(engine, snapshot) == before
+
+
+def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, engine, validator):
+    def follow_up(result):
+        done = result["finished"]["360922"]
+        lists = sorted((settings.drop_root / WANZAI / "_follow_up").glob("*.xlsx"))
+        names = [row[1] for row in CalamineWorkbook.from_path(str(lists[-1])).get_sheet_by_index(0).to_python()[1:]]
+        return done["follow_up_written"], done["follow_up_members"], [p.name for p in lists], names
+
+    day1, day2, day3 = AS_OF, AS_OF + dt.timedelta(days=1), AS_OF + dt.timedelta(days=2)
+    settings = make_settings(day1)
+    write_roster(
+        settings.drop_root,
+        WANZAI,
+        "甲支部.csv",
+        [person(1), person(2, 流出时间=""), person(5, 最后联系时间="2026-05-27")],  # lost from 2026-11-28
+    )
+    assert follow_up(run_all(settings, validator)) == (1, 1, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
+    # The next day nothing arrives and no flag changes: the list on file is still right, and is not rewritten.
+    assert follow_up(run_all(make_settings(day2), validator)) == (0, 1, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
+    # A day later 党员5 passes six months without contact: a flag is raised, so a new list is written, lost first.
+    assert follow_up(run_all(make_settings(day3), validator)) == (
+        1,
+        2,
+        ["随访名单_360922_2026-11-26.xlsx", "随访名单_360922_2026-11-28.xlsx"],
+        ["党员5", "党员2"],
+    )
+    # A file that loads also writes it again, even when the flags stay the same.
+    again = [person(1), person(2, 流出时间="", 联系电话="13900000002"), person(5, 最后联系时间="2026-05-27")]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", again)
+    assert follow_up(run_all(make_settings(day3 + dt.timedelta(days=1)), validator))[:2] == (1, 2)
+    written = rows(engine, "SELECT as_of, members FROM audit.follow_up_list WHERE county_code = '360922' ORDER BY 1")
+    assert [(w["as_of"], w["members"]) for w in written] == [(day1, 1), (day3, 2), (day3 + dt.timedelta(days=1), 2)]
 
 
 def test_same_file_again_is_a_duplicate_and_is_archived_not_loaded(make_settings, engine, validator):

@@ -127,9 +127,51 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     return path
 
 
-def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date) -> int:
-    """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first."""
+def follow_up_is_current(connection, county_code: str, as_of: dt.date, run_id: str) -> dict | None:
+    """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``.
+
+    Its rows come from the county's current roster entries and open flags. Roster entries change only when a file of
+    the county is loaded; flags change only when raised or closed, both dated. So a list written as of day D is
+    still right on a later day when no file of the county was loaded by a run after D and no flag of the county was
+    raised or closed after D. A second run on the same day writes it again (unless it is this run's retry).
+    """
+    last = (
+        connection.execute(
+            sa.text(
+                "SELECT as_of, run_id, path, members FROM audit.follow_up_list WHERE county_code = :county_code"
+                " ORDER BY as_of DESC, list_id DESC LIMIT 1"
+            ),
+            {"county_code": county_code},
+        )
+        .mappings()
+        .first()
+    )
+    if last is None or not Path(last["path"]).is_file():
+        return None
+    if last["as_of"] == as_of:
+        return dict(last) if last["run_id"] == run_id else None
+    changed = connection.execute(
+        sa.text(
+            "SELECT EXISTS (SELECT 1 FROM audit.file f JOIN audit.run r USING (run_id)"
+            "                WHERE f.county_code = :county_code AND f.status = 'loaded' AND r.as_of > :since)"
+            "    OR EXISTS (SELECT 1 FROM core.member_flag WHERE county_code = :county_code"
+            "                  AND (raised_on > :since OR closed_on > :since))"
+        ),
+        {"county_code": county_code, "since": last["as_of"]},
+    ).scalar_one()
+    return None if changed else dict(last)
+
+
+def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date, run_id: str) -> dict:
+    """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first.
+
+    Written only when the previous list is out of date (``follow_up_is_current``); returns the list's path, its
+    member count and whether this call wrote it.
+    """
     with engine.connect() as connection:
+        current = follow_up_is_current(connection, county_code, as_of, run_id)
+        if current is not None:
+            return {"path": current["path"], "members": current["members"], "written": False}
         members = (
             connection.execute(
                 sa.text(
@@ -189,4 +231,12 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
             ]
         )
     workbook.close()
-    return len(members)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.follow_up_list (county_code, as_of, run_id, path, members)"
+                " VALUES (:county_code, :as_of, :run_id, :path, :members)"
+            ),
+            {"county_code": county_code, "as_of": as_of, "run_id": run_id, "path": str(path), "members": len(members)},
+        )
+    return {"path": str(path), "members": len(members), "written": True}

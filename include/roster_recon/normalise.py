@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 
@@ -58,6 +59,7 @@ class IdProblem:
     CHECK_CHAR = ("id_check_char", "身份证号码校验位错误", "ID number check character is wrong")
 
 
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only: Python's \d also takes other scripts' digits
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
 
 
@@ -88,7 +90,7 @@ def id_number_problem(normalised: str | None) -> tuple[str, str, str] | None:
         return IdProblem.MISSING
     if _SCIENTIFIC.match(normalised) or re.fullmatch(r"\d{18}\.0+", normalised):
         return IdProblem.EXCEL_DAMAGE
-    if not re.fullmatch(r"\d{17}[\dX]", normalised):
+    if not _ID_SHAPE.fullmatch(normalised):
         return IdProblem.FORMAT
     try:
         dt.date(int(normalised[6:10]), int(normalised[10:12]), int(normalised[12:14]))
@@ -103,6 +105,30 @@ def id_number_problem(normalised: str | None) -> tuple[str, str, str] | None:
 
 def is_valid_id_number(normalised: str | None) -> bool:
     return id_number_problem(normalised) is None
+
+
+def valid_id_numbers(values: pd.Series) -> np.ndarray:
+    """``is_valid_id_number`` for a whole column at once, as booleans (``tests/test_normalise.py`` holds them equal).
+
+    The shape is one regular expression over the column; birth date and MOD 11-2 check character are array
+    arithmetic over the 18 ASCII digits of the well-shaped values.
+    """
+    text = pd.Series(values, dtype="string[pyarrow]")
+    valid = text.str.fullmatch(_ID_SHAPE.pattern).fillna(False).to_numpy(dtype=bool)
+    if not valid.any():
+        return valid
+    shaped = text[valid].tolist()
+    chars = np.frombuffer("".join(shaped).encode("ascii"), dtype=np.uint8).reshape(len(shaped), 18)
+    digits = chars[:, :17].astype(np.int64) - ord("0")
+    check = np.frombuffer(ID_CHECK_CHARS.encode("ascii"), dtype=np.uint8)[digits @ np.array(ID_WEIGHTS) % 11]
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 10:12] @ np.array([10, 1])
+    day = digits[:, 12:14] @ np.array([10, 1])
+    first_of_month = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    month_days = ((first_of_month + 1).astype("datetime64[D]") - first_of_month.astype("datetime64[D]")).astype(int)
+    real_date = (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    valid[valid] = real_date & (check == chars[:, 17])
+    return valid
 
 
 def mask_id_number(normalised: str | None) -> str | None:

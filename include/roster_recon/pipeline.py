@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from roster_recon import archive, discover, feedback, flag, merge, reference, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
-from roster_recon.problems import Problem, hard_problems, soft_problems
+from roster_recon.problems import file_problem, hard_problems, soft_problems
 from roster_recon.read import RosterFileError, read_roster
 from roster_recon.settings import RunSettings
 
@@ -213,10 +213,10 @@ def _insert_file(connection, settings: RunSettings, county_code: str, path: Path
     ).scalar_one()
 
 
-def _record_problems(connection, file_id: int, problems: list[Problem]) -> None:
-    if not problems:
+def _record_problems(connection, file_id: int, problems: pd.DataFrame) -> None:
+    if problems.empty:
         return
-    frame = pd.DataFrame([problem.__dict__ for problem in problems])
+    frame = problems.copy()
     frame.insert(0, "file_id", file_id)
     raw = connection.connection.driver_connection
     stage.copy_rows(raw, frame, table="audit.file_problem")
@@ -258,11 +258,7 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
             status="rejected",
             error=f"{error.message_en} / {error.message_zh}",
         )
-        _record_problems(
-            connection,
-            file_id,
-            [Problem(None, None, None, None, error.code, "error", error.message_zh, error.message_en)],
-        )
+        _record_problems(connection, file_id, file_problem(error.code, error.message_zh, error.message_en))
         log.info("county %s: %s -> rejected (%s)", county_code, path.name, error.code)
         return None
     with timing.stage("normalise", county_code) as timed:
@@ -279,7 +275,7 @@ def _stage_file(
     """Record one file's validation, problems and accepted rows; reject it whole past the reject share."""
     file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
     rejected_rows = outcome.rejected_rows
-    problems = hard_problems(roster, outcome.rejected) + soft_problems(roster, rejected_rows)
+    problems = pd.concat([hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)])
     _record_validation(connection, settings.run_id, file_id, outcome)
     share = len(rejected_rows) / len(roster) if len(roster) else 1.0
     if len(roster) == 0 or share > settings.max_reject_share:
@@ -299,7 +295,7 @@ def _stage_file(
         _record_problems(connection, file_id, problems)
         return "rejected"
     accepted = roster.drop(index=list(rejected_rows))
-    rows = stage.staging_frame(accepted, settings.run_id, file_id, county_code, settings.pii_secret)
+    rows = stage.staging_table(accepted, settings.run_id, file_id, county_code, settings.pii_secret)
     stage.copy_rows(connection.connection.driver_connection, rows)
     connection.execute(
         sa.text("UPDATE audit.file SET rows_rejected = :n WHERE file_id = :id"),
@@ -346,7 +342,13 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
     folder = county_folder(settings, county_code)
     with timing.stage("finish", county_code):
         counts = _finish_files(engine, settings, county_code, folder)
-        counts["follow_up_members"] = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of)
+        follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of, settings.run_id)
+    counts["follow_up_members"] = follow_up["members"]
+    counts["follow_up_written"] = int(follow_up["written"])
+    if follow_up["written"]:
+        log.info("county %s: follow-up list of %d members: %s", county_code, follow_up["members"], follow_up["path"])
+    else:
+        log.info("county %s: follow-up list unchanged, still %s", county_code, follow_up["path"])
     engine.dispose()
     timing.flush(settings.run_id)
     return counts

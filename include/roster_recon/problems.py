@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numpy as np
 import pandas as pd
 
 from roster_recon import reference
@@ -42,53 +41,72 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    source_row: int | None
-    member_name: str | None
-    column_name: str | None
-    value_masked: str | None
-    code: str
-    severity: str
-    message_zh: str
-    message_en: str
+PROBLEM_COLUMNS = (
+    "source_row",
+    "member_name",
+    "column_name",
+    "value_masked",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+)
 
 
-def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> list[Problem]:
+class _Found:
+    """Problems gathered column by column and made into one frame at the end (cheap for many thousands)."""
+
+    def __init__(self):
+        self.columns: dict[str, list] = {name: [] for name in PROBLEM_COLUMNS}
+
+    def add(self, source_rows: list, names: list, column, values, codes, severity: str, zh, en) -> None:
+        count = len(source_rows)
+        for name, value in zip(
+            PROBLEM_COLUMNS, (source_rows, names, column, values, codes, severity, zh, en), strict=True
+        ):
+            self.columns[name].extend(value if isinstance(value, list) else [value] * count)
+
+    def frame(self) -> pd.DataFrame:
+        columns = dict(self.columns)
+        columns["source_row"] = pd.array(columns["source_row"], dtype="Int32")
+        columns["member_name"] = [_text(name) for name in columns["member_name"]]
+        return pd.DataFrame(columns)
+
+
+def no_problems() -> pd.DataFrame:
+    return _Found().frame()
+
+
+def file_problem(code: str, message_zh: str, message_en: str) -> pd.DataFrame:
+    """One problem about the whole file (no row, name, column or value)."""
+    found = _Found()
+    found.add([None], [None], None, None, code, ERROR, message_zh, message_en)
+    return found.frame()
+
+
+def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.DataFrame:
     """A problem per (row, hard rule) that GX reported; ``roster`` is the normalised frame with ``source_row``."""
-    found = []
+    found = _Found()
     for rule, labels in rejected.items():
-        for label in labels:
-            row = roster.loc[label]
-            id_number = row["id_number"] if isinstance(row["id_number"], str) else None
-            if rule == "id_invalid":
-                code, zh, en = id_number_problem(id_number) or (
-                    "id_invalid",
-                    "身份证号码有误",
-                    "ID number is wrong",
-                )
-                column = "身份证号码"
-            else:
-                column, zh, en = MESSAGES[rule]
-                code = rule
-            found.append(
-                Problem(
-                    int(row["source_row"]),
-                    _text(row["name"]),
-                    column,
-                    mask_id_number(id_number),
-                    code,
-                    ERROR,
-                    zh,
-                    en,
-                )
-            )
-    return found
+        if not labels:
+            continue
+        rows = roster.loc[list(labels), ["source_row", "name", "id_number"]]
+        ids = [value if isinstance(value, str) else None for value in rows["id_number"].tolist()]
+        if rule == "id_invalid":
+            fallback = ("id_invalid", "身份证号码有误", "ID number is wrong")
+            codes, zh, en = (list(part) for part in zip(*(id_number_problem(i) or fallback for i in ids), strict=True))
+            column = "身份证号码"
+        else:
+            column, zh, en = MESSAGES[rule]
+            codes = rule
+        masked = [mask_id_number(value) for value in ids]
+        found.add(rows["source_row"].tolist(), rows["name"].tolist(), column, masked, codes, ERROR, zh, en)
+    return found.frame()
 
 
-def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> list[Problem]:
+def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame:
     """Warnings for accepted rows: the four clears, unreadable dates, unknown cities and place codes."""
-    accepted = roster.drop(index=list(rejected_rows))
+    accepted = roster.drop(index=list(rejected_rows)) if rejected_rows else roster
     places = reference.known_place_codes()
     ids = accepted["id_number"].tolist()
     checks = [
@@ -101,28 +119,29 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> list[Problem
             accepted["destination"].notna() & accepted["destination_city_code"].isna(),
             "destination",
         ),
-        ("id_place_code_unknown", pd.Series([str(v)[:6] not in places for v in ids], index=accepted.index), None),
+        ("id_place_code_unknown", [str(v)[:6] not in places for v in ids], None),
         (
             "last_contact_unreadable",
             accepted["last_contact_raw"].notna() & accepted["last_contact_date"].isna(),
             "last_contact_raw",
         ),
     ]
-    found = []
+    source_rows, names = accepted["source_row"].tolist(), accepted["name"].tolist()
+    found = _Found()
     for code, mask, value_column in checks:
-        column, zh, en = MESSAGES[code]
-        hits = accepted.loc[mask.to_numpy(dtype=bool)]
-        if hits.empty:
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(hits):
             continue
+        column, zh, en = MESSAGES[code]
         if code == "id_place_code_unknown":
-            values = [mask_id_number(v) for v in hits["id_number"].tolist()]
+            values = [mask_id_number(ids[i]) for i in hits]
         elif value_column:
-            values = [_text(v) for v in hits[value_column].tolist()]
+            column_values = accepted[value_column].tolist()
+            values = [_text(column_values[i]) for i in hits]
         else:
-            values = [None] * len(hits)
-        for source_row, name, value in zip(hits["source_row"].tolist(), hits["name"].tolist(), values, strict=True):
-            found.append(Problem(int(source_row), _text(name), column, value, code, WARNING, zh, en))
-    return found
+            values = None
+        found.add([source_rows[i] for i in hits], [names[i] for i in hits], column, values, code, WARNING, zh, en)
+    return found.frame()
 
 
 def _text(value: object) -> str | None:

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from roster_recon import reference
@@ -105,18 +106,33 @@ def _find_header(rows: list[list[object]]) -> tuple[int, dict[int, str], list[st
     )
 
 
-def _table(rows: list[list[object]], first_row_number: int, sheet: str | None) -> RosterTable:
-    header_index, columns, unmatched = _find_header(rows)
-    records: list[list[object]] = []
-    row_numbers: list[int] = []
-    for offset, cells in enumerate(rows[header_index + 1 :], start=header_index + 1):
-        values = [cells[position] if position < len(cells) else None for position in columns]
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
-        records.append(values)
-        row_numbers.append(first_row_number + offset)
-    frame = pd.DataFrame(records, columns=list(columns.values()), dtype=object)
-    return RosterTable(frame, row_numbers, first_row_number + header_index, sheet, unmatched)
+def _table(rows: list[list[object]], first_row_number: int, sheet: str | None, convert=None) -> RosterTable:
+    """The roster below the header row of ``rows``; ``convert`` turns a raw cell into text (or ``None``)."""
+    head = rows[:HEADER_SEARCH_ROWS]
+    if convert is not None:
+        head = [[convert(value) for value in cells] for cells in head]
+    header_index, columns, unmatched = _find_header(head)
+    body = rows[header_index + 1 :]
+    values = {}
+    for position, name in columns.items():
+        raw = [cells[position] if position < len(cells) else None for cells in body]
+        values[name] = [convert(value) for value in raw] if convert is not None else raw
+    return _frame(values, first_row_number + header_index + 1, first_row_number + header_index, sheet, unmatched)
+
+
+def _frame(
+    values: dict[str, list], first_data_row: int, header_row: int, sheet: str | None, unmatched: list[str]
+) -> RosterTable:
+    """Canonical columns of text cells into a table, leaving out rows blank in every one of them."""
+    height = len(next(iter(values.values()))) if values else 0
+    filled = np.zeros(height, dtype=bool)
+    for column in values.values():
+        filled |= np.fromiter((bool(v) and not v.isspace() for v in column), dtype=bool, count=height)
+    kept = np.flatnonzero(filled)
+    if len(kept) < height:
+        values = {name: [column[i] for i in kept] for name, column in values.items()}
+    frame = pd.DataFrame(values, columns=list(values), dtype=object)
+    return RosterTable(frame, (kept + first_data_row).tolist(), header_row, sheet, unmatched)
 
 
 # --- Excel ------------------------------------------------------------------------------------------------------
@@ -124,7 +140,9 @@ def _table(rows: list[list[object]], first_row_number: int, sheet: str | None) -
 
 def _excel_text(value: object) -> object:
     """A calamine cell as text; numbers too long for a double keep the scientific form that marks the damage."""
-    if value is None or value == "":
+    if type(value) is str:  # most cells: the fast path
+        return value or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return str(value)
@@ -164,9 +182,8 @@ def _read_excel(path: Path) -> RosterTable:
             if str(meta.visible).lower().endswith("hidden"):
                 continue
             rows = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
-            cells = [[_excel_text(value) for value in row] for row in rows]
             try:
-                return _table(cells, first_row_number=1, sheet=meta.name)
+                return _table(rows, first_row_number=1, sheet=meta.name, convert=_excel_text)
             except RosterFileError as error:
                 first_error = first_error or error
         raise first_error or RosterFileError("empty_file", "工作簿中没有内容", "the workbook has no content")
@@ -207,18 +224,17 @@ def _read_csv(path: Path) -> RosterTable:
         ) from error
     log.debug("%s decoded as %s", path.name, encoding)
     lines = text.splitlines()
-    head = list(csv.reader(io.StringIO("\n".join(lines[:HEADER_SEARCH_ROWS]))))
-    header_index, _, _ = _find_header(head)
-    fast = _read_csv_pyarrow(lines[header_index + 1 :], len(head[header_index]))
-    rows = fast if fast is not None else [list(row) for row in csv.reader(io.StringIO(text))]
-    if fast is not None:
-        rows = [*head[: header_index + 1], *rows]
-    cells = [[value if value != "" else None for value in row] for row in rows]
-    return _table(cells, first_row_number=1, sheet=None)
+    head = [[value or None for value in row] for row in csv.reader(io.StringIO("\n".join(lines[:HEADER_SEARCH_ROWS])))]
+    header_index, columns, unmatched = _find_header(head)
+    fast = _read_csv_pyarrow(lines[header_index + 1 :], len(head[header_index]), columns)
+    if fast is None:  # a ragged row: the forgiving reader, row by row
+        rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
+        return _table(rows, first_row_number=1, sheet=None)
+    return _frame(fast, header_index + 2, header_index + 1, None, unmatched)
 
 
-def _read_csv_pyarrow(body_lines: list[str], width: int) -> list[list[str]] | None:
-    """Data rows below the header through pyarrow, or ``None`` when a ragged row needs the forgiving reader."""
+def _read_csv_pyarrow(body_lines: list[str], width: int, columns: dict[int, str]) -> dict[str, list] | None:
+    """The canonical columns below the header through pyarrow, or ``None`` when a row is ragged."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -230,10 +246,12 @@ def _read_csv_pyarrow(body_lines: list[str], width: int) -> list[list[str]] | No
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=True,
+                null_values=[""],
+                include_columns=[names[position] for position in columns],
             ),
         )
     except pa.ArrowInvalid:
         return None
-    columns = [table.column(name).to_pylist() for name in names]
-    return [list(row) for row in zip(*columns, strict=True)]
+    return {name: table.column(names[position]).to_pylist() for position, name in columns.items()}

@@ -50,21 +50,39 @@ def member_key(id_number: str, secret: bytes) -> str:
     return hmac.new(secret, id_number.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def staging_frame(accepted: pd.DataFrame, run_id: str, file_id: int, county_code: str, secret: bytes) -> pd.DataFrame:
-    """The staging rows for a file's accepted rows (normalised columns plus ``source_row``); no raw ID number."""
-    ids = accepted["id_number"].astype(object)
-    rows = pd.DataFrame(index=accepted.index)
-    rows["run_id"] = run_id
-    rows["file_id"] = file_id
-    rows["county_code"] = county_code
-    rows["branch"] = accepted["branch"]
-    rows["source_row"] = accepted["source_row"]
-    rows["member_key"] = [member_key(value, secret) for value in ids]
-    rows["id_masked"] = [mask_id_number(value) for value in ids]
-    rows["birth_date"] = [birth_date(value) for value in ids]
-    for column in STAGING_COLUMNS[8:]:
-        rows[column] = accepted[column]
-    return rows.loc[:, list(STAGING_COLUMNS)]
+def member_keys(id_numbers: list[str], secret: bytes) -> list[str]:
+    """``member_key`` for many ID numbers: the keyed state is set up once and copied (a third faster)."""
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
+    keys = []
+    for id_number in id_numbers:
+        mac = keyed.copy()
+        mac.update(id_number.encode("ascii"))
+        keys.append(mac.hexdigest())
+    return keys
+
+
+def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code: str, secret: bytes) -> pa.Table:
+    """The staging rows for a file's accepted rows (normalised columns plus ``source_row``); no raw ID number.
+
+    Built straight as an Arrow table in ``STAGING_COLUMNS`` order (no pandas frame in between), ready for COPY.
+    """
+    ids = accepted["id_number"].tolist()
+    count = len(ids)
+    derived = {
+        "run_id": [run_id] * count,
+        "file_id": [file_id] * count,
+        "county_code": [county_code] * count,
+        "member_key": member_keys(ids, secret),
+        "id_masked": [mask_id_number(value) for value in ids],
+        "birth_date": [birth_date(value) for value in ids],
+    }
+    arrays = [
+        pa.array(derived[column], type=_arrow_type(column))
+        if column in derived
+        else pa.array(accepted[column], type=_arrow_type(column), from_pandas=True)
+        for column in STAGING_COLUMNS
+    ]
+    return pa.Table.from_arrays(arrays, names=list(STAGING_COLUMNS))
 
 
 _ARROW_TYPES = {
@@ -79,18 +97,23 @@ _ARROW_TYPES = {
 }
 
 
-def copy_rows(connection, rows: pd.DataFrame, table: str = "staging.roster_row") -> int:
-    """COPY a frame whose columns are ``STAGING_COLUMNS`` into ``table`` on a psycopg2 connection."""
-    if rows.empty:
+def _arrow_type(column: str) -> pa.DataType:
+    return _ARROW_TYPES.get(column, pa.string())
+
+
+def copy_rows(connection, rows: pd.DataFrame | pa.Table, table: str = "staging.roster_row") -> int:
+    """COPY a frame or Arrow table into ``table`` (its columns named as the table's) on a psycopg2 connection."""
+    if isinstance(rows, pd.DataFrame):
+        schema = pa.schema([(column, _arrow_type(column)) for column in rows.columns])
+        rows = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
+    if rows.num_rows == 0:
         return 0
-    schema = pa.schema([(column, _ARROW_TYPES.get(column, pa.string())) for column in rows.columns])
-    table_data = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
     buffer = io.BytesIO()
-    pacsv.write_csv(table_data, buffer, write_options=pacsv.WriteOptions(include_header=False))
+    pacsv.write_csv(rows, buffer, write_options=pacsv.WriteOptions(include_header=False))
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            f"COPY {table} ({', '.join(rows.columns)}) FROM STDIN WITH (FORMAT csv)",
+            f"COPY {table} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT csv)",
             buffer,
         )
-    return len(rows)
+    return rows.num_rows

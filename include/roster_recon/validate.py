@@ -3,7 +3,7 @@
 The contract's hard row rules are expectations whose failing rows (``unexpected_index_list`` under the COMPLETE
 result format) are the rows the pipeline rejects; there is no second copy of those rules to disagree with GX.
 The four clears are soft expectations: reported, never rejecting. Two custom expectations carry the rules GX does
-not have: a well-formed Chinese ID number (GB 11643, using ``normalise.id_number_problem``) and "an ID number
+not have: a well-formed Chinese ID number (GB 11643, ``normalise.valid_id_numbers``) and "an ID number
 repeated within a branch" that marks only the later rows. Written against great-expectations 1.24.1 (pinned).
 
 ``great_expectations`` is imported here, so this module is imported only inside tasks, never at DAG parse time.
@@ -33,7 +33,7 @@ with warnings.catch_warnings():
         multicolumn_condition_partial,
     )
 
-from roster_recon.normalise import id_number_problem
+from roster_recon.normalise import valid_id_numbers
 
 log = logging.getLogger(__name__)
 for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
@@ -51,9 +51,8 @@ class ColumnValuesValidCnIdNumber(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        distinct = column.dropna().unique()
-        verdict = {value: id_number_problem(value) is None for value in distinct}
-        return column.map(verdict).astype(bool)
+        # Nulls are the "ID missing" expectation's to report, not this one's.
+        return pd.Series(valid_id_numbers(column) | column.isna().to_numpy(dtype=bool), index=column.index)
 
 
 class ExpectColumnValuesToBeValidCnIdNumber(ColumnMapExpectation):

@@ -1,0 +1,15 @@
+"""Staging: member keys are keyed hashes, the same one at a time or in bulk, and no raw ID reaches a staged row."""
+
+from __future__ import annotations
+
+from helpers import id_number
+
+from roster_recon.stage import member_key, member_keys
+
+
+def test_member_keys_in_bulk_equal_one_at_a_time():
+    ids = [id_number(serial) for serial in range(50)]
+    keys = member_keys(ids, b"secret")
+    assert keys == [member_key(value, b"secret") for value in ids]
+    assert len(set(keys)) == 50 and all(len(key) == 64 and key not in ids for key in keys)
+    assert member_keys(ids[:3], b"another secret") != keys[:3]
