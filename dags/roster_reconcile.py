@@ -5,11 +5,12 @@ County offices drop branch rosters (Excel/CSV, Chinese headers) into `<roster_dr
 Each run, as of its logical date in Asia/Shanghai:
 
 1. **prepare** — migrate the warehouse, record the run, list county folders;
-2. **ingest** (one mapped task per county) — discover stable files, read, normalise, validate with Great
-   Expectations, stage accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
+2. **ingest** (one mapped task per county with files ready) — discover stable files, read, normalise, validate
+   with Great Expectations, stage accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
 3. **merge** — one transaction: branch snapshots into type-2 history, flags recomputed;
-4. **finish** (per county) — files to `_archive/<date>/` or `_rejected/`, feedback and follow-up workbooks;
-5. **report** — HTML run report and the summary in the task log.
+4. **finish** (per county with files this run or an out-of-date follow-up list) — files to `_archive/<date>/` or
+   `_rejected/`, feedback and follow-up workbooks;
+5. **report** — HTML run report and the summary in the task log; the run fails here if a county's ingest failed.
 
 Variables: `roster_drop_root`, `roster_pii_secret`, `roster_lost_contact_months` (6), `roster_settle_seconds` (60),
 `roster_max_reject_share` (0.5). Connection: `roster_warehouse` (else an embedded PostgreSQL under the data dir).
@@ -66,32 +67,53 @@ def roster_reconcile():
         return prepare_run(_settings())
 
     @task(map_index_template="{{ county_code }}")
-    def ingest(county_code: str) -> dict[str, int]:
+    def ingest(county_code: str) -> dict:
         from roster_recon.pipeline import ingest_county
 
-        return ingest_county(_settings(), county_code)
+        return {"county_code": county_code, **ingest_county(_settings(), county_code)}
 
+    # all_done: one county's failed ingest must not hold back the others' rosters; its files stay in the drop folder.
     @task(pool="roster_merge", trigger_rule="all_done")
-    def merge(ingested: list[dict[str, int]]) -> dict[str, int]:
-        from roster_recon.pipeline import merge_run
+    def merge(ingested: list[dict]) -> list[str]:
+        """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
+        from airflow.sdk.exceptions import AirflowFailException
 
-        return merge_run(_settings())
+        from roster_recon.merge import StagedRowsMissingError
+        from roster_recon.pipeline import counties_to_finish, merge_run
+
+        settings = _settings()
+        try:
+            counts = merge_run(settings)
+        except StagedRowsMissingError as error:  # retrying cannot bring the rows back; a new run reads the files
+            raise AirflowFailException(str(error)) from error
+        get_current_context()["ti"].xcom_push(key="counts", value=counts)
+        return counties_to_finish(settings)
 
     @task(map_index_template="{{ county_code }}")
-    def finish(county_code: str, merged: dict[str, int]) -> dict[str, int]:
+    def finish(county_code: str) -> dict[str, int]:
         from roster_recon.pipeline import finish_county
 
         return finish_county(_settings(), county_code)
 
-    @task
-    def report(finished: list[dict[str, int]]) -> dict[str, str]:
+    # none_failed: runs when no county needed finishing (finish mapped over nothing is skipped).
+    @task(trigger_rule="none_failed")
+    def report(finished: list[dict[str, int]], ingested: list[dict], counties: list[str]) -> dict[str, str]:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from roster_recon.pipeline import report_run
 
-        return report_run(_settings())
+        written = report_run(_settings())
+        failed = sorted(set(counties) - {result["county_code"] for result in ingested if result})
+        if failed:  # the other counties were merged and reported; the run still shows red
+            raise AirflowFailException(
+                f"ingest failed for county {', '.join(failed)} (see its ingest task log); its files stay in the"
+                " drop folder and are read again by the next run"
+            )
+        return written
 
     counties = prepare()
-    merged = merge(ingest.expand(county_code=counties))
-    report(finish.partial(merged=merged).expand(county_code=counties))
+    ingested = ingest.expand(county_code=counties)
+    report(finish.expand(county_code=merge(ingested)), ingested, counties)
 
 
 roster_reconcile()

@@ -89,3 +89,13 @@ def test_dag_runs_end_to_end(tmp_path, monkeypatch):
     assert sorted(a.status for a in audit) == ["loaded", "loaded"]
     assert {a.as_of for a in audit} == {dt.date(2026, 11, 26)}
     assert (data / "reports" / "run-2026-11-26.html").exists()
+    states = {(ti.task_id, ti.map_index): str(ti.state).split(".")[-1].lower() for ti in run.get_task_instances()}
+    assert states[("ingest", 0)] == states[("ingest", 1)] == states[("finish", 0)] == "success"
+
+    # The next day nothing arrives: no county is read or finished, yet the flags are recomputed and reported.
+    idle = dag.test(logical_date=dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC))
+    assert str(idle.state) in ("success", "DagRunState.SUCCESS"), idle.state
+    states = {(ti.task_id, ti.map_index): str(ti.state).split(".")[-1].lower() for ti in idle.get_task_instances()}
+    assert states[("prepare", -1)] == states[("merge", -1)] == states[("report", -1)] == "success"
+    assert states[("ingest", -1)] == states[("finish", -1)] == "skipped"
+    assert (data / "reports" / "run-2026-11-27.html").exists()

@@ -240,3 +240,20 @@ def test_valid_id_numbers_on_the_calendar_edges():
     expected = [n.is_valid_id_number(value) for value in values]
     assert expected[:8] == [True, False, True, False, False, False, False, True]
     assert n.valid_id_numbers(pd.Series(values)).tolist() == expected
+
+
+_PHONE_LIKE = st.one_of(
+    st.builds(
+        lambda prefix, number, spacer: prefix + spacer.join([number[:3], number[3:7], number[7:]]),
+        st.sampled_from(["", "+86", "86", "0086", "+86 ", "（+86）"]),
+        st.text(alphabet="0123456789", min_size=11, max_size=11).map(lambda digits: "1" + digits[1:]),
+        st.sampled_from(["", " ", "-", "\u3000", "\u2009", "."]),
+    ),
+    st.text(alphabet="0123456789+-() 　１３８", max_size=16),
+    st.text(max_size=12),
+)
+
+
+@given(st.lists(_PHONE_LIKE, max_size=25, unique=True))
+def test_normalise_phones_agrees_with_one_at_a_time(values):
+    assert n.normalise_phones(values) == [n.normalise_phone(value) for value in values]

@@ -10,7 +10,7 @@ from helpers import id_number, person, run_all, write_roster
 from python_calamine import CalamineWorkbook
 
 from roster_recon import pipeline, report, warehouse
-from roster_recon.merge import RunOutOfOrderError
+from roster_recon.merge import RunOutOfOrderError, StagedRowsMissingError
 from roster_recon.validate import RosterValidator
 
 AS_OF = dt.date(2026, 11, 26)
@@ -145,13 +145,13 @@ def test_rerun_with_no_new_files_changes_nothing(make_settings, engine, validato
     )
     before = rows(engine, snapshot)
     again = run_all(make_settings(AS_OF, run_id="rerun"), validator)
-    assert again["ingested"]["360922"]["files"] == 0
+    assert again["ingested"] == {} and again["finished"] == {}  # nothing to read, nothing to move or rewrite
     assert rows(engine, snapshot) == before
 
 
 def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, engine, validator):
     def follow_up(result):
-        done = result["finished"]["360922"]
+        done = result["finished"].get("360922", {"follow_up_written": 0, "follow_up_members": None})
         lists = sorted((settings.drop_root / WANZAI / "_follow_up").glob("*.xlsx"))
         names = [row[1] for row in CalamineWorkbook.from_path(str(lists[-1])).get_sheet_by_index(0).to_python()[1:]]
         return done["follow_up_written"], done["follow_up_members"], [p.name for p in lists], names
@@ -165,8 +165,11 @@ def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, eng
         [person(1), person(2, 流出时间=""), person(5, 最后联系时间="2026-05-27")],  # lost from 2026-11-28
     )
     assert follow_up(run_all(settings, validator)) == (1, 1, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
-    # The next day nothing arrives and no flag changes: the list on file is still right, and is not rewritten.
-    assert follow_up(run_all(make_settings(day2), validator)) == (0, 1, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
+    # The next day nothing arrives and no flag changes: the list on file is still right, and the county is not even
+    # finished (no task for it in the DAG).
+    idle = run_all(make_settings(day2), validator)
+    assert idle["finished"] == {}
+    assert follow_up(idle) == (0, None, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
     # A day later 党员5 passes six months without contact: a flag is raised, so a new list is written, lost first.
     assert follow_up(run_all(make_settings(day3), validator)) == (
         1,
@@ -222,6 +225,24 @@ def test_crash_before_merge_reads_the_file_again(make_settings, engine, validato
     audit = rows(engine, "SELECT status FROM audit.file ORDER BY file_id")
     assert [a["status"] for a in audit] == ["abandoned", "loaded"]
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+    with engine.begin() as connection:  # what a crash of the server does to the unlogged staging table
+        connection.exec_driver_sql("TRUNCATE staging.roster_row")
+    with pytest.raises(StagedRowsMissingError, match=r"甲支部\.csv"):
+        pipeline.merge_run(settings)
+    assert path.exists() and rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert [a["status"] for a in rows(engine, "SELECT status FROM audit.file ORDER BY file_id")] == [
+        "abandoned",
+        "loaded",
+    ]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
 
 
 def test_a_failing_merge_leaves_no_partial_state(make_settings, engine, validator, monkeypatch):

@@ -127,19 +127,25 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     return path
 
 
-def follow_up_is_current(connection, county_code: str, as_of: dt.date, run_id: str) -> dict | None:
+_FLAG_STATE = (
+    "SELECT coalesce(max(flag_id), 0) AS last_flag_id, count(*) FILTER (WHERE closed_on IS NULL) AS open_flags"
+    " FROM core.member_flag WHERE county_code = :county_code"
+)
+
+
+def follow_up_is_current(connection, county_code: str) -> dict | None:
     """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``.
 
     Its rows come from the county's current roster entries and open flags. Roster entries change only when a file of
-    the county is loaded; flags change only when raised or closed, both dated. So a list written as of day D is
-    still right on a later day when no file of the county was loaded by a run after D and no flag of the county was
-    raised or closed after D. A second run on the same day writes it again (unless it is this run's retry).
+    the county is loaded by a merge; flags change only by being raised (a new, higher flag id) or closed (fewer open
+    flags, unless one is raised too). So the list is current when no merge since it was written loaded a file of the
+    county, and the county's newest flag id and open-flag count are what they were.
     """
     last = (
         connection.execute(
             sa.text(
-                "SELECT as_of, run_id, path, members FROM audit.follow_up_list WHERE county_code = :county_code"
-                " ORDER BY as_of DESC, list_id DESC LIMIT 1"
+                "SELECT path, members, written_at, last_flag_id, open_flags FROM audit.follow_up_list"
+                " WHERE county_code = :county_code ORDER BY list_id DESC LIMIT 1"
             ),
             {"county_code": county_code},
         )
@@ -148,18 +154,16 @@ def follow_up_is_current(connection, county_code: str, as_of: dt.date, run_id: s
     )
     if last is None or not Path(last["path"]).is_file():
         return None
-    if last["as_of"] == as_of:
-        return dict(last) if last["run_id"] == run_id else None
-    changed = connection.execute(
+    loaded_since = connection.execute(
         sa.text(
             "SELECT EXISTS (SELECT 1 FROM audit.file f JOIN audit.run r USING (run_id)"
-            "                WHERE f.county_code = :county_code AND f.status = 'loaded' AND r.as_of > :since)"
-            "    OR EXISTS (SELECT 1 FROM core.member_flag WHERE county_code = :county_code"
-            "                  AND (raised_on > :since OR closed_on > :since))"
+            "                WHERE f.county_code = :county_code AND f.status = 'loaded' AND r.merged_at > :written_at)"
         ),
-        {"county_code": county_code, "since": last["as_of"]},
+        {"county_code": county_code, "written_at": last["written_at"]},
     ).scalar_one()
-    return None if changed else dict(last)
+    flags = connection.execute(sa.text(_FLAG_STATE), {"county_code": county_code}).mappings().one()
+    unchanged = flags["last_flag_id"] == last["last_flag_id"] and flags["open_flags"] == last["open_flags"]
+    return dict(last) if unchanged and not loaded_since else None
 
 
 def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date, run_id: str) -> dict:
@@ -169,9 +173,10 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
     member count and whether this call wrote it.
     """
     with engine.connect() as connection:
-        current = follow_up_is_current(connection, county_code, as_of, run_id)
+        current = follow_up_is_current(connection, county_code)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
+        flags = connection.execute(sa.text(_FLAG_STATE), {"county_code": county_code}).mappings().one()
         members = (
             connection.execute(
                 sa.text(
@@ -234,9 +239,16 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
     with engine.begin() as connection:
         connection.execute(
             sa.text(
-                "INSERT INTO audit.follow_up_list (county_code, as_of, run_id, path, members)"
-                " VALUES (:county_code, :as_of, :run_id, :path, :members)"
+                "INSERT INTO audit.follow_up_list (county_code, as_of, run_id, path, members, last_flag_id, open_flags)"
+                " VALUES (:county_code, :as_of, :run_id, :path, :members, :last_flag_id, :open_flags)"
             ),
-            {"county_code": county_code, "as_of": as_of, "run_id": run_id, "path": str(path), "members": len(members)},
+            {
+                "county_code": county_code,
+                "as_of": as_of,
+                "run_id": run_id,
+                "path": str(path),
+                "members": len(members),
+                **flags,
+            },
         )
     return {"path": str(path), "members": len(members), "written": True}

@@ -48,6 +48,7 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         cursor.execute("SELECT count(*) FROM audit.run WHERE run_id = %s", (run_id,))
         if cursor.fetchone()[0] != 1:
             raise RuntimeError(f"run {run_id} was never prepared; run the whole DAG")
+        check_staged_rows(cursor, run_id)
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_to IS NULL")
         before = cursor.fetchone()[0]
         cursor.execute(warehouse.sql("merge_snapshot"), {"run_id": run_id, "as_of": as_of})
@@ -66,6 +67,29 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     }
     log.info("merge as of %s: %s", as_of, counts)
     return counts
+
+
+class StagedRowsMissingError(RuntimeError):
+    """Rows staged for the run are gone (the server restarted: staging is unlogged); the run must start over."""
+
+
+def check_staged_rows(cursor, run_id: str) -> None:
+    """Every file staged by the run still has all its accepted rows in staging, or the merge is refused."""
+    cursor.execute(
+        "SELECT f.file_name FROM audit.file f"
+        "  LEFT JOIN (SELECT file_id, count(*) AS staged FROM staging.roster_row WHERE run_id = %(run_id)s"
+        "              GROUP BY file_id) s USING (file_id)"
+        " WHERE f.run_id = %(run_id)s AND f.status = 'staged'"
+        "   AND coalesce(s.staged, 0) <> f.rows_read - f.rows_rejected ORDER BY f.file_id",
+        {"run_id": run_id},
+    )
+    missing = [row[0] for row in cursor.fetchall()]
+    if missing:
+        raise StagedRowsMissingError(
+            f"the staged rows of {len(missing)} file(s) of run {run_id} are missing ({', '.join(missing[:5])}"
+            f"{' …' if len(missing) > 5 else ''}), most likely because the warehouse restarted after ingest."
+            " Nothing was merged. Start a new run: the files are still in the drop folders and are read again."
+        )
 
 
 def mark_merged(connection, run_id: str) -> None:

@@ -1,8 +1,9 @@
 """The run, stage by stage: one function per DAG task, each safe to retry.
 
-prepare_run  -> migrate the warehouse, record the run, list the county folders
+prepare_run  -> migrate the warehouse, record the run, list the counties with roster files ready to read
 ingest_county -> per county: discover, read, normalise, validate (GX), stage; every file gets an audit row
 merge_run    -> one transaction: snapshot merge, history, flags; files become ``loaded``
+counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
 finish_county -> per county: move files to ``_archive``/``_rejected``, write feedback and follow-up workbooks
 report_run   -> the run report (HTML) and the summary the data team reads in the task log
 
@@ -37,10 +38,23 @@ def engine_for(settings: RunSettings) -> sa.Engine:
 
 
 def prepare_run(settings: RunSettings) -> list[str]:
-    """Bring the schema up to date, load reference data, record the run; return the county codes to ingest."""
+    """Bring the schema up to date, load reference data, record the run; return the county codes to ingest.
+
+    Only counties with a roster file ready to read get an ingest task: a task instance costs about a second of
+    Airflow's time whatever it does, and most days most counties send nothing. Entries left alone in the other
+    counties' folders (lock files, files still being written) are recorded here; an ingesting county records its own.
+    """
     engine = engine_for(settings)
     warehouse.migrate(engine)
     folders, ignored = discover.county_folders(settings.drop_root)
+    now = time.time()
+    to_ingest = []
+    for folder in folders:
+        files, left_alone = discover.roster_files(folder, now=now, settle_seconds=settings.settle_seconds)
+        if files:
+            to_ingest.append(folder.county_code)
+        else:
+            ignored.extend(left_alone)
     with engine.begin() as connection:
         merge.check_run_order(connection, settings.as_of)
         connection.execute(
@@ -68,14 +82,18 @@ def prepare_run(settings: RunSettings) -> list[str]:
             {"run_id": settings.run_id},
         )
         connection.execute(
-            sa.text("DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code IS NULL"),
-            {"run_id": settings.run_id},
+            sa.text(
+                "DELETE FROM audit.ignored_entry WHERE run_id = :run_id"
+                " AND (county_code IS NULL OR NOT county_code = ANY (:to_ingest))"
+            ),
+            {"run_id": settings.run_id, "to_ingest": to_ingest},
         )
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
-        log.warning("drop root: %s ignored: %s", entry.name, entry.reason)
+        log.warning("%s: %s ignored: %s", entry.county_code or "drop root", entry.name, entry.reason)
+    log.info("counties with rosters to read: %s", ", ".join(to_ingest) or "none")
     engine.dispose()
-    return [folder.county_code for folder in folders]
+    return to_ingest
 
 
 def _record_ignored(connection, run_id: str, ignored: list[discover.IgnoredEntry]) -> None:
@@ -334,6 +352,27 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
     engine.dispose()
     timing.flush(settings.run_id)
     return counts
+
+
+def counties_to_finish(settings: RunSettings) -> list[str]:
+    """Counties whose folder needs ``finish`` after the merge: files of this run to move or give feedback on, or a
+    follow-up list that is out of date (a flag of the county was raised or closed since it was written)."""
+    engine = engine_for(settings)
+    folders, _ = discover.county_folders(settings.drop_root)
+    with engine.connect() as connection:
+        with_files = set(
+            connection.execute(
+                sa.text("SELECT DISTINCT county_code FROM audit.file WHERE run_id = :run_id"),
+                {"run_id": settings.run_id},
+            ).scalars()
+        )
+        codes = [
+            folder.county_code
+            for folder in folders
+            if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
+        ]
+    engine.dispose()
+    return codes
 
 
 def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """audit.follow_up_list: which follow-up workbook was written for a county, as of when, with how many members.
 
 ``finish`` writes a county's follow-up list again only when something in it can have changed since the last one
-(a file of the county was loaded, or one of its flags was raised or closed), instead of on every run.
+(a file of the county was loaded, or one of its flags was raised or closed), instead of on every run. The county's
+newest flag id and number of open flags when the list was written tell the second apart.
 
 Revision ID: 0004
 """
@@ -23,6 +24,8 @@ def upgrade() -> None:
         "  run_id      text NOT NULL REFERENCES audit.run,"
         "  path        text NOT NULL,"
         "  members     integer NOT NULL CHECK (members >= 0),"
+        "  last_flag_id bigint NOT NULL,"
+        "  open_flags  integer NOT NULL,"
         "  written_at  timestamptz NOT NULL DEFAULT now());"
         " CREATE INDEX follow_up_list_latest ON audit.follow_up_list (county_code, as_of DESC, list_id DESC);"
     )
