@@ -73,3 +73,16 @@ def test_data_docs_name_every_validated_file(validator):
     assert index.exists()
     pages = "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
     assert "洪塘镇东风村党支部.csv" in pages and "甲支部.xlsx" in pages
+
+
+def test_a_county_batch_splits_back_into_each_files_verdict(validator):
+    ids = [id_number(1), None, id_number(3), id_number(3), id_number(5)]
+    frame = roster(id_number=ids, destination=[None, "深圳", "深圳", None, None]).reset_index(drop=True)
+    frame["file_key"] = [0, 0, 1, 1, 1]  # file 2 had a header and no rows
+    per_file = validator.validate(frame, "test_split", "split").split(frame["file_key"].to_numpy(), range(3))
+    assert [per_file[key].rejected for key in range(3)] == [{"id_missing": [1]}, {"id_repeated_in_branch": [3]}, {}]
+    counts = {key: {r.rule: (r.element_count, r.unexpected_count) for r in per_file[key].results} for key in range(3)}
+    assert counts[0]["destination_missing"] == (2, 1) and counts[1]["destination_missing"] == (3, 2)
+    assert counts[2]["destination_missing"] == (0, 0)
+    present = {key: next(r.success for r in per_file[key].results if r.rule == "rows_present") for key in range(3)}
+    assert present == {0: True, 1: True, 2: False}

@@ -156,12 +156,12 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             outcome = validator.validate(batch, f"county_{county_code}", run_name)
             timed.rows = len(batch)
         with timing.stage("stage", county_code) as timed:
+            per_file = outcome.split(batch["file_key"].to_numpy(), range(len(readable)))
+            positions = batch.groupby("file_key").indices
             for file_key, (path, sha256, _) in enumerate(readable):
-                rows = batch[batch["file_key"] == file_key]
+                rows = batch.iloc[positions[file_key]] if file_key in positions else batch.iloc[:0]
                 with engine.begin() as connection:
-                    status = _stage_file(
-                        connection, settings, county_code, path, sha256, rows, outcome.for_rows(rows.index)
-                    )
+                    status = _stage_file(connection, settings, county_code, path, sha256, rows, per_file[file_key])
                 log.info("county %s: %s -> %s", county_code, path.name, status)
             timed.rows = len(batch)
     with engine.connect() as connection:

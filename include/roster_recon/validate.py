@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 
 with warnings.catch_warnings():
@@ -162,32 +163,36 @@ class ValidationOutcome:
     def rejected_rows(self) -> set[int]:
         return {label for labels in self.rejected.values() for label in labels}
 
-    def for_rows(self, labels: pd.Index) -> ValidationOutcome:
-        """The outcome restricted to some rows of the batch (one file of a county's batch)."""
-        wanted = set(labels)
-        sliced = ValidationOutcome()
-        for result in self.results:
-            if result.rule not in self.unexpected:  # table-level: holds for the batch
-                success = result.success if result.rule != "rows_present" else bool(wanted)
+    def split(self, keys: np.ndarray, files: range) -> dict[int, ValidationOutcome]:
+        """The outcome for each file of a county's batch; ``keys[label]`` is the file of the row labelled ``label``.
+
+        Each rule's failing labels are grouped by file once (array indexing), not searched once per file. A file
+        with no rows gets its own verdict on ``rows_present``.
+        """
+        keys = np.asarray(keys, dtype=np.int64)
+        sizes = np.bincount(keys, minlength=len(files)) if len(keys) else np.zeros(len(files), dtype=np.int64)
+        by_file = {}
+        for rule, labels in self.unexpected.items():
+            labels = np.asarray(labels, dtype=np.int64)
+            owners = keys[labels]
+            by_file[rule] = {int(key): labels[owners == key].tolist() for key in np.unique(owners)}
+        split = {}
+        for key in files:
+            count = int(sizes[key])
+            sliced = ValidationOutcome()
+            for result in self.results:
+                if result.rule not in self.unexpected:  # table-level: holds for the batch
+                    success = result.success if result.rule != "rows_present" else count > 0
+                    sliced.results.append(RuleResult(result.rule, result.severity, result.column, success, *[None] * 3))
+                    continue
+                mine = by_file[result.rule].get(key, [])
+                sliced.unexpected[result.rule] = mine
+                percent = round(100.0 * len(mine) / count, 4) if count else 0.0
                 sliced.results.append(
-                    RuleResult(result.rule, result.severity, result.column, success, None, None, None)
+                    RuleResult(result.rule, result.severity, result.column, not mine, count, len(mine), percent)
                 )
-                continue
-            mine = [label for label in self.unexpected[result.rule] if label in wanted]
-            sliced.unexpected[result.rule] = mine
-            count = len(wanted)
-            sliced.results.append(
-                RuleResult(
-                    result.rule,
-                    result.severity,
-                    result.column,
-                    not mine,
-                    count,
-                    len(mine),
-                    round(100.0 * len(mine) / count, 4) if count else 0.0,
-                )
-            )
-        return sliced
+            split[key] = sliced
+        return split
 
 
 class RosterValidator:
