@@ -326,7 +326,8 @@ def _by_distinct(values: list, function, batch=None) -> list:
     all of them), and the results are spread back by array indexing (the null code, -1, picks the last slot).
     """
     codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    mapped = batch(distinct.tolist()) if batch else (function(value) for value in distinct)
+    distinct = distinct.tolist()  # plain Python values (iterating pandas' index of them costs a call per value)
+    mapped = batch(distinct) if batch else (function(value) for value in distinct)
     results = np.fromiter(mapped, dtype=object, count=len(distinct))
     return np.append(results, None)[codes].tolist()
 

@@ -379,9 +379,10 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
     """Move this run's files out of the drop folder and write the county's feedback and follow-up workbooks."""
     engine = engine_for(settings)
     folder = county_folder(settings, county_code)
-    with timing.stage("finish", county_code):
+    with timing.stage("finish", county_code) as timed:
         counts = _finish_files(engine, settings, county_code, folder)
         follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of, settings.run_id)
+        timed.rows = counts["feedback_rows"] + (follow_up["members"] if follow_up["written"] else 0)
     counts["follow_up_members"] = follow_up["members"]
     counts["follow_up_written"] = int(follow_up["written"])
     if follow_up["written"]:
@@ -394,7 +395,7 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
 
 
 def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, folder) -> dict[str, int]:
-    moved = feedback_files = 0
+    moved = feedback_files = feedback_rows = 0
     with engine.connect() as connection:
         files = (
             connection.execute(
@@ -413,6 +414,7 @@ def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, fo
         if problems or file["status"] == "rejected":
             path = feedback.write_file_feedback(folder.path, file, problems, settings.as_of)
             feedback_files += 1
+            feedback_rows += len(problems)
             with engine.begin() as connection:
                 connection.execute(
                     sa.text("UPDATE audit.file SET feedback_path = :path WHERE file_id = :id"),
@@ -428,7 +430,7 @@ def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, fo
                         sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
                         {"path": str(destination), "id": file["file_id"]},
                     )
-    return {"files_moved": moved, "feedback_files": feedback_files}
+    return {"files_moved": moved, "feedback_files": feedback_files, "feedback_rows": feedback_rows}
 
 
 def report_run(settings: RunSettings) -> dict[str, str]:
