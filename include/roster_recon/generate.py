@@ -360,7 +360,7 @@ class Generator:
             if self.random.random() < rates["move_city"]:
                 member.city_code = self.random.choice(list(GBA) + list(ELSEWHERE))
                 member.destination = self.destination(member.city_code)
-            for defect in list(member.defects):
+            for defect in sorted(member.defects):  # a set of strings: its order changes per process
                 if self.random.random() < rates["fix_problem"]:
                     self.fix(member, defect)
             if "lost_by_age" not in member.defects and self.random.random() < rates["contact_refreshed"]:
