@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import xlsxwriter
 
+from roster_recon import warehouse
 from roster_recon.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
 
 FLAG_NAMES_ZH = {
@@ -177,28 +178,8 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
         flags = connection.execute(sa.text(_FLAG_STATE), {"county_code": county_code}).mappings().one()
-        members = (
-            connection.execute(
-                sa.text(
-                    "WITH open_flags AS MATERIALIZED ("
-                    "    SELECT member_key, county_code, branch, array_agg(flag ORDER BY flag) AS flags,"
-                    "           min(raised_on) AS raised_on"
-                    "      FROM core.member_flag WHERE closed_on IS NULL AND county_code = :county_code"
-                    "     GROUP BY member_key, county_code, branch)"
-                    " SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, v.outflow_date, v.destination,"
-                    "        v.industry, v.last_contact_date, v.contact_status, f.raised_on"
-                    "   FROM open_flags f"
-                    "   JOIN core.roster_version v ON v.valid_to IS NULL AND v.member_key = f.member_key"
-                    "    AND v.county_code = f.county_code AND v.branch = f.branch"
-                    "   JOIN core.member m ON m.member_key = f.member_key"
-                    "  ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST,"
-                    "           f.raised_on, v.branch, v.name"
-                ),
-                {"county_code": county_code},
-            )
-            .mappings()
-            .all()
-        )
+        rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code})
+        members = [dict(row) for row in rows.mappings()]
     path = county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
     workbook = _workbook(path)
     sheet = _Sheet(

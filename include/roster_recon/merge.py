@@ -75,14 +75,7 @@ class StagedRowsMissingError(RuntimeError):
 
 def check_staged_rows(cursor, run_id: str) -> None:
     """Every file staged by the run still has all its accepted rows in staging, or the merge is refused."""
-    cursor.execute(
-        "SELECT f.file_name FROM audit.file f"
-        "  LEFT JOIN (SELECT file_id, count(*) AS staged FROM staging.roster_row WHERE run_id = %(run_id)s"
-        "              GROUP BY file_id) s USING (file_id)"
-        " WHERE f.run_id = %(run_id)s AND f.status = 'staged'"
-        "   AND coalesce(s.staged, 0) <> f.rows_read - f.rows_rejected ORDER BY f.file_id",
-        {"run_id": run_id},
-    )
+    cursor.execute(warehouse.sql("check_staged_rows"), {"run_id": run_id})
     missing = [row[0] for row in cursor.fetchall()]
     if missing:
         raise StagedRowsMissingError(

@@ -1,0 +1,10 @@
+-- Files the run staged whose rows in staging are not all there (staging is unlogged: a server crash empties it).
+SELECT f.file_name
+  FROM audit.file f
+  LEFT JOIN (SELECT file_id, count(*) AS staged
+               FROM staging.roster_row
+              WHERE run_id = %(run_id)s
+              GROUP BY file_id) s USING (file_id)
+ WHERE f.run_id = %(run_id)s AND f.status = 'staged'
+   AND coalesce(s.staged, 0) <> f.rows_read - f.rows_rejected
+ ORDER BY f.file_id

@@ -1,0 +1,16 @@
+-- A county's follow-up list: every current roster entry with an open flag, the longest out of touch first.
+-- The open flags are aggregated once (MATERIALIZED): joined through the member_current view, PostgreSQL planned a
+-- nested loop over the view that took minutes per county at a million members.
+WITH open_flags AS MATERIALIZED (
+    SELECT member_key, county_code, branch, array_agg(flag ORDER BY flag) AS flags, min(raised_on) AS raised_on
+      FROM core.member_flag
+     WHERE closed_on IS NULL AND county_code = %(county_code)s
+     GROUP BY member_key, county_code, branch
+)
+SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, v.outflow_date, v.destination,
+       v.industry, v.last_contact_date, v.contact_status, f.raised_on
+  FROM open_flags f
+  JOIN core.roster_version v
+    ON v.valid_to IS NULL AND v.member_key = f.member_key AND v.county_code = f.county_code AND v.branch = f.branch
+  JOIN core.member m ON m.member_key = f.member_key
+ ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST, f.raised_on, v.branch, v.name
