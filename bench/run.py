@@ -127,15 +127,6 @@ def _generator_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def fresh_start(data_dir: Path) -> None:
-    """An empty warehouse, drop folder, Data Docs and reports (the Airflow DB is kept: runs have new ids)."""
-    from roster_recon import warehouse
-
-    for name in ("drop", "gx", "reports"):
-        shutil.rmtree(data_dir / name, ignore_errors=True)
-    warehouse.reset_embedded(data_dir)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -146,7 +137,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.naive import naive_run
-    from roster_recon import warehouse
+    from roster_recon import demo, warehouse
     from roster_recon.generate import generate
 
     data_dir = args.data_dir.resolve()
@@ -162,8 +153,8 @@ def main() -> None:
     scale = args.rows / 11_300
 
     # The rosters are generated once and copied in for every repetition: month one, and month two's 5 % delta
-    # (generated on its own; it rebuilds month one from the seed).
-    # Kept between benchmarks for the same rows, seed and generator (a million rows take minutes to generate).
+    # (generated on its own; it rebuilds month one from the seed). They are kept for the next benchmark with the
+    # same rows, seed and generator: a million rows take minutes to generate.
     pristine = data_dir / "pristine"
     month_one, month_two = pristine / "month1" / "drop", pristine / "month2" / "drop"
     stamp = f"rows={args.rows} seed={args.seed} generator={_generator_digest()}"
@@ -178,7 +169,7 @@ def main() -> None:
         (pristine / "stamp").write_text(stamp)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
-    fresh_start(data_dir)
+    demo.reset(data_dir)
     shutil.copytree(month_one, data_dir / "drop")
     naive = naive_run(data_dir / "drop", data_dir / "naive", args.naive_rows, warehouse.embedded_url(data_dir))
 
@@ -190,7 +181,7 @@ def main() -> None:
     walls: dict[str, list[float]] = {key: [] for key in labels}
     stages: dict[str, list[dict]] = {key: [] for key in labels}
     for repetition in range(1, args.repeat + 1):
-        fresh_start(data_dir)
+        demo.reset(data_dir)
         for key, (label, as_of, files) in labels.items():
             if files is not None:
                 shutil.copytree(files, data_dir / "drop", dirs_exist_ok=True)

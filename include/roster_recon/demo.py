@@ -25,7 +25,6 @@ def reset(data_dir: Path) -> None:
     for truth in data_dir.glob("ground_truth_month*.json"):
         truth.unlink()
     warehouse.reset_embedded(data_dir)
-    print(f"demo data reset under {data_dir}")
 
 
 def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
@@ -120,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir.resolve()
     if args.command == "reset":
         reset(data_dir)
+        print(f"demo data reset under {data_dir}")
         return 0
     return summary(data_dir, args.as_of, args.check_ground_truth)
 

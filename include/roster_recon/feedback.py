@@ -128,19 +128,30 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     return path
 
 
-_FLAG_STATE = (
-    "SELECT coalesce(max(flag_id), 0) AS last_flag_id, count(*) FILTER (WHERE closed_on IS NULL) AS open_flags"
-    " FROM core.member_flag WHERE county_code = :county_code"
-)
+def _flag_state(connection, county_code: str) -> dict:
+    """The county's newest flag id and number of open flags: what a follow-up list records to tell flag changes."""
+    return dict(
+        connection.execute(
+            sa.text(
+                "SELECT coalesce(max(flag_id), 0) AS last_flag_id,"
+                " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags"
+                " FROM core.member_flag WHERE county_code = :county_code"
+            ),
+            {"county_code": county_code},
+        )
+        .mappings()
+        .one()
+    )
 
 
-def follow_up_is_current(connection, county_code: str) -> dict | None:
+def follow_up_is_current(connection, county_code: str, flags: dict | None = None) -> dict | None:
     """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``.
 
     Its rows come from the county's current roster entries and open flags. Roster entries change only when a file of
     the county is loaded by a merge; flags change only by being raised (a new, higher flag id) or closed (fewer open
     flags, unless one is raised too). So the list is current when no merge since it was written loaded a file of the
-    county, and the county's newest flag id and open-flag count are what they were.
+    county, and the county's newest flag id and open-flag count (``flags``, read here when not given) are what they
+    were.
     """
     last = (
         connection.execute(
@@ -162,7 +173,7 @@ def follow_up_is_current(connection, county_code: str) -> dict | None:
         ),
         {"county_code": county_code, "written_at": last["written_at"]},
     ).scalar_one()
-    flags = connection.execute(sa.text(_FLAG_STATE), {"county_code": county_code}).mappings().one()
+    flags = flags or _flag_state(connection, county_code)
     unchanged = flags["last_flag_id"] == last["last_flag_id"] and flags["open_flags"] == last["open_flags"]
     return dict(last) if unchanged and not loaded_since else None
 
@@ -174,10 +185,10 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
     member count and whether this call wrote it.
     """
     with engine.connect() as connection:
-        current = follow_up_is_current(connection, county_code)
+        flags = _flag_state(connection, county_code)
+        current = follow_up_is_current(connection, county_code, flags)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
-        flags = connection.execute(sa.text(_FLAG_STATE), {"county_code": county_code}).mappings().one()
         rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code})
         members = [dict(row) for row in rows.mappings()]
     path = county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
