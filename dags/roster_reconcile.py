@@ -2,15 +2,18 @@
 ### roster_reconcile — Yichun mobile-member rosters into the warehouse
 
 County offices drop branch rosters (Excel/CSV, Chinese headers) into `<roster_drop_root>/<county code>/`.
-Each run, as of its logical date in Asia/Shanghai:
+Each run, as of its logical date in Asia/Shanghai (a run without one: the time it was due to run):
 
-1. **prepare** — migrate the warehouse, record the run, list county folders;
+1. **prepare** — migrate the warehouse, claim it for this run (a second run stops with a message), list counties;
 2. **ingest** (one mapped task per county with files ready) — discover stable files, read, normalise, validate
    with Great Expectations, stage accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
 3. **merge** — one transaction: branch snapshots into type-2 history, flags recomputed;
 4. **finish** (per county with files this run or an out-of-date follow-up list) — files to `_archive/<date>/` or
    `_rejected/`, feedback and follow-up workbooks;
-5. **report** — HTML run report and the summary in the task log; the run fails here if a county's ingest failed.
+5. **report** — runs whatever failed upstream: Data Docs, the HTML run report and the summary in the task log,
+   naming any county whose task failed; then it fails the run if anything did.
+
+Tasks share nothing but the warehouse and the county share, so mapped tasks may run at once on any worker.
 
 Variables: `roster_drop_root`, `roster_pii_secret`, `roster_lost_contact_months` (6), `roster_settle_seconds` (60),
 `roster_max_reject_share` (0.5). Connection: `roster_warehouse` (else an embedded PostgreSQL under the data dir).
@@ -36,9 +39,11 @@ def _settings():
         warehouse_url = Connection.get("roster_warehouse").get_uri()
     except AirflowNotFoundException:
         warehouse_url = None
+    # Asset-triggered runs and API runs may have no logical date: the run is then as of when it was due to run.
+    as_of_instant = context.get("logical_date") or context["dag_run"].run_after
     return build_settings(
         run_id=context["run_id"],
-        as_of=context["logical_date"].in_timezone(SHANGHAI).date(),
+        as_of=pendulum.instance(as_of_instant).in_timezone(SHANGHAI).date(),
         drop_root=Variable.get("roster_drop_root", default=None),
         pii_secret=Variable.get("roster_pii_secret", default=None),
         demo_mode=str(Variable.get("roster_demo_mode", default="false")).lower() == "true",
@@ -47,6 +52,13 @@ def _settings():
         settle_seconds=Variable.get("roster_settle_seconds", default=None),
         max_reject_share=Variable.get("roster_max_reject_share", default=None),
     )
+
+
+def _final(error: Exception):
+    """An error that retrying cannot mend: fail the task at once, with the error's message."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    return AirflowFailException(str(error))
 
 
 @dag(
@@ -63,29 +75,36 @@ def roster_reconcile():
     @task
     def prepare() -> list[str]:
         from roster_recon.pipeline import prepare_run
+        from roster_recon.runs import RunClaimedError
 
-        return prepare_run(_settings())
+        try:
+            return prepare_run(_settings())
+        except RunClaimedError as error:  # another run holds the warehouse: stop now, do not retry into it
+            raise _final(error) from error
 
     @task(map_index_template="{{ county_code }}")
     def ingest(county_code: str) -> dict:
         from roster_recon.pipeline import ingest_county
+        from roster_recon.runs import RunClaimedError
 
-        return {"county_code": county_code, **ingest_county(_settings(), county_code)}
+        try:
+            return {"county_code": county_code, **ingest_county(_settings(), county_code)}
+        except RunClaimedError as error:
+            raise _final(error) from error
 
     # all_done: one county's failed ingest must not hold back the others' rosters; its files stay in the drop folder.
     @task(pool="roster_merge", trigger_rule="all_done")
-    def merge(ingested: list[dict]) -> list[str]:
+    def merge() -> list[str]:
         """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
-        from airflow.sdk.exceptions import AirflowFailException
-
         from roster_recon.merge import StagedRowsMissingError
         from roster_recon.pipeline import counties_to_finish, merge_run
+        from roster_recon.runs import RunClaimedError
 
         settings = _settings()
         try:
             counts = merge_run(settings)
-        except StagedRowsMissingError as error:  # retrying cannot bring the rows back; a new run reads the files
-            raise AirflowFailException(str(error)) from error
+        except (StagedRowsMissingError, RunClaimedError) as error:  # a new run reads the files again
+            raise _final(error) from error
         get_current_context()["ti"].xcom_push(key="counts", value=counts)
         return counties_to_finish(settings)
 
@@ -95,25 +114,23 @@ def roster_reconcile():
 
         return finish_county(_settings(), county_code)
 
-    # none_failed: runs when no county needed finishing (finish mapped over nothing is skipped).
-    @task(trigger_rule="none_failed")
-    def report(finished: list[dict[str, int]], ingested: list[dict], counties: list[str]) -> dict[str, str]:
-        from airflow.sdk.exceptions import AirflowFailException
+    # all_done: the report is written whatever failed upstream; the data team needs it most on a bad day.
+    @task(trigger_rule="all_done")
+    def report() -> dict:
+        from roster_recon.pipeline import RunNotPreparedError, report_run
 
-        from roster_recon.pipeline import report_run
-
-        written = report_run(_settings())
-        failed = sorted(set(counties) - {result["county_code"] for result in ingested if result})
-        if failed:  # the other counties were merged and reported; the run still shows red
-            raise AirflowFailException(
-                f"ingest failed for county {', '.join(failed)} (see its ingest task log); its files stay in the"
-                " drop folder and are read again by the next run"
-            )
+        try:
+            written = report_run(_settings())
+        except RunNotPreparedError as error:
+            raise _final(error) from error
+        if written["failures"]:  # the other counties were merged and reported; the run still shows red
+            raise _final(RuntimeError("; ".join(written["failures"])))
         return written
 
-    counties = prepare()
-    ingested = ingest.expand(county_code=counties)
-    report(finish.expand(county_code=merge(ingested)), ingested, counties)
+    ingested = ingest.expand(county_code=prepare())
+    merged = merge()
+    ingested >> merged
+    finish.expand(county_code=merged) >> report()
 
 
 roster_reconcile()

@@ -50,4 +50,5 @@ def run_all(settings: RunSettings, validator=None) -> dict:
     ingested = {c: pipeline.ingest_county(settings, c, validator=validator) for c in counties}
     merged = pipeline.merge_run(settings)
     finished = {c: pipeline.finish_county(settings, c) for c in pipeline.counties_to_finish(settings)}
-    return {"counties": counties, "ingested": ingested, "merged": merged, "finished": finished}
+    reported = pipeline.report_run(settings)
+    return {"counties": counties, "ingested": ingested, "merged": merged, "finished": finished, "reported": reported}

@@ -14,7 +14,7 @@ MONTH1, MONTH2 = dt.date(2026, 10, 26), dt.date(2026, 11, 26)
 
 
 def test_two_generated_months_match_the_ground_truth(make_settings, engine, tmp_path):
-    validator = RosterValidator(tmp_path / "gx", build_docs=False)
+    validator = RosterValidator()
     first = make_settings(MONTH1)
     generate(first.drop_root, 1, seed=11, as_of=MONTH1, scale=0.04)
     result = run_all(first, validator)

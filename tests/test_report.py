@@ -40,7 +40,7 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     settings = make_settings(dt.date(2026, 11, 26))
     write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1), person(2, 联系状态="失联", 流入地="香港九龙")])
     write_roster(settings.drop_root, "360926", "乙支部.csv", [person(3, 从事行业="")])
-    run_all(settings, RosterValidator(tmp_path / "gx", build_docs=False))
+    run_all(settings, RosterValidator())
     run_id = settings.run_id
     path, summary = report.write_report(engine, run_id, tmp_path / "reports", None)
     page = path.read_text(encoding="utf-8")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from helpers import id_number
 
-from roster_recon.validate import RosterValidator
+from roster_recon.validate import RosterValidator, build_data_docs
 
 
 @pytest.fixture(scope="module")
-def validator(tmp_path_factory):
-    return RosterValidator(tmp_path_factory.mktemp("gx"))
+def validator():
+    return RosterValidator()
 
 
 def roster(**columns) -> pd.DataFrame:
@@ -65,14 +71,53 @@ def test_soft_rules_report_but_never_reject(validator):
     assert soft["industry_missing"].success
 
 
-def test_data_docs_name_every_validated_file(validator):
-    frame = roster(name=["a", "b"], file_name=["洪塘镇东风村党支部.csv", "甲支部.xlsx"], file_key=[0, 1])
+def test_data_docs_name_every_validated_file_and_show_no_row_value(tmp_path):
+    validator = RosterValidator()
+    repeated, off_by_one = id_number(7), id_number(8)[:-1] + ("1" if id_number(8)[-1] != "1" else "2")
+    frame = roster(
+        name=["a", "b", "c", "d"],
+        id_number=[repeated, repeated, off_by_one, id_number(9)],
+        file_name=["洪塘镇东风村党支部.csv", "洪塘镇东风村党支部.csv", "甲支部.xlsx", "甲支部.xlsx"],
+        file_key=[0, 0, 1, 1],
+    )
     outcome = validator.validate(frame, "county_360922", "run1 360922 (2 files)")
-    assert {r.rule: r.success for r in outcome.results}["files_in_batch"]
-    index = validator.build_data_docs()
-    assert index.exists()
+    assert outcome.rejected == {"id_repeated_in_branch": [101], "id_invalid": [102]}
+    stored = json.dumps(validator.documents, ensure_ascii=False)
+    index = build_data_docs(validator.documents, tmp_path / "site")
     pages = "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
     assert "洪塘镇东风村党支部.csv" in pages and "甲支部.xlsx" in pages
+    written = "".join(p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+    for raw in (repeated, off_by_one):  # GX's COMPLETE result listed both; neither may be kept or shown
+        assert raw not in stored and raw not in written
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # the scratch context is gone
+
+
+def test_validators_in_parallel_processes_share_no_file(tmp_path):
+    """Mapped ingest tasks validate at once in separate processes; none may write where another reads."""
+    code = (
+        "import os, sys, pandas as pd; from helpers import id_number;"
+        "from roster_recon.validate import RosterValidator, build_data_docs;"
+        "frame = pd.DataFrame({'name': ['a'], 'id_number': [id_number(1)], 'branch': ['x'], 'outflow_date': [None],"
+        " 'destination': [None], 'phone_if_valid': [None], 'industry': [None]});"
+        "outcome = RosterValidator().validate(frame, 'county_' + sys.argv[1], 'r ' + sys.argv[1]);"
+        "print(sorted(os.listdir('.')), outcome.rejected_rows)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(n)],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(root / "tests")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 4, [err[-2000:] for _, err in outputs]
+    assert all(out.strip() == "[] set()" for out, _ in outputs), outputs
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_county_batch_splits_back_into_each_files_verdict(validator):

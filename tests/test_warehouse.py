@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,8 @@ from python_calamine import CalamineWorkbook
 
 from roster_recon import pipeline, report, warehouse
 from roster_recon.merge import RunOutOfOrderError, StagedRowsMissingError
+from roster_recon.pipeline import RunNotPreparedError
+from roster_recon.runs import RunClaimedError
 from roster_recon.validate import RosterValidator
 
 AS_OF = dt.date(2026, 11, 26)
@@ -18,8 +21,8 @@ WANZAI, TONGGU = "360922-万载县", "360926"
 
 
 @pytest.fixture(scope="module")
-def validator(tmp_path_factory):
-    return RosterValidator(tmp_path_factory.mktemp("gx"), build_docs=False)
+def validator():
+    return RosterValidator()
 
 
 def rows(engine, query, **params):
@@ -206,6 +209,7 @@ def test_crash_after_merge_before_archive_loses_and_doubles_nothing(make_setting
     pipeline.merge_run(settings)
     # The worker dies here: the warehouse has committed, the file is still in the drop folder.
     assert path.exists()
+    pipeline.report_run(settings)  # the report task runs whatever failed (trigger rule all_done)
     nxt = make_settings(AS_OF + dt.timedelta(days=1))
     run_all(nxt, validator)
     assert not path.exists()
@@ -220,6 +224,9 @@ def test_crash_before_merge_reads_the_file_again(make_settings, engine, validato
     pipeline.prepare_run(settings)
     pipeline.ingest_county(settings, "360922", validator=validator)
     # The run dies before merging; a later run picks the file up again and loads it once.
+    assert pipeline.report_run(settings)["failures"] == [
+        "merge failed: nothing of this run was merged; every file stays in its drop folder"
+    ]
     run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
     assert not path.exists()
     audit = rows(engine, "SELECT status FROM audit.file ORDER BY file_id")
@@ -237,6 +244,7 @@ def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(
     with pytest.raises(StagedRowsMissingError, match=r"甲支部\.csv"):
         pipeline.merge_run(settings)
     assert path.exists() and rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
+    pipeline.report_run(settings)
     run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
     assert [a["status"] for a in rows(engine, "SELECT status FROM audit.file ORDER BY file_id")] == [
         "abandoned",
@@ -319,3 +327,59 @@ def test_history_and_flags_point_at_known_members_and_files(make_settings, engin
         "   WHERE f.file_id IS NULL) AS files",
     )[0]
     assert orphans == {"versions": 0, "flags": 0, "files": 0}
+
+
+def test_a_second_run_stops_instead_of_spoiling_the_first(make_settings, engine, validator):
+    """A manual run started while the scheduled one is between ingest and merge loses nothing of either."""
+    scheduled = make_settings(AS_OF, run_id="scheduled__2026-11-26")
+    write_roster(scheduled.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    pipeline.prepare_run(scheduled)
+    pipeline.ingest_county(scheduled, "360922", validator=validator)
+    manual = make_settings(AS_OF, run_id="manual__2026-11-26")
+    with pytest.raises(RunClaimedError, match=r"scheduled__2026-11-26.*still in progress"):
+        pipeline.prepare_run(manual)
+    with pytest.raises(RunClaimedError, match="does not hold the warehouse"):
+        pipeline.merge_run(manual)
+    with pytest.raises(RunNotPreparedError, match="prepare task failed"):
+        pipeline.report_run(manual)  # its report says so and leaves the scheduled run's claim alone
+    assert rows(engine, "SELECT count(*) AS n FROM staging.roster_row")[0]["n"] == 2
+    merged = pipeline.merge_run(scheduled)  # the staged-row check passes on the real rows
+    assert merged["snapshot_rows"] == 2
+    assert pipeline.report_run(scheduled)["failures"] == []
+    run_all(manual, validator)  # once the first run has reported, the second may run
+
+
+def test_a_claim_left_by_a_dead_run_is_taken_over_and_the_dead_run_cannot_merge(make_settings, engine, validator):
+    dead = make_settings(AS_OF, run_id="dead")
+    write_roster(dead.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    pipeline.prepare_run(dead)
+    pipeline.ingest_county(dead, "360922", validator=validator)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE audit.run_claim SET touched_at = now() - interval '7 hours'")
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    with pytest.raises(RunClaimedError):
+        pipeline.merge_run(dead)
+    assert [a["status"] for a in rows(engine, "SELECT status FROM audit.file ORDER BY file_id")] == [
+        "abandoned",
+        "loaded",
+    ]
+
+
+def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, validator, monkeypatch):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    broken = write_roster(settings.drop_root, "360926", "乙支部.csv", [person(2)])
+    counties = pipeline.prepare_run(settings)
+    assert counties == ["360922", "360926"]
+    pipeline.ingest_county(settings, "360922", validator=validator)  # 360926's ingest task dies
+    pipeline.merge_run(settings)
+    for county in pipeline.counties_to_finish(settings):
+        pipeline.finish_county(settings, county)
+    reported = pipeline.report_run(settings)
+    assert reported["failures"] == [
+        "ingest failed for county 360926: its files were not merged and stay in the drop folder, to be read again"
+        " by the next run (see the county's ingest task log)"
+    ]
+    page = Path(reported["report"]).read_text(encoding="utf-8")
+    assert "ingest failed for county 360926" in page
+    assert broken.exists() and rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1

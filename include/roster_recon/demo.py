@@ -20,7 +20,7 @@ from roster_recon import report, warehouse
 
 def reset(data_dir: Path) -> None:
     """Forget the previous demo: drop folders, reports, Data Docs and the warehouse database."""
-    for name in ("drop", "reports", "gx"):
+    for name in ("drop", "reports", "data_docs", "gx"):
         shutil.rmtree(data_dir / name, ignore_errors=True)
     for truth in data_dir.glob("ground_truth_month*.json"):
         truth.unlink()
@@ -58,7 +58,7 @@ def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
     for entry in ignored:
         print(f"    {entry.county_code or '------'} ignored        {entry.name}  ({entry.reason})")
     print(f"\n  report:     {data_dir / 'reports' / f'run-{as_of.isoformat()}.html'}")
-    print(f"  data docs:  {data_dir / 'gx' / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
+    print(f"  data docs:  {data_dir / 'data_docs' / as_of.isoformat() / 'index.html'}")
     print(f"  feedback:   {data_dir / 'drop'}/<county>/_feedback/   follow-up lists: <county>/_follow_up/")
     status = 0
     if check_ground_truth:

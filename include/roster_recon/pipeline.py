@@ -14,6 +14,7 @@ run finds the file again, sees its sha256 already loaded, records it as ``duplic
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import archive, discover, feedback, flag, merge, reference, stage, timing, warehouse
+from roster_recon import archive, discover, feedback, flag, merge, reference, runs, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
 from roster_recon.problems import file_problem, hard_problems, soft_problems
 from roster_recon.read import RosterFileError, read_roster
@@ -56,6 +57,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
         else:
             ignored.extend(left_alone)
     with engine.begin() as connection:
+        runs.claim(connection, settings.run_id)
         merge.check_run_order(connection, settings.as_of)
         connection.execute(
             sa.text(
@@ -72,8 +74,8 @@ def prepare_run(settings: RunSettings) -> list[str]:
             ),
             {"run_id": settings.run_id, "as_of": settings.as_of, "months": settings.lost_contact_months},
         )
-        # Rows staged by earlier runs that never merged are left over from a crash: their files are still in the
-        # drop folders and are read again now.
+        # Rows staged by earlier runs that never merged are left over from a run that failed or died: this run holds
+        # the claim, so no other run is using them. Their files are still in the drop folders and are read again.
         connection.execute(
             sa.text(
                 "UPDATE audit.file SET status = 'abandoned' WHERE status = 'staged' AND run_id <> :run_id;"
@@ -81,6 +83,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
             ),
             {"run_id": settings.run_id},
         )
+        runs.record_counties(connection, settings.run_id, to_ingest, "ingest_required")
         connection.execute(
             sa.text(
                 "DELETE FROM audit.ignored_entry WHERE run_id = :run_id"
@@ -132,6 +135,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         if merge.run_is_merged(connection, settings.run_id):
             log.info("run %s is already merged; county %s has nothing left to ingest", settings.run_id, county_code)
             return _county_counts(connection, settings.run_id, county_code)
+        runs.hold(connection, settings.run_id)
         _forget_county_attempt(connection, settings.run_id, county_code)
         with timing.stage("discover", county_code):
             files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
@@ -148,7 +152,8 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             readable.append(roster)
     if readable:
         with timing.stage("validate", county_code) as timed:
-            validator = validator or RosterValidator(settings.data_dir / "gx")
+            validator = validator or RosterValidator()
+            first_document = len(validator.documents)
             batch = pd.concat([r for _, _, r in readable], keys=range(len(readable)), names=["file_key", None])
             batch = batch.reset_index(level="file_key").reset_index(drop=True)
             batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
@@ -164,11 +169,34 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
                     status = _stage_file(connection, settings, county_code, path, sha256, rows, per_file[file_key])
                 log.info("county %s: %s -> %s", county_code, path.name, status)
             timed.rows = len(batch)
-    with engine.connect() as connection:
+    with engine.begin() as connection:
+        if readable:
+            _record_validation_documents(connection, settings.run_id, county_code, validator.documents[first_document:])
+        runs.mark_done(connection, settings.run_id, county_code, "ingested_at")
         counts = _county_counts(connection, settings.run_id, county_code)
     engine.dispose()
     timing.flush(settings.run_id)
     return counts
+
+
+def _record_validation_documents(connection, run_id: str, county_code: str, documents: list[dict]) -> None:
+    """Keep the county's GX results (no row values) for the run's Data Docs, which the report task renders."""
+    connection.execute(
+        sa.text(
+            "INSERT INTO audit.validation_document (run_id, county_code, asset_name, run_name, run_time, result)"
+            " VALUES (:run_id, :county_code, :asset_name, :run_name, :run_time, CAST(:result AS jsonb))"
+            " ON CONFLICT (run_id, county_code, asset_name) DO UPDATE SET run_name = excluded.run_name,"
+            " run_time = excluded.run_time, result = excluded.result"
+        ),
+        [
+            {
+                **{key: document[key] for key in ("asset_name", "run_name", "run_time")},
+                "result": json.dumps(document["result"]),
+            }
+            | {"run_id": run_id, "county_code": county_code}
+            for document in documents
+        ],
+    )
 
 
 def _forget_county_attempt(connection, run_id: str, county_code: str) -> None:
@@ -178,7 +206,8 @@ def _forget_county_attempt(connection, run_id: str, county_code: str) -> None:
         sa.text(
             "DELETE FROM staging.roster_row WHERE run_id = :run_id AND county_code = :county_code;"
             " DELETE FROM audit.file WHERE run_id = :run_id AND county_code = :county_code;"
-            " DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code = :county_code"
+            " DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code = :county_code;"
+            " DELETE FROM audit.validation_document WHERE run_id = :run_id AND county_code = :county_code"
         ),
         params,
     )
@@ -340,6 +369,8 @@ def _record_validation(connection, run_id: str, file_id: int, outcome) -> None:
 def merge_run(settings: RunSettings) -> dict[str, int]:
     """Merge everything this run staged, and recompute flags, in one transaction."""
     engine = engine_for(settings)
+    with engine.begin() as connection:
+        runs.hold(connection, settings.run_id)
     with warehouse.raw_connection(engine) as connection:
         with timing.stage("merge") as timed:
             counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
@@ -371,6 +402,8 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
             for folder in folders
             if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
         ]
+    with engine.begin() as connection:
+        runs.record_counties(connection, settings.run_id, codes, "finish_required")
     engine.dispose()
     return codes
 
@@ -385,6 +418,8 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
         timed.rows = counts["feedback_rows"] + (follow_up["members"] if follow_up["written"] else 0)
     counts["follow_up_members"] = follow_up["members"]
     counts["follow_up_written"] = int(follow_up["written"])
+    with engine.begin() as connection:
+        runs.mark_done(connection, settings.run_id, county_code, "finished_at")
     if follow_up["written"]:
         log.info("county %s: follow-up list of %d members: %s", county_code, follow_up["members"], follow_up["path"])
     else:
@@ -433,26 +468,71 @@ def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, fo
     return {"files_moved": moved, "feedback_files": feedback_files, "feedback_rows": feedback_rows}
 
 
-def report_run(settings: RunSettings) -> dict[str, str]:
-    """Write the run report and log the summary; returns the report's path for the task's XCom."""
+class RunNotPreparedError(RuntimeError):
+    """The run has no record in the warehouse: its ``prepare`` task failed before recording it."""
+
+
+def run_failures(connection, run_id: str) -> list[str]:
+    """What went wrong in the run, one line each for the data team (empty when every task completed)."""
+    status = connection.execute(sa.text("SELECT status FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
+    if status is None:
+        raise RunNotPreparedError(
+            f"run {run_id} was never recorded in the warehouse: its prepare task failed (see that task's log);"
+            " no file was read, moved or merged."
+        )
+    unfinished = runs.unfinished(connection, run_id)
+    failures = []
+    if unfinished["ingest"]:
+        failures.append(
+            f"ingest failed for county {', '.join(unfinished['ingest'])}: its files were not merged and stay in the"
+            " drop folder, to be read again by the next run (see the county's ingest task log)"
+        )
+    if status != "merged":
+        failures.append("merge failed: nothing of this run was merged; every file stays in its drop folder")
+    if unfinished["finish"]:
+        failures.append(
+            f"finish failed for county {', '.join(unfinished['finish'])}: its files were merged but not moved out of"
+            " the drop folder, and its feedback may be missing; the next run archives them as already loaded"
+        )
+    return failures
+
+
+def report_run(settings: RunSettings) -> dict:
+    """Write the run report and log the summary, whatever failed upstream; release the run's claim.
+
+    Returns the report's path, the Data Docs index and the run's failures (the DAG fails the run when there are any).
+    """
     from roster_recon import report
 
     engine = engine_for(settings)
-    data_docs = settings.data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     with engine.connect() as connection:
-        validated = connection.execute(
-            sa.text("SELECT count(*) FROM audit.validation_result WHERE run_id = :r"), {"r": settings.run_id}
-        ).scalar()
-    if validated and (settings.data_dir / "gx").exists():
-        from roster_recon.validate import RosterValidator
+        failures = run_failures(connection, settings.run_id)
+        documents = (
+            connection.execute(
+                sa.text(
+                    "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
+                    " WHERE run_id = :r ORDER BY county_code, asset_name"
+                ),
+                {"r": settings.run_id},
+            )
+            .mappings()
+            .all()
+        )
+    data_docs = None
+    if documents:
+        from roster_recon.validate import build_data_docs
 
-        with timing.stage("validate"):  # the Data Docs site, rebuilt once per run for every county's results
-            RosterValidator(settings.data_dir / "gx").build_data_docs()
+        with timing.stage("validate"):  # the Data Docs site, rendered once per run from every county's results
+            data_docs = build_data_docs(
+                [dict(document) for document in documents], settings.data_dir / "data_docs" / settings.as_of.isoformat()
+            )
     with timing.stage("reports"):
         path, summary = report.write_report(
-            engine, settings.run_id, settings.data_dir / "reports", data_docs if data_docs.exists() else None
+            engine, settings.run_id, settings.data_dir / "reports", data_docs, failures=failures
         )
+    with engine.begin() as connection:
+        runs.release(connection, settings.run_id)
     engine.dispose()
     timing.flush(settings.run_id)
-    log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs)
-    return {"report": str(path), "data_docs": str(data_docs)}
+    log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs or "none (nothing validated)")
+    return {"report": str(path), "data_docs": str(data_docs) if data_docs else None, "failures": failures}

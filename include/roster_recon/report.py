@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,9 +105,10 @@ SELECT count(*) FILTER (WHERE opened_today AND NOT closed_today) AS joined,
 """
 
 
-def summary_text(figures: RunFigures) -> str:
+def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
     """The short table the data team reads at the end of the task log and of ``make demo``."""
     lines = [f"Roster reconciliation as of {figures.as_of} (run {figures.run_id})"]
+    lines += [f"  FAILED: {failure}" for failure in failures]
     totals = figures.files.groupby("status")[["files", "rows_read", "rows_loaded", "rows_rejected"]].sum()
     for status, row in totals.iterrows():
         lines.append(
@@ -175,12 +178,13 @@ body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margi
 h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.8em}
 table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
 th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:#888}
+.failed{color:#fff;background:#b3261e;padding:.4em .6em;font-weight:600}
 svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
 .muted{color:#666;font-size:.9em}
 """
 
 
-def render_html(figures: RunFigures, data_docs: str | None = None) -> str:
+def render_html(figures: RunFigures, data_docs: str | None = None, failures: list[str] = ()) -> str:
     counties = figures.counties
     flag_totals = figures.flags.groupby("flag")[["open_flags", "raised_today", "closed_today"]].sum()
     flags_by_county = figures.flags.pivot_table(
@@ -191,6 +195,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None) -> str:
         f"<h1>宜春市流动党员台账核对 Roster reconciliation — {figures.as_of}</h1>",
         f"<p class='muted'>Run {html.escape(figures.run_id)}. IDs and phones are masked; no raw ID number is on this"
         " page.</p>",
+        *(f"<p class='failed'>本次运行未完成 / FAILED: {html.escape(failure)}</p>" for failure in failures),
         "<h2>1. Files received / 收到的文件</h2>",
         _table(
             figures.files,
@@ -279,12 +284,19 @@ def render_html(figures: RunFigures, data_docs: str | None = None) -> str:
     )
 
 
-def write_report(engine: sa.Engine, run_id: str, report_dir: Path, data_docs: Path | None) -> tuple[Path, str]:
-    """Write ``report_dir/run-<as-of>.html`` (and ``latest.html``); return its path and the text summary."""
+def write_report(
+    engine: sa.Engine, run_id: str, report_dir: Path, data_docs: Path | None, failures: list[str] = ()
+) -> tuple[Path, str]:
+    """Write ``report_dir/run-<as-of>.html`` (and ``latest.html``); return its path and the text summary.
+
+    Each page is written to a private temporary file and renamed into place, so a reader never sees half a page.
+    """
     figures = read_figures(engine, run_id)
-    page = render_html(figures, str(data_docs) if data_docs else None)
+    page = render_html(figures, str(data_docs) if data_docs else None, failures)
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"run-{figures.as_of.isoformat()}.html"
-    path.write_text(page, encoding="utf-8")
-    (report_dir / "latest.html").write_text(page, encoding="utf-8")
-    return path, summary_text(figures)
+    for target in (path, report_dir / "latest.html"):
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=report_dir, suffix=".tmp", delete=False) as part:
+            part.write(page)
+        os.replace(part.name, target)
+    return path, summary_text(figures, failures)

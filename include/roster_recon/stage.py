@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from roster_recon.normalise import birth_date, mask_id_number
+from roster_recon.normalise import mask_id_number
 
 STAGING_COLUMNS = (
     "run_id",
@@ -26,7 +26,6 @@ STAGING_COLUMNS = (
     "source_row",
     "member_key",
     "id_masked",
-    "birth_date",
     "name",
     "gender",
     "outflow_date",
@@ -74,7 +73,6 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
         "county_code": [county_code] * count,
         "member_key": member_keys(ids, secret),
         "id_masked": [mask_id_number(value) for value in ids],
-        "birth_date": [birth_date(value) for value in ids],
     }
     arrays = [
         pa.array(derived[column], type=_arrow_type(column))
@@ -88,7 +86,6 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
 _ARROW_TYPES = {
     "file_id": pa.int64(),
     "source_row": pa.int32(),
-    "birth_date": pa.date32(),
     "outflow_date": pa.date32(),
     "last_contact_date": pa.date32(),
     "in_gba": pa.bool_(),

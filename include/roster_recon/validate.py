@@ -6,6 +6,9 @@ The four clears are soft expectations: reported, never rejecting. Two custom exp
 not have: a well-formed Chinese ID number (GB 11643, ``normalise.valid_id_numbers``) and "an ID number
 repeated within a branch" that marks only the later rows. Written against great-expectations 1.24.1 (pinned).
 
+Nothing here writes a shared file: each task validates in an ephemeral context, the results (counts only, no row
+values) go to the warehouse, and the report task renders Data Docs from them once per run.
+
 ``great_expectations`` is imported here, so this module is imported only inside tasks, never at DAG parse time.
 """
 
@@ -196,55 +199,46 @@ class ValidationOutcome:
 
 
 class RosterValidator:
-    """One GX file context under the data directory, its suite, and one checkpoint per county batch."""
+    """An ephemeral GX context (nothing on disk), the suite built in code, one checkpoint per county batch.
 
-    def __init__(self, gx_dir: Path, build_docs: bool = True):
-        gx_dir.mkdir(parents=True, exist_ok=True)
-        self.context = gx.get_context(mode="file", project_root_dir=str(gx_dir))
+    Mapped ingest tasks run at the same time in separate processes, possibly on separate hosts: a GX *file* context
+    that several of them write (suite, datasource, checkpoint JSON) corrupts (seen under a real scheduler). Each task
+    therefore builds its own in-memory context; what must outlive the task is the validation result, which
+    ``stored_result`` turns into a JSON document with no row values for the warehouse, and from which the report
+    task renders Data Docs once per run (``build_data_docs``).
+    """
+
+    def __init__(self):
+        self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.context.variables.save()
-        self.build_docs = build_docs
         self.rules = suite_expectations()
-        suite = gx.ExpectationSuite(name=SUITE_NAME)
-        for code, severity, expectation in self.rules:
-            expectation.meta = {"rule": code, "severity": severity}
-            suite.add_expectation(expectation)
-        self.suite = self.context.suites.add_or_update(suite)
-        try:
-            self.datasource = self.context.data_sources.get(DATASOURCE_NAME)
-        except (KeyError, ValueError):
-            self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
+        self.suite = self.context.suites.add(build_suite(self.rules))
+        self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
         self._checkpoints: dict[str, gx.Checkpoint] = {}
+        self.documents: list[dict] = []
 
     def _checkpoint(self, asset_name: str) -> gx.Checkpoint:
-        if asset_name in self._checkpoints:
-            return self._checkpoints[asset_name]
-        try:
-            asset = self.datasource.get_asset(asset_name)
-        except LookupError:
+        if asset_name not in self._checkpoints:
             asset = self.datasource.add_dataframe_asset(asset_name)
-        try:
-            batch_definition = asset.get_batch_definition("whole_batch")
-        except KeyError:
             batch_definition = asset.add_batch_definition_whole_dataframe("whole_batch")
-        definition = self.context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=self.suite)
-        )
-        checkpoint = self.context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=f"roster_{asset_name}",
-                validation_definitions=[definition],
-                actions=[],
-                result_format={"result_format": "COMPLETE"},
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=self.suite)
             )
-        )
-        self._checkpoints[asset_name] = checkpoint
-        return checkpoint
+            self._checkpoints[asset_name] = self.context.checkpoints.add(
+                gx.Checkpoint(
+                    name=f"roster_{asset_name}",
+                    validation_definitions=[definition],
+                    actions=[],
+                    result_format={"result_format": "COMPLETE"},
+                )
+            )
+        return self._checkpoints[asset_name]
 
     def validate(self, roster: pd.DataFrame, asset_name: str, run_name: str) -> ValidationOutcome:
         """Validate a normalised batch (one file, or a county's files told apart by ``file_key``).
 
         Index labels identify rows; they must be unique. ``run_name`` is what Data Docs shows for this validation.
+        The result, without any row value, is appended to ``documents`` for the warehouse.
         """
         frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
         if "file_key" not in frame.columns:
@@ -277,14 +271,92 @@ class RosterValidator:
                 )
                 if severity in (HARD, SOFT):
                     outcome.unexpected[rule] = _index_labels(details.get("unexpected_index_list") or [])
+            self.documents.append(
+                {
+                    "asset_name": asset_name,
+                    "run_name": run_name,
+                    "run_time": result.run_id.run_time.isoformat(),
+                    "result": stored_result(run_result),
+                }
+            )
         return outcome
 
-    def build_data_docs(self) -> Path | None:
-        """Rebuild the Data Docs site once after a batch of validations; returns its index page."""
-        if not self.build_docs:
-            return None
-        self.context.build_data_docs()
-        return Path(self.context.root_directory) / "uncommitted/data_docs/local_site/index.html"
+
+def build_suite(rules: list[tuple[str, str, gxe.Expectation]]) -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name=SUITE_NAME)
+    for code, severity, expectation in rules:
+        expectation.meta = {"rule": code, "severity": severity}
+        suite.add_expectation(expectation)
+    return suite
+
+
+# Keys of an expectation result that carry row values or row positions. COMPLETE lists the unexpected values (raw
+# ID numbers among them); the pipeline needs only the indices, in memory, and stores counts.
+ROW_LEVEL_KEYS = frozenset(
+    {
+        "unexpected_list",
+        "unexpected_index_list",
+        "unexpected_index_query",
+        "unexpected_index_column_names",
+        "unexpected_rows",
+        "partial_unexpected_list",
+        "partial_unexpected_index_list",
+        "partial_unexpected_counts",
+        "details",
+    }
+)
+
+
+def stored_result(run_result) -> dict:
+    """A suite validation result as JSON, stripped of every row value and row index (what may be kept and shown)."""
+    document = run_result.to_json_dict()
+    for expectation_result in document.get("results", []):
+        details = expectation_result.get("result") or {}
+        expectation_result["result"] = {key: value for key, value in details.items() if key not in ROW_LEVEL_KEYS}
+        expectation_result["expectation_config"].pop("rendered_content", None)
+        expectation_result.pop("rendered_content", None)
+    return document
+
+
+def build_data_docs(documents: list[dict], site_dir: Path) -> Path | None:
+    """Render stored validation results as a Data Docs site under ``site_dir`` (created here, must not exist).
+
+    Called once per run by the report task. The site is rendered in a private scratch folder by a file context of
+    its own and moved into place in one rename, so nobody sees a half-written site and no other task shares it.
+    Returns the site's index page, or ``None`` when there is nothing to render.
+    """
+    import shutil
+    import tempfile
+
+    from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    if not documents:
+        return None
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=site_dir.parent))
+    try:
+        context = gx.get_context(mode="file", project_root_dir=str(scratch))
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.suites.add(build_suite(suite_expectations()))
+        for document in documents:
+            result = expectationSuiteValidationResultSchema.load(document["result"])
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=SUITE_NAME),
+                run_id=gx.RunIdentifier(run_name=document["run_name"], run_time=document["run_time"]),
+                batch_identifier=document["asset_name"],
+            )
+            context.validation_results_store.set(key, result)
+        context.build_data_docs()
+        site = scratch / "gx" / "uncommitted" / "data_docs" / "local_site"
+        shutil.rmtree(site_dir, ignore_errors=True)
+        site.rename(site_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return site_dir / "index.html"
 
 
 def _index_labels(unexpected: list) -> list[int]:

@@ -35,8 +35,8 @@ CREATE INDEX ON branch_snapshot (member_key, county_code, branch);
 ANALYZE branch_snapshot;
 
 -- 3. Members seen for the first time.
-INSERT INTO core.member (member_key, id_number_masked, birth_date, first_seen_on)
-SELECT DISTINCT ON (member_key) member_key, id_masked, birth_date, %(as_of)s
+INSERT INTO core.member (member_key, id_number_masked, first_seen_on)
+SELECT DISTINCT ON (member_key) member_key, id_masked, %(as_of)s
   FROM branch_snapshot
  ORDER BY member_key
 ON CONFLICT (member_key) DO NOTHING;

@@ -1,0 +1,127 @@
+"""The run claim (``audit.run_claim``) and the per-county ledger of a run (``audit.county_run``).
+
+Only one run at a time may stage rows and merge them. Airflow's ``max_active_runs=1`` holds that for scheduled runs,
+but not for a manual ``airflow dags test`` started beside them, nor for a second Airflow pointed at the same
+warehouse. ``prepare`` therefore claims the warehouse for its run; every later task checks that its run still holds
+the claim; ``report`` releases it. A run that finds the claim held by another, recently active run stops with a
+message naming it. A claim untouched for ``STALE_AFTER`` (its run died without reaching ``report``) is taken over,
+and the run that lost it can no longer merge.
+
+``audit.county_run`` records which counties a run sent to ``ingest`` and ``finish`` and which of them finished, so
+``report`` names the county whose task failed from the warehouse alone: tasks may run on different hosts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+
+log = logging.getLogger(__name__)
+
+CLAIM_LOCK_KEY = 73_690_003
+STALE_AFTER = dt.timedelta(hours=6)
+
+
+class RunClaimedError(RuntimeError):
+    """Another run holds the warehouse, or this run lost its claim; retrying will not help."""
+
+
+def claim(connection, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> None:
+    """Claim the warehouse for ``run_id`` (idempotent for the same run), or raise ``RunClaimedError``."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
+    holder = connection.execute(
+        sa.text(
+            "SELECT c.run_id, c.touched_at, now() - c.touched_at AS idle, r.as_of"
+            " FROM audit.run_claim c LEFT JOIN audit.run r USING (run_id)"
+        )
+    ).first()
+    if holder is not None and holder.run_id != run_id:
+        if holder.idle < stale_after:
+            raise RunClaimedError(
+                f"run {holder.run_id} (as of {holder.as_of}) is still in progress: it was last active at"
+                f" {holder.touched_at:%Y-%m-%d %H:%M:%S %Z} and holds the rows it staged until its report task"
+                " ends. Nothing was done by this run. Start it again once that run has finished; a run that died"
+                f" is taken over automatically after {stale_after}."
+            )
+        log.warning(
+            "taking over the claim of run %s, inactive since %s (it died before its report task)",
+            holder.run_id,
+            holder.touched_at,
+        )
+    connection.execute(
+        sa.text(
+            "INSERT INTO audit.run_claim (singleton, run_id) VALUES (true, :run_id)"
+            " ON CONFLICT (singleton) DO UPDATE SET run_id = excluded.run_id,"
+            " claimed_at = CASE WHEN audit.run_claim.run_id = excluded.run_id THEN audit.run_claim.claimed_at"
+            " ELSE now() END, touched_at = now()"
+        ),
+        {"run_id": run_id},
+    )
+
+
+def hold(connection, run_id: str) -> None:
+    """Check that ``run_id`` still holds the claim and mark it active; raise ``RunClaimedError`` if not."""
+    touched = connection.execute(
+        sa.text("UPDATE audit.run_claim SET touched_at = now() WHERE run_id = :run_id RETURNING run_id"),
+        {"run_id": run_id},
+    ).first()
+    if touched is None:
+        holder = connection.execute(sa.text("SELECT run_id FROM audit.run_claim")).scalar()
+        raise RunClaimedError(
+            f"run {run_id} does not hold the warehouse"
+            + (f" (run {holder} does)" if holder else " (its prepare task did not finish)")
+            + ": nothing was staged or merged by this task. Start a new run."
+        )
+
+
+def release(connection, run_id: str) -> bool:
+    """Give up the claim if ``run_id`` holds it; returns whether it did."""
+    released = connection.execute(
+        sa.text("DELETE FROM audit.run_claim WHERE run_id = :run_id RETURNING run_id"), {"run_id": run_id}
+    ).first()
+    return released is not None
+
+
+def record_counties(connection, run_id: str, counties: list[str], column: str) -> None:
+    """Mark ``counties`` as sent to ``ingest`` (``column='ingest_required'``) or ``finish`` by this run."""
+    if column not in ("ingest_required", "finish_required"):
+        raise ValueError(column)
+    if counties:
+        connection.execute(
+            sa.text(
+                f"INSERT INTO audit.county_run (run_id, county_code, {column}) VALUES (:run_id, :county_code, true)"
+                f" ON CONFLICT (run_id, county_code) DO UPDATE SET {column} = true"
+            ),
+            [{"run_id": run_id, "county_code": code} for code in counties],
+        )
+
+
+def mark_done(connection, run_id: str, county_code: str, column: str) -> None:
+    """Record that the county's ``ingest`` (``column='ingested_at'``) or ``finish`` task completed."""
+    if column not in ("ingested_at", "finished_at"):
+        raise ValueError(column)
+    connection.execute(
+        sa.text(
+            f"INSERT INTO audit.county_run (run_id, county_code, {column}) VALUES (:run_id, :county_code, now())"
+            f" ON CONFLICT (run_id, county_code) DO UPDATE SET {column} = now()"
+        ),
+        {"run_id": run_id, "county_code": county_code},
+    )
+
+
+def unfinished(connection, run_id: str) -> dict[str, list[str]]:
+    """Counties whose ``ingest`` or ``finish`` this run required and that never completed."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT county_code, ingest_required AND ingested_at IS NULL AS ingest_failed,"
+            " finish_required AND finished_at IS NULL AS finish_failed"
+            " FROM audit.county_run WHERE run_id = :run_id ORDER BY county_code"
+        ),
+        {"run_id": run_id},
+    ).all()
+    return {
+        "ingest": [row.county_code for row in rows if row.ingest_failed],
+        "finish": [row.county_code for row in rows if row.finish_failed],
+    }
