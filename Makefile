@@ -27,12 +27,15 @@ MONTH1 ?= 2026-10-26
 MONTH2 ?= 2026-11-26
 SEED   ?= 2026
 
-.PHONY: help install demo test lint format bench clean airflow-db
+.PHONY: help install demo test lint format bench clean airflow-db stack stack-down stack-test airflow
 
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
 	@echo "make test   - install, lint (ruff) and run the whole test suite (pytest)"
 	@echo "make bench  - 1,000,000-row benchmark through Airflow (ROWS=... to change)"
+	@echo "make stack  - the compose topology natively: PostgreSQL, Redis, api-server, scheduler, dag-processor,"
+	@echo "              triggerer, two Celery workers (make stack-down stops them; make stack-test drives two months)"
+	@echo "make airflow - one-process Airflow (airflow standalone) on the demo drop folders, for a quick look at the UI"
 	@echo "make clean  - remove .data/ (warehouse, Airflow DB, drop folders)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -84,6 +87,27 @@ REPEAT ?= 3
 bench: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/python -m bench.run --rows $(ROWS) --repeat $(REPEAT) --data-dir $(DATA_DIR)/bench
+
+# The deployed topology, natively (deploy/stack.py; settings shared with docker-compose.yaml via deploy/airflow.env).
+STACK_DIR ?= $(DATA_DIR)/stack
+stack: $(STAMP)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(BIN)/python -m deploy.stack up --state $(STACK_DIR) --drop-root $(DATA_DIR)/drop
+
+stack-down: $(STAMP)
+	$(BIN)/python -m deploy.stack down --state $(STACK_DIR)
+
+# The scheduler tests alone (make test runs them too): LocalExecutor, then Celery with two workers.
+stack-test: $(STAMP) lint
+	@mkdir -p $(DATA_DIR)/test && mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	ROSTER_DATA_DIR=$(DATA_DIR)/test $(BIN)/pytest -m stack tests/test_stack.py $(PYTEST_ARGS)
+
+# One process, SQLite, LocalExecutor: a quick look at the UI on the demo's drop folders (make demo generates them).
+airflow: $(STAMP) airflow-db
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	@echo "Airflow UI on http://localhost:8080, user admin; password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated"
+	$(DEMO_ENV) AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Shanghai \
+	  PATH=$(BIN):$$PATH $(BIN)/airflow standalone
 
 clean:
 	rm -rf $(DATA_DIR)

@@ -16,7 +16,8 @@ Each run, as of its logical date in Asia/Shanghai (a run without one: the time i
 Tasks share nothing but the warehouse and the county share, so mapped tasks may run at once on any worker.
 
 Variables: `roster_drop_root`, `roster_pii_secret`, `roster_lost_contact_months` (6), `roster_settle_seconds` (60),
-`roster_max_reject_share` (0.5). Connection: `roster_warehouse` (else an embedded PostgreSQL under the data dir).
+`roster_max_reject_share` (0.5), `roster_max_file_mb` (50), `roster_demo_mode`. Connection: `roster_warehouse`
+(required; only demo mode uses an embedded PostgreSQL under the data dir).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def _settings():
         lost_contact_months=Variable.get("roster_lost_contact_months", default=None),
         settle_seconds=Variable.get("roster_settle_seconds", default=None),
         max_reject_share=Variable.get("roster_max_reject_share", default=None),
+        max_file_mb=Variable.get("roster_max_file_mb", default=None),
     )
 
 

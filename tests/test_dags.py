@@ -62,6 +62,7 @@ def test_dag_runs_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setenv("AIRFLOW_VAR_ROSTER_DROP_ROOT", str(drop))
     monkeypatch.setenv("AIRFLOW_VAR_ROSTER_SETTLE_SECONDS", "0")
     monkeypatch.setenv("AIRFLOW_VAR_ROSTER_PII_SECRET", "test-secret-for-the-dag-run")
+    monkeypatch.setenv("AIRFLOW_VAR_ROSTER_DEMO_MODE", "true")  # the embedded warehouse is for demo mode only
     monkeypatch.setenv("ROSTER_DATA_DIR", str(data))
     monkeypatch.delenv("AIRFLOW_CONN_ROSTER_WAREHOUSE", raising=False)
 

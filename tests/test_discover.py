@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-import pytest
-
 from roster_recon import discover
 
 
@@ -19,11 +17,17 @@ def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):
     assert {entry.name for entry in ignored} == {"999999-外省", "资料", "_archive", "stray.xlsx"}
 
 
-def test_two_folders_for_one_county_are_refused(tmp_path):
+def test_two_folders_for_one_county_hold_back_that_county_only(tmp_path):
     (tmp_path / "360922").mkdir()
     (tmp_path / "360922-万载县").mkdir()
-    with pytest.raises(ValueError, match="360922"):
-        discover.county_folders(tmp_path)
+    (tmp_path / "360926").mkdir()
+    (tmp_path / "360983-高安市").symlink_to(tmp_path / "gone")  # a share link whose target was removed
+    folders, ignored = discover.county_folders(tmp_path)
+    assert [f.county_code for f in folders] == ["360926"]
+    reasons = {entry.name: entry.reason for entry in ignored}
+    assert "county 360922 held back: folders 360922 and 360922-万载县" in reasons["360922"]
+    assert "county 360922 held back" in reasons["360922-万载县"]
+    assert "no longer exists" in reasons["360983-高安市"]
 
 
 def test_only_stable_roster_files_are_ready(tmp_path):

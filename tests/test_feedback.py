@@ -32,7 +32,7 @@ def test_feedback_workbook_lists_problems_and_neutralises_formulas(tmp_path):
     ]
     file = {"file_name": "甲支部.csv", "status": "loaded", "error": None}
     path = write_file_feedback(tmp_path, file, problems, dt.date(2026, 11, 26))
-    assert path.name == "甲支部_反馈_2026-11-26.xlsx"
+    assert path.name == "甲支部（csv）_反馈_2026-11-26.xlsx"
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(1).to_python()
     assert rows[1][:4] == ["5", '=HYPERLINK("x")', "联系电话", "+86 123"]  # text, not a formula
     assert rows[2][5] == "身份证号码校验位错误"
@@ -41,3 +41,14 @@ def test_feedback_workbook_lists_problems_and_neutralises_formulas(tmp_path):
 
         sheet_xml = zipfile.ZipFile(handle).read("xl/worksheets/sheet2.xml").decode()
     assert "<f>" not in sheet_xml
+
+
+def test_feedback_for_two_files_of_one_branch_in_one_run_do_not_overwrite_each_other(tmp_path):
+    as_of = dt.date(2026, 11, 26)
+    paths = {
+        write_file_feedback(tmp_path, {"file_name": name, "status": "rejected", "error": name}, [], as_of)
+        for name in ("甲支部.xlsx", "甲支部.csv")
+    }
+    assert len(paths) == 2 and all(path.exists() for path in paths)
+    reasons = {CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()[4][1] for p in paths}
+    assert reasons == {"甲支部.xlsx", "甲支部.csv"}

@@ -104,6 +104,10 @@ def test_normalisers_never_raise(value):
         (dt.datetime(2023, 4, 15, 8, 30), dt.date(2023, 4, 15)),
         ("2023-04-15 00:00:00", dt.date(2023, 4, 15)),
         ("２０２３年４月１５日", dt.date(2023, 4, 15)),
+        ("2023", dt.date(2023, 1, 1)),  # a bare year typed into a cell: not the Excel serial 2023 (1905-07-15)
+        ("2023.0", dt.date(2023, 1, 1)),  # the same year from a numeric cell
+        ("2023年", dt.date(2023, 1, 1)),
+        ("0042", None),
         ("2023-02-30", None),
         ("last spring", None),
         ("", None),
@@ -257,3 +261,22 @@ _PHONE_LIKE = st.one_of(
 @given(st.lists(_PHONE_LIKE, max_size=25, unique=True))
 def test_normalise_phones_agrees_with_one_at_a_time(values):
     assert n.normalise_phones(values) == [n.normalise_phone(value) for value in values]
+
+
+@pytest.mark.parametrize(
+    ("last_contact", "as_of", "lost"),
+    [
+        (dt.date(2026, 2, 28), dt.date(2026, 8, 28), False),  # exactly six months: not yet lost
+        (dt.date(2026, 2, 28), dt.date(2026, 8, 29), True),
+        (dt.date(2025, 8, 31), dt.date(2026, 2, 28), False),  # Aug 31 + 6 months = Feb 28
+        (dt.date(2025, 8, 31), dt.date(2026, 3, 1), True),
+        (dt.date(2023, 8, 31), dt.date(2024, 2, 29), False),  # ... = Feb 29 in a leap year
+        (dt.date(2023, 8, 31), dt.date(2024, 3, 1), True),
+        (dt.date(2026, 2, 28), dt.date(2026, 8, 31), True),  # as_of - 6 months would say Feb 28, not lost: wrong
+        (None, dt.date(2026, 8, 31), False),
+    ],
+)
+def test_lost_contact_is_more_than_n_calendar_months_at_month_ends(last_contact, as_of, lost):
+    from roster_recon.flag import is_lost_contact
+
+    assert is_lost_contact(last_contact, as_of, 6) is lost

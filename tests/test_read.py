@@ -96,3 +96,48 @@ def test_unusable_files_say_why(tmp_path, content, suffix, code):
     with pytest.raises(RosterFileError) as error:
         read_roster(path)
     assert error.value.code == code and error.value.message_zh
+
+
+def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(tmp_path):
+    path = tmp_path / "大台账.csv"
+    path.write_bytes(("姓名,身份证号码\n" + "张三,360426199101010071\n" * 70_000).encode("utf-8"))
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path, max_file_mb=1)
+    assert rejected.value.code == "file_too_large" and "1 MB" in rejected.value.message_en
+
+
+def test_a_cell_past_the_csv_field_limit_rejects_the_file_with_a_reason(tmp_path):
+    path = tmp_path / "甲支部.csv"
+    path.write_bytes(('姓名,身份证号码,备注\n张三,360426199101010071,"' + "长" * 200_000 + '"\n').encode("utf-8"))
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.message_zh and rejected.value.message_en  # a reason for the clerk, not a crash
+
+
+def test_any_reader_failure_becomes_a_rejection_with_no_id_number_in_it(tmp_path, monkeypatch):
+    from roster_recon import read
+
+    def reader_bug(path):
+        raise KeyError("row 7: 360426199101010071")
+
+    monkeypatch.setattr(read, "_read_csv", reader_bug)
+    path = tmp_path / "甲支部.csv"
+    path.write_text("姓名\n张三\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.code == "unreadable" and "KeyError" in rejected.value.message_en
+    assert "360426199101010071" not in rejected.value.message_en
+
+
+def test_a_file_the_share_will_not_let_us_open_is_rejected_not_raised(tmp_path, monkeypatch):
+    from roster_recon import read
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(read, "_read_csv", denied)
+    path = tmp_path / "甲支部.csv"
+    path.write_text("姓名\n张三\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.code == "cannot_open" and "Permission denied" in rejected.value.message_en

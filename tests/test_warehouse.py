@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from helpers import id_number, person, run_all, write_roster
+from pii import leaks
 from python_calamine import CalamineWorkbook
 
 from roster_recon import pipeline, report, warehouse
@@ -288,12 +289,17 @@ def test_a_file_mostly_wrong_is_rejected_whole(make_settings, engine, validator)
     assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
 
 
-def test_no_raw_id_number_anywhere_in_the_warehouse(make_settings, engine, validator):
+def test_no_raw_id_number_anywhere_in_the_warehouse_or_in_any_file_the_run_wrote(make_settings, engine, validator):
     settings = make_settings(AS_OF)
-    people = [person(i) for i in range(1, 6)] + [person(6, 身份证号码=id_number(6)[:17] + "Y")]
+    one_digit_off = id_number(7)[:16] + str((int(id_number(7)[16]) + 1) % 10) + id_number(7)[17]
+    people = [person(i) for i in range(1, 6)] + [
+        person(6, 身份证号码=id_number(6)[:17] + "Y"),
+        person(7, 身份证号码=one_digit_off),  # GX's COMPLETE result lists such values
+        person(8, 身份证号码=id_number(1)),  # repeated in the branch: a valid raw ID among the unexpected values
+    ]
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
     run_all(settings, validator)
-    raw_ids = {id_number(i) for i in range(1, 7)} | {id_number(6)[:17] + "Y"}
+    raw_ids = {id_number(i) for i in range(1, 7)} | {id_number(6)[:17] + "Y", one_digit_off}
     tables = rows(
         engine,
         "SELECT table_schema, table_name FROM information_schema.tables"
@@ -307,6 +313,17 @@ def test_no_raw_id_number_anywhere_in_the_warehouse(make_settings, engine, valid
                 f"SELECT coalesce(string_agg(t::text, chr(10)), '') FROM {name} t"
             ).scalar()
             assert not any(raw in dump for raw in raw_ids), f"raw ID found in {table}"
+    # The mask hides exactly the birth date: no birth date may be kept anywhere beside it.
+    columns = rows(
+        engine,
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema IN ('staging', 'core', 'audit', 'reporting') AND column_name LIKE '%birth%'",
+    )
+    assert columns == []
+    # Reports, Data Docs and validation results the run wrote (everything outside the county folders).
+    assert (settings.data_dir / "data_docs").exists() and (settings.data_dir / "reports").exists()
+    assert leaks(settings.data_dir) == {}
+    assert leaks(settings.data_dir, phones=True) == {}
 
 
 def test_migrations_are_idempotent(engine):
@@ -383,3 +400,102 @@ def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, va
     page = Path(reported["report"]).read_text(encoding="utf-8")
     assert "ingest failed for county 360926" in page
     assert broken.exists() and rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_file_saved_again_after_it_was_read_stays_and_is_read_next_run(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+    pipeline.merge_run(settings)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # the clerk saves again
+    for county in pipeline.counties_to_finish(settings):
+        pipeline.finish_county(settings, county)
+    pipeline.report_run(settings)
+    assert path.exists()  # not archived under the old content's audit row
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT rows_loaded, archived_to IS NOT NULL AS archived FROM audit.file ORDER BY file_id")
+    assert [(a["rows_loaded"], a["archived"]) for a in audit] == [(1, False), (2, True)]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_a_crash_between_recording_the_destination_and_moving_is_finished_by_the_retry(
+    make_settings, engine, validator, monkeypatch
+):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    pipeline.prepare_run(settings)
+    pipeline.ingest_county(settings, "360922", validator=validator)
+    pipeline.merge_run(settings)
+
+    def worker_dies(source, target):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(pipeline.archive, "move", worker_dies)
+    with pytest.raises(SystemExit):
+        pipeline.finish_county(settings, "360922")
+    recorded = rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"]
+    assert recorded and path.exists()  # the destination is known before the move
+    monkeypatch.undo()
+    pipeline.finish_county(settings, "360922")  # the retry
+    assert not path.exists() and Path(recorded).exists()
+    assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == recorded
+
+
+def test_a_file_that_breaks_the_reader_is_rejected_and_the_countys_other_files_load(
+    make_settings, engine, validator, monkeypatch
+):
+    from roster_recon import read
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    broken = write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    real_reader = read._read_csv
+
+    def reader_with_a_bug(path):
+        if path.name == "乙支部.csv":
+            raise IndexError("list index out of range")
+        return real_reader(path)
+
+    monkeypatch.setattr(read, "_read_csv", reader_with_a_bug)
+    run_all(settings, validator)
+    audit = rows(engine, "SELECT file_name, status, error FROM reporting.file_audit ORDER BY file_name")
+    assert [(a["file_name"], a["status"]) for a in audit] == [("乙支部.csv", "rejected"), ("甲支部.csv", "loaded")]
+    assert "IndexError" in audit[0]["error"]
+    assert (settings.drop_root / WANZAI / "_rejected" / broken.name).exists()
+    assert list((settings.drop_root / WANZAI / "_feedback").glob("乙支部（csv）_反馈_*.xlsx"))
+
+
+def test_lost_contact_in_sql_agrees_with_the_calendar_rule_at_month_ends(make_settings, engine, validator):
+    from roster_recon.flag import is_lost_contact
+
+    as_of = dt.date(2026, 8, 31)
+    last_contacts = ["2026-02-28", "2026-02-27", "2026-03-01", "2026-02-28", "2025-08-31"]
+    settings = make_settings(as_of)
+    people = [person(i, 最后联系时间=day) for i, day in enumerate(last_contacts, start=1)]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
+    run_all(settings, validator)
+    found = {
+        r["name"]: "lost_contact" in r["flags"]
+        for r in rows(engine, "SELECT name, flags FROM reporting.member_current")
+    }
+    expected = {
+        f"党员{i}": is_lost_contact(dt.date.fromisoformat(day), as_of, 6) for i, day in enumerate(last_contacts, 1)
+    }
+    assert found == expected and found["党员1"] is True  # Feb 28 + 6 months = Aug 28 < Aug 31
+
+
+def test_two_folders_for_one_county_hold_back_that_county_only_and_the_run_says_so(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    first = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    second = write_roster(settings.drop_root, "360922", "乙支部.csv", [person(2)])
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(3)])
+    result = run_all(settings, validator)
+    assert result["counties"] == ["360926"]
+    assert first.exists() and second.exists()  # left where they are
+    assert [r["county_code"] for r in rows(engine, "SELECT county_code FROM reporting.member_current")] == ["360926"]
+    failures = result["reported"]["failures"]
+    assert len(failures) == 1 and failures[0].startswith("county 360922 held back")
+    assert "360922-万载县" in failures[0]
+    assert "county 360922 held back" in Path(result["reported"]["report"]).read_text(encoding="utf-8")

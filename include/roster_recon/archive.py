@@ -1,6 +1,8 @@
 """Archive: a handled file leaves the drop folder for ``_archive/<as-of date>/`` or ``_rejected/``, never deleted.
 
 A name already taken in the target folder is never overwritten: the file gets `` (2)``, `` (3)`` … as Windows does.
+The audit row records where a file goes *before* it is moved (``pipeline._finish_files``), so a worker that dies
+between the two leaves a destination that the retry completes.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ def free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
-def move_out_of_drop(county_dir: Path, source: Path, status: str, as_of: dt.date) -> Path | None:
-    """Move a file that the warehouse has finished with; ``None`` when it is no longer in the drop folder."""
-    if not source.exists():
-        return None
+def destination(county_dir: Path, name: str, status: str, as_of: dt.date) -> Path:
+    """Where a file the warehouse has finished with goes: a free name in ``_rejected/`` or ``_archive/<as-of>/``."""
     folder = county_dir / REJECTED_DIR if status == "rejected" else county_dir / ARCHIVE_DIR / as_of.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, source.name)
+    return free_name(folder, name)
+
+
+def move(source: Path, target: Path) -> None:
+    """Move within the county share (a rename: the file is at one path or the other, never both or neither)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(source, target)
-    return target

@@ -33,6 +33,7 @@ class IgnoredEntry:
     county_code: str | None
     name: str
     reason: str
+    holds_back_county: bool = False
 
 
 def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEntry]]:
@@ -46,17 +47,29 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
         if entry.name.startswith("."):
             continue
         match = re.match(r"^(\d{6})(?!\d)", entry.name)
-        if not entry.is_dir():
+        if entry.is_symlink() and not entry.exists():
+            ignored.append(IgnoredEntry(None, entry.name, "a link to something that no longer exists"))
+        elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, entry.name, "not in a county folder"))
         elif match is None or match.group(1) not in known:
             ignored.append(IgnoredEntry(None, entry.name, "folder name does not start with a Yichun county code"))
         else:
             folders.append(CountyFolder(match.group(1), entry))
     codes = [folder.county_code for folder in folders]
-    duplicates = {code for code in codes if codes.count(code) > 1}
-    if duplicates:
-        raise ValueError(f"more than one drop folder for county {', '.join(sorted(duplicates))}: merge them")
-    return folders, ignored
+    claimed_twice = {code for code in codes if codes.count(code) > 1}
+    for folder in folders:
+        if folder.county_code in claimed_twice:
+            claimants = " and ".join(f.path.name for f in folders if f.county_code == folder.county_code)
+            ignored.append(
+                IgnoredEntry(
+                    folder.county_code,
+                    folder.path.name,
+                    f"county {folder.county_code} held back: folders {claimants} both claim it; their files stay"
+                    " where they are until one folder is removed or merged into the other",
+                    holds_back_county=True,
+                )
+            )
+    return [folder for folder in folders if folder.county_code not in claimed_twice], ignored
 
 
 def ignore_reason(path: Path, now: float, settle_seconds: float) -> str | None:
@@ -79,10 +92,21 @@ def roster_files(folder: CountyFolder, now: float, settle_seconds: float) -> tup
     """Stable roster files directly in a county folder (oldest first), and the entries left alone."""
     ready: list[Path] = []
     ignored: list[IgnoredEntry] = []
-    for path in folder.path.iterdir():
+    try:
+        entries = list(folder.path.iterdir())
+    except OSError as error:
+        reason = f"county {folder.county_code} held back: its folder cannot be read ({error.strerror or error})"
+        return [], [IgnoredEntry(folder.county_code, folder.path.name, reason, holds_back_county=True)]
+    for path in entries:
+        if path.is_symlink() and not path.exists():
+            ignored.append(IgnoredEntry(folder.county_code, path.name, "a link to something that no longer exists"))
+            continue
         if path.is_dir():
             continue
-        reason = ignore_reason(path, now, settle_seconds)
+        try:
+            reason = ignore_reason(path, now, settle_seconds)
+        except OSError as error:
+            reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         if reason is None:
             ready.append(path)
         else:

@@ -80,9 +80,13 @@ def file_problems(engine: sa.Engine, file_id: int) -> list[dict]:
 
 
 def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_of: dt.date) -> Path:
-    """``_feedback/<file>_反馈_<as-of>.xlsx``: the file's outcome, then one line per problem."""
-    stem = Path(file["file_name"]).stem
-    path = county_dir / FEEDBACK_DIR / f"{stem}_反馈_{as_of.isoformat()}.xlsx"
+    """``_feedback/<file>（<type>）_反馈_<as-of>.xlsx``: the file's outcome, then one line per problem.
+
+    The file type is part of the name: ``甲支部.xlsx`` and ``甲支部.csv`` of one run get a workbook each.
+    """
+    name = Path(file["file_name"])
+    kind = name.suffix.lstrip(".").lower() or "无扩展名"
+    path = county_dir / FEEDBACK_DIR / f"{name.stem}（{kind}）_反馈_{as_of.isoformat()}.xlsx"
     workbook = _workbook(path)
     summary = _Sheet(workbook, "结果 Result", ["项目 Item", "内容 Value"], [24, 90])
     summary.write_row(["文件 File", file["file_name"]])

@@ -1,14 +1,29 @@
 """Flags: the contract's six flags recomputed for every current member against the as-of date.
 
-The SQL is ``sql/recompute_flags.sql``: lost contact uses calendar-month arithmetic (PostgreSQL's
-``date - interval 'N months'``), so exactly N months is not lost and one day more is.
+The SQL is ``sql/recompute_flags.sql``. Lost contact is "more than N calendar months" as the contract defines
+it: ``last_contact + N months < as_of``, where adding months keeps the day or falls back to the month's last day
+(PostgreSQL's ``date + interval 'N months'``; ``months_after`` here). So Aug 31 + 6 months is Feb 28 (29 in a leap
+year): exactly N months is not lost, one day more is.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from roster_recon import warehouse
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """``day`` plus calendar months, clamped to the end of a shorter month (as PostgreSQL adds intervals)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def is_lost_contact(last_contact: dt.date | None, as_of: dt.date, months: int) -> bool:
+    """The reference rule the SQL implements: more than ``months`` calendar months since the last contact."""
+    return last_contact is not None and months_after(last_contact, months) < as_of
 
 
 def recompute_flags(connection, as_of: dt.date, lost_contact_months: int) -> dict[str, int]:

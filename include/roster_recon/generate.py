@@ -27,6 +27,7 @@ from pathlib import Path
 import phonenumbers
 import xlsxwriter
 
+from roster_recon.flag import is_lost_contact
 from roster_recon.normalise import check_character
 from roster_recon.settings import DEMO_PII_SECRET
 from roster_recon.stage import member_key
@@ -517,27 +518,7 @@ def _expected_flags(member: Member, as_of: dt.date, months: int = 6) -> list[str
         flags.append("missing_contact")
     if not member.industry:
         flags.append("missing_industry")
-    year, month = as_of.year, as_of.month - months
-    while month < 1:
-        year, month = year - 1, month + 12
-    day = min(
-        as_of.day,
-        [
-            31,
-            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month - 1],
-    )
-    if member.status != "正常" or (member.last_contact and member.last_contact < dt.date(year, month, day)):
+    if member.status != "正常" or is_lost_contact(member.last_contact, as_of, months):
         flags.append("lost_contact")
     return flags
 

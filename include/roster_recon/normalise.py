@@ -159,7 +159,8 @@ _DATE_PATTERNS = (
 def parse_date(value: object) -> dt.date | None:
     """A date in any form the contract lists; a month alone means its first day; ``None`` when unparseable.
 
-    Excel serial numbers (``45031`` or ``45031.0``) count from 1899-12-30, as Excel's 1900 date system does.
+    A bare year means its 1 January. Excel serial numbers (five digits: ``45031`` or ``45031.0``) count from
+    1899-12-30, as Excel's 1900 date system does.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -176,9 +177,13 @@ def parse_date(value: object) -> dt.date | None:
             try:
                 return dt.date(int(match["y"]), int(match["m"]), int(day) if day else 1)
             except ValueError:
-                return None
-    serial = re.fullmatch(r"(\d{4,5})(?:\.0+)?", text)
-    if serial and 1 <= int(serial[1]) <= 2958465:
+                continue  # no such day or month (2023-02-30; 2023.0 is the year of a numeric cell, below)
+    # A bare year (typed as 2023, or 2023年) is 1 January of that year; a four-digit number is never a serial date.
+    year = re.fullmatch(r"(\d{4})(?:\.0+|年)?", text)
+    if year:
+        return dt.date(int(year[1]), 1, 1) if 1900 <= int(year[1]) <= 2100 else None
+    serial = re.fullmatch(r"(\d{5})(?:\.0+)?", text)
+    if serial and int(serial[1]) <= 2958465:
         return EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
     return None
 

@@ -13,6 +13,7 @@ run finds the file again, sees its sha256 already loaded, records it as ``duplic
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -25,7 +26,7 @@ import sqlalchemy as sa
 from roster_recon import archive, discover, feedback, flag, merge, reference, runs, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
 from roster_recon.problems import file_problem, hard_problems, soft_problems
-from roster_recon.read import RosterFileError, read_roster
+from roster_recon.read import RosterFileError, read_roster, safe_message
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,10 @@ def _record_ignored(connection, run_id: str, ignored: list[discover.IgnoredEntry
     if ignored:
         connection.execute(
             sa.text(
-                "INSERT INTO audit.ignored_entry (run_id, county_code, name, reason)"
-                " VALUES (:run_id, :county_code, :name, :reason)"
+                "INSERT INTO audit.ignored_entry (run_id, county_code, name, reason, holds_back_county)"
+                " VALUES (:run_id, :county_code, :name, :reason, :holds_back_county)"
             ),
-            [{"run_id": run_id, "county_code": e.county_code, "name": e.name, "reason": e.reason} for e in ignored],
+            [{"run_id": run_id, **dataclasses.asdict(entry)} for entry in ignored],
         )
 
 
@@ -139,7 +140,14 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         _forget_county_attempt(connection, settings.run_id, county_code)
         with timing.stage("discover", county_code):
             files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
-            hashes = {path: discover.sha256_of(path) for path in files}
+            hashes = {}
+            for path in list(files):
+                try:
+                    hashes[path] = discover.sha256_of(path)
+                except OSError as error:  # the share will not let us read it: left where it is, and said so
+                    files.remove(path)
+                    reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
+                    ignored.append(discover.IgnoredEntry(county_code, path.name, reason))
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
@@ -292,9 +300,7 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
         log.info("county %s: %s -> duplicate", county_code, path.name)
         return None
     try:
-        with timing.stage("read", county_code) as timed:
-            table = read_roster(path)
-            timed.rows = len(table.frame)
+        roster = _read_and_normalise(path, county_code, settings.max_file_mb)
     except RosterFileError as error:
         file_id = _insert_file(
             connection,
@@ -308,12 +314,28 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
         _record_problems(connection, file_id, file_problem(error.code, error.message_zh, error.message_en))
         log.info("county %s: %s -> rejected (%s)", county_code, path.name, error.code)
         return None
+    return path, sha256, roster
+
+
+def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> pd.DataFrame:
+    """One file's rows, normalised; any failure is a ``RosterFileError`` about this file, never the county's."""
+    with timing.stage("read", county_code) as timed:
+        table = read_roster(path, max_file_mb)
+        timed.rows = len(table.frame)
     with timing.stage("normalise", county_code) as timed:
-        roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
+        try:
+            roster = normalise_roster(table.frame, default_branch=branch_from_file_name(path.stem))
+        except (ValueError, TypeError, OverflowError, MemoryError) as error:
+            raise RosterFileError(
+                "unusable_values",
+                "文件中的数据无法识别；请用 Excel 或 WPS 打开检查后另存为 .xlsx 再报送",
+                f"the file's cells could not be understood ({type(error).__name__}: {safe_message(error)});"
+                " check it in Excel or WPS, save it as .xlsx and send it again",
+            ) from error
         roster["source_row"] = table.row_numbers
         roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
         timed.rows = len(roster)
-    return path, sha256, roster
+    return roster
 
 
 def _stage_file(
@@ -435,7 +457,7 @@ def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, fo
         files = (
             connection.execute(
                 sa.text(
-                    "SELECT file_id, file_name, source_path, status, archived_to, error FROM audit.file"
+                    "SELECT file_id, file_name, source_path, sha256, status, archived_to, error FROM audit.file"
                     " WHERE run_id = :run_id AND county_code = :county_code"
                     " AND status IN ('loaded', 'duplicate', 'rejected') ORDER BY file_id"
                 ),
@@ -455,16 +477,8 @@ def _finish_files(engine: sa.Engine, settings: RunSettings, county_code: str, fo
                     sa.text("UPDATE audit.file SET feedback_path = :path WHERE file_id = :id"),
                     {"path": str(path), "id": file["file_id"]},
                 )
-        if file["archived_to"] is None:
-            source = Path(file["source_path"])
-            destination = archive.move_out_of_drop(folder.path, source, file["status"], settings.as_of)
-            if destination is not None:
-                moved += 1
-                with engine.begin() as connection:
-                    connection.execute(
-                        sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
-                        {"path": str(destination), "id": file["file_id"]},
-                    )
+        if _archive_file(engine, folder, file, settings.as_of):
+            moved += 1
     return {"files_moved": moved, "feedback_files": feedback_files, "feedback_rows": feedback_rows}
 
 
@@ -481,7 +495,15 @@ def run_failures(connection, run_id: str) -> list[str]:
             " no file was read, moved or merged."
         )
     unfinished = runs.unfinished(connection, run_id)
-    failures = []
+    failures = list(
+        connection.execute(
+            sa.text(
+                "SELECT min(reason) FROM audit.ignored_entry WHERE run_id = :r AND holds_back_county"
+                " GROUP BY county_code ORDER BY county_code"
+            ),
+            {"r": run_id},
+        ).scalars()
+    )
     if unfinished["ingest"]:
         failures.append(
             f"ingest failed for county {', '.join(unfinished['ingest'])}: its files were not merged and stay in the"
@@ -495,6 +517,47 @@ def run_failures(connection, run_id: str) -> list[str]:
             " the drop folder, and its feedback may be missing; the next run archives them as already loaded"
         )
     return failures
+
+
+def _archive_file(engine: sa.Engine, folder, file, as_of: dt.date) -> bool:
+    """Move one handled file out of the drop folder; returns whether it moved now.
+
+    The content is checked first: a file the clerk saved again after it was read is not the file the warehouse
+    holds, so it stays and is read again by the next run. The destination is committed to the audit row before the
+    move, so a crash between the two is finished by the retry instead of leaving the file unaccounted for.
+    """
+    source = Path(file["source_path"])
+    if not source.exists():
+        return False  # moved earlier (by this task's previous try) or taken away by the county
+    if discover.sha256_of(source) != file["sha256"]:
+        log.warning(
+            "county %s: %s changed after it was read; left in the drop folder, read again next run",
+            folder.county_code,
+            source.name,
+        )
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "UPDATE audit.file SET archived_to = NULL, error = concat_ws(' / ', error, :note)"
+                    " WHERE file_id = :id"
+                ),
+                {
+                    "id": file["file_id"],
+                    "note": "changed after it was read: left in the drop folder, read again next run"
+                    " / 读取后文件又被修改，未归档，下次运行重新读取",
+                },
+            )
+        return False
+    target = Path(file["archived_to"]) if file["archived_to"] else None
+    if target is None or target.exists():
+        target = archive.destination(folder.path, source.name, file["status"], as_of)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
+                {"path": str(target), "id": file["file_id"]},
+            )
+    archive.move(source, target)
+    return True
 
 
 def report_run(settings: RunSettings) -> dict:

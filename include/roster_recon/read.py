@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,67 @@ class RosterTable:
     ignored_headers: list[str] = field(default_factory=list)
 
 
-def read_roster(path: Path) -> RosterTable:
-    """Read one roster file; raises ``RosterFileError`` with words a clerk can act on when it is not usable."""
-    suffix = path.suffix.lower()
-    if path.stat().st_size == 0:
+DEFAULT_MAX_FILE_MB = 50
+
+
+def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterTable:
+    """Read one roster file; raises ``RosterFileError`` with words a clerk can act on when it is not usable.
+
+    Whatever else goes wrong while reading (a damaged file the reader chokes on, a file the share will not let us
+    read, memory) also becomes a ``RosterFileError``: one bad file never stops the county's other files.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise _unreadable(error) from error
+    if size == 0:
         raise RosterFileError("empty_file", "文件是空的", "the file is empty")
+    if size > max_file_mb * 1024 * 1024:
+        raise RosterFileError(
+            "file_too_large",
+            f"文件有 {size / 1048576:.0f} MB，超过 {max_file_mb:g} MB 上限；"
+            "请只保留台账表（删去图片和其他工作表）后重新报送",
+            f"the file is {size / 1048576:.0f} MB, over the {max_file_mb:g} MB limit; keep only the roster sheet"
+            " (remove pictures and other sheets) and send it again",
+        )
+    try:
+        return _read_by_type(path)
+    except RosterFileError:
+        raise
+    except MemoryError as error:
+        raise RosterFileError(
+            "too_large_to_read",
+            "文件内容太大，无法读取；请只保留台账表后重新报送",
+            "the file's content is too large to read; keep only the roster sheet and send it again",
+        ) from error
+    except OSError as error:
+        raise _unreadable(error) from error
+    except Exception as error:  # any reader failure is this file's problem, never the run's
+        raise RosterFileError(
+            "unreadable",
+            f"文件无法读取（{type(error).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再报送",
+            f"the file could not be read ({type(error).__name__}: {safe_message(error)}); open it in Excel or WPS,"
+            " save it as .xlsx and send it again",
+        ) from error
+
+
+def _unreadable(error: OSError) -> RosterFileError:
+    return RosterFileError(
+        "cannot_open",
+        f"无法打开文件（{error.strerror or type(error).__name__}）；请检查文件权限后重新报送",
+        f"the file cannot be opened ({error.strerror or type(error).__name__});"
+        " check its permissions and send it again",
+    )
+
+
+def safe_message(error: BaseException, limit: int = 160) -> str:
+    """An exception's message for logs and feedback, cut short, with any run of ID-like digits masked."""
+    text = re.sub(r"[0-9Xx]{15,}", lambda m: m.group(0)[:6] + "…", str(error))
+    return text[:limit]
+
+
+def _read_by_type(path: Path) -> RosterTable:
+    suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path)
     if suffix == ".csv":

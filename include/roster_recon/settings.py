@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,12 @@ DEMO_PII_SECRET = b"roster-recon-demo-secret-not-for-production"
 DEFAULT_LOST_CONTACT_MONTHS = 6
 DEFAULT_SETTLE_SECONDS = 60.0
 DEFAULT_MAX_REJECT_SHARE = 0.5
+DEFAULT_MAX_FILE_MB = 50.0
+MIN_SECRET_BYTES = 32
+# What .env.example ships: a deployment that copied it without filling it in must not start.
+PLACEHOLDER_SECRETS = frozenset({"change-me-to-64-random-characters", "change-me"})
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -28,6 +35,7 @@ class RunSettings:
     lost_contact_months: int = DEFAULT_LOST_CONTACT_MONTHS
     settle_seconds: float = DEFAULT_SETTLE_SECONDS
     max_reject_share: float = DEFAULT_MAX_REJECT_SHARE
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
 
     def __repr__(self) -> str:  # never print the secret or the warehouse password
         return f"RunSettings(run_id={self.run_id!r}, as_of={self.as_of}, drop_root={self.drop_root})"
@@ -36,6 +44,31 @@ class RunSettings:
 def default_data_dir() -> Path:
     """``ROSTER_DATA_DIR`` or ``./.data``: the embedded warehouse, Data Docs, reports."""
     return Path(os.environ.get("ROSTER_DATA_DIR") or Path.cwd() / ".data").resolve()
+
+
+def _pii_secret(pii_secret: str | None, demo_mode: bool) -> bytes:
+    """The HMAC key for member keys: long and not a placeholder, except in demo mode (where it is public)."""
+    if not pii_secret:
+        if demo_mode:
+            log.warning("demo mode: member keys use the public demo secret; never use demo mode for real rosters")
+            return DEMO_PII_SECRET
+        raise SettingsError("set the Airflow Variable roster_pii_secret (a long random string, kept secret)")
+    secret = pii_secret.encode("utf-8")
+    if demo_mode:
+        if secret == DEMO_PII_SECRET:
+            log.warning("demo mode: member keys use the public demo secret; never use demo mode for real rosters")
+        return secret
+    if pii_secret.strip() in PLACEHOLDER_SECRETS or secret == DEMO_PII_SECRET:
+        raise SettingsError(
+            "the Airflow Variable roster_pii_secret is still the placeholder of .env.example or the public demo"
+            " secret: set a long random string of your own (python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    if len(secret) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"the Airflow Variable roster_pii_secret is {len(secret)} bytes; it must be at least {MIN_SECRET_BYTES}"
+            " (python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return secret
 
 
 def build_settings(
@@ -49,26 +82,30 @@ def build_settings(
     lost_contact_months: str | int | None = None,
     settle_seconds: str | float | None = None,
     max_reject_share: str | float | None = None,
+    max_file_mb: str | float | None = None,
     data_dir: Path | None = None,
 ) -> RunSettings:
     """Check and convert raw Variable values into ``RunSettings``, with an actionable message when one is wrong."""
     if not drop_root:
         raise SettingsError("set the Airflow Variable roster_drop_root to the folder that holds the county folders")
-    if pii_secret:
-        secret = pii_secret.encode("utf-8")
-    elif demo_mode:
-        secret = DEMO_PII_SECRET
-    else:
-        raise SettingsError("set the Airflow Variable roster_pii_secret (a long random string, kept secret)")
+    secret = _pii_secret(pii_secret, demo_mode)
+    if warehouse_url is None and not demo_mode:
+        raise SettingsError(
+            "set the Airflow connection roster_warehouse (env AIRFLOW_CONN_ROSTER_WAREHOUSE) to the warehouse;"
+            " only demo mode (Variable roster_demo_mode=true) merges into the embedded PostgreSQL under the data"
+            " directory, which nobody else reads"
+        )
     try:
         months = int(lost_contact_months) if lost_contact_months not in (None, "") else DEFAULT_LOST_CONTACT_MONTHS
         settle = float(settle_seconds) if settle_seconds not in (None, "") else DEFAULT_SETTLE_SECONDS
         share = float(max_reject_share) if max_reject_share not in (None, "") else DEFAULT_MAX_REJECT_SHARE
+        file_mb = float(max_file_mb) if max_file_mb not in (None, "") else DEFAULT_MAX_FILE_MB
     except ValueError as error:
         raise SettingsError(f"a roster_* Variable is not a number: {error}") from error
-    if months < 1 or settle < 0 or not 0 < share <= 1:
+    if months < 1 or settle < 0 or not 0 < share <= 1 or file_mb <= 0:
         raise SettingsError(
-            "roster_lost_contact_months must be >= 1, roster_settle_seconds >= 0, roster_max_reject_share in (0, 1]"
+            "roster_lost_contact_months must be >= 1, roster_settle_seconds >= 0, roster_max_reject_share in (0, 1],"
+            " roster_max_file_mb > 0"
         )
     return RunSettings(
         run_id=run_id,
@@ -80,4 +117,5 @@ def build_settings(
         lost_contact_months=months,
         settle_seconds=settle,
         max_reject_share=share,
+        max_file_mb=file_mb,
     )

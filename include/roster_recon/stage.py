@@ -1,7 +1,7 @@
 """Staging: accepted roster rows into ``staging.roster_row`` with one PostgreSQL COPY per file.
 
 This is where the raw ID number is dropped for good: a row enters the warehouse with its member key (HMAC-SHA256 of
-the normalised ID with the secret ``roster_pii_secret``), its masked ID and birth date, never the ID itself.
+the normalised ID with the secret ``roster_pii_secret``) and its masked ID, never the ID itself nor its birth date.
 Rows are serialised with ``pyarrow.csv`` (several times faster than ``DataFrame.to_csv``) and streamed through
 psycopg2's ``copy_expert``.
 """

@@ -21,8 +21,8 @@ WITH enrolments AS (
                CASE WHEN v.phone IS NULL OR NOT v.phone_valid THEN 'missing_contact' END,
                CASE WHEN v.industry IS NULL THEN 'missing_industry' END,
                CASE WHEN v.status_lost
-                      OR v.last_contact_date
-                         < (%(as_of)s::date - make_interval(months => %(lost_contact_months)s))::date
+                      OR (v.last_contact_date + make_interval(months => %(lost_contact_months)s))::date
+                         < %(as_of)s::date
                     THEN 'lost_contact' END,
                CASE WHEN e.member_key IS NOT NULL THEN 'duplicate_enrollment' END
            ], NULL)) AS flag

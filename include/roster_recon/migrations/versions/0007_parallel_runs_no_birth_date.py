@@ -6,6 +6,8 @@
   report can name a county whose task failed without reading Airflow's task states.
 - ``audit.run_claim``: the one run that may stage and merge. A second run (a manual ``airflow dags test`` beside
   the scheduled one) stops with a message instead of deleting the first run's staged rows.
+- ``audit.ignored_entry.holds_back_county``: a county folder problem (two folders claim one county, a folder that
+  cannot be read) holds back that county only; the report names it and the run ends red.
 - ``birth_date`` dropped from ``core.member`` and ``staging.roster_row``: the masked ID hides exactly the birth
   date, so the two together rebuilt every raw ID number.
 
@@ -45,12 +47,14 @@ def upgrade() -> None:
         "  run_id     text NOT NULL,"
         "  claimed_at timestamptz NOT NULL DEFAULT now(),"
         "  touched_at timestamptz NOT NULL DEFAULT now());"
+        " ALTER TABLE audit.ignored_entry ADD COLUMN holds_back_county boolean NOT NULL DEFAULT false;"
     )
 
 
 def downgrade() -> None:
     op.get_bind().exec_driver_sql(
         "DROP TABLE audit.run_claim, audit.county_run, audit.validation_document;"
+        " ALTER TABLE audit.ignored_entry DROP COLUMN holds_back_county;"
         " ALTER TABLE core.member ADD COLUMN birth_date date;"
         " ALTER TABLE staging.roster_row ADD COLUMN birth_date date;"
     )

@@ -1,0 +1,59 @@
+"""Run settings: secrets and the warehouse connection are checked before anything is read or written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+
+from roster_recon.settings import DEMO_PII_SECRET, SettingsError, build_settings
+
+REAL_SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def settings(**overrides):
+    values = {
+        "run_id": "r",
+        "as_of": dt.date(2026, 11, 26),
+        "drop_root": "/srv/share",
+        "pii_secret": REAL_SECRET,
+        "demo_mode": False,
+        "warehouse_url": "postgresql://roster_loader@db/roster_warehouse",
+    }
+    values.update(overrides)
+    return build_settings(**values)
+
+
+def test_a_long_secret_and_a_connection_are_accepted():
+    assert settings().pii_secret == REAL_SECRET.encode()
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        (None, "set the Airflow Variable roster_pii_secret"),
+        ("short-secret", "is 12 bytes; it must be at least 32"),
+        ("change-me-to-64-random-characters", "placeholder of .env.example"),
+        (DEMO_PII_SECRET.decode(), "public demo secret"),
+    ],
+)
+def test_outside_demo_mode_a_weak_or_placeholder_secret_is_refused(secret, message):
+    with pytest.raises(SettingsError, match=message):
+        settings(pii_secret=secret)
+
+
+def test_outside_demo_mode_a_missing_connection_is_an_error_not_an_embedded_database():
+    with pytest.raises(SettingsError, match="set the Airflow connection roster_warehouse"):
+        settings(warehouse_url=None)
+
+
+def test_demo_mode_uses_the_demo_secret_and_says_so(caplog):
+    with caplog.at_level(logging.WARNING, logger="roster_recon.settings"):
+        demo = settings(pii_secret=None, demo_mode=True, warehouse_url=None)
+    assert demo.pii_secret == DEMO_PII_SECRET and demo.warehouse_url is None
+    assert "public demo secret" in caplog.text
+
+
+def test_the_secret_never_appears_in_the_settings_repr():
+    assert REAL_SECRET not in repr(settings())

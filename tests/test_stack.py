@@ -1,0 +1,154 @@
+"""The DAG as it is deployed: a real scheduler runs mapped tasks at once, in separate processes.
+
+``airflow dags test`` runs one task at a time in one process and cannot show a race. Here the stack of
+``deploy/stack.py`` runs the scheduled run of a generated month and then a second month, first with LocalExecutor
+(parallelism 4), then with CeleryExecutor, Redis and two workers that share nothing but the warehouse and the county
+share. A task that needed a retry counts as a failure. The LocalExecutor stack then runs a day on which one county's
+ingest fails for good: that run must end red with its report written and the other counties merged.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pendulum
+import pytest
+import sqlalchemy as sa
+
+from deploy import stack
+from roster_recon import warehouse
+from roster_recon.demo import compare_with_ground_truth
+from roster_recon.generate import generate
+
+pytestmark = pytest.mark.stack
+DAG_ID = "roster_reconcile"
+SHANGHAI = pendulum.timezone("Asia/Shanghai")
+SCALE, SEED = 0.04, 11
+
+
+def scheduled_as_of() -> pendulum.DateTime:
+    """When the scheduled run that unpausing creates is due: the latest 02:00 in Shanghai (catchup=False)."""
+    now = pendulum.now(SHANGHAI)
+    due = now.replace(hour=2, minute=0, second=0, microsecond=0)
+    return due if due <= now else due.subtract(days=1)
+
+
+@pytest.fixture(scope="module", params=["local", "celery"])
+def running_stack(request, tmp_path_factory):
+    state_dir = tmp_path_factory.mktemp(f"stack-{request.param}")
+    state = stack.up(state_dir, executor=request.param, workers=2)
+    yield state
+    stopped = stack.down(state_dir)
+    assert "scheduler" in stopped and "postgres" in stopped
+
+
+def first_try_successes(api: stack.ApiClient, run: dict) -> list[str]:
+    """Every task instance of the run that did not succeed on its first try (empty is good)."""
+    problems = []
+    for ti in api.task_instances(DAG_ID, run["dag_run_id"]):
+        if ti["state"] not in ("success", "skipped") or ti["try_number"] > 1:
+            problems.append(
+                f"{ti['task_id']}[{ti.get('rendered_map_index') or ti['map_index']}] {ti['state']}"
+                f" try {ti['try_number']}"
+            )
+    return problems
+
+
+def just_now() -> str:
+    """A logical date the scheduler accepts (not in the future) for a run triggered now."""
+    return pendulum.now("UTC").subtract(seconds=5).to_iso8601_string()
+
+
+def dropped_earlier(drop_root: Path, seconds: float = 300.0) -> None:
+    """Files the counties dropped a while ago: older than the settle window (60 s, deploy/airflow.env)."""
+    then = time.time() - seconds
+    for path in drop_root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def warehouse_engine(state: stack.StackState) -> sa.Engine:
+    return sa.create_engine(warehouse.psycopg2_url(state.warehouse_url), poolclass=sa.pool.NullPool)
+
+
+def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stack):
+    state, api = running_stack, stack.ApiClient(running_stack)
+    drop_root, truth_dir = Path(state.drop_root), Path(state.drop_root).parent
+    month_one = scheduled_as_of()
+    generate(drop_root, 1, seed=SEED, as_of=month_one.date(), scale=SCALE)
+    dropped_earlier(drop_root)
+    api.wait_for_dag(DAG_ID)
+    api.unpause(DAG_ID)  # catchup=False: the scheduler creates the run of the latest 02:00 at once
+    run = api.wait_for_run(DAG_ID)
+    assert run["run_type"] == "scheduled"
+    assert pendulum.parse(run["logical_date"]) == month_one
+    assert run["state"] == "success" and first_try_successes(api, run) == []
+    engine = warehouse_engine(state)
+    assert compare_with_ground_truth(engine, truth_dir, month_one.date()) == 0
+
+    # The next month's files. The scheduler refuses a logical date in the future, so they are not dated a month
+    # on: they arrive later the same day and the data team runs the DAG for them at once (as of today again).
+    generate(drop_root, 2, seed=SEED, as_of=month_one.date(), scale=SCALE, month_one_as_of=month_one.date())
+    dropped_earlier(drop_root)
+    second = api.trigger(DAG_ID, just_now(), run_id="month_two")
+    run = api.wait_for_run(DAG_ID, second["dag_run_id"])
+    assert run["state"] == "success" and first_try_successes(api, run) == []
+    assert compare_with_ground_truth(engine, truth_dir, month_one.date()) == 0
+    ingests = [ti for ti in api.task_instances(DAG_ID, run["dag_run_id"]) if ti["task_id"] == "ingest"]
+    assert len(ingests) == 10  # every county sent files: ten ingests, at once
+
+    if state.executor == "celery":
+        counts = stack.worker_task_counts(state)
+        assert all(count > 0 for count in counts.values()), counts  # both workers ran tasks
+        reports = [Path(state.state_dir) / worker / "reports" for worker in ("worker1", "worker2")]
+        assert sum((folder / f"run-{month_one.date()}.html").exists() for folder in reports) >= 1
+    engine.dispose()
+
+
+def test_a_county_whose_ingest_fails_ends_the_run_red_with_its_report(running_stack):
+    state, api = running_stack, stack.ApiClient(running_stack)
+    if state.executor != "local":
+        pytest.skip("shown once, on the LocalExecutor stack (it waits out the failing task's retries)")
+    engine = warehouse_engine(state)
+    with engine.begin() as connection:  # a real fault in the real warehouse: county 360926's rows cannot be staged
+        connection.exec_driver_sql(
+            "CREATE FUNCTION public.refuse_rows() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$;"
+            " CREATE TRIGGER refuse_360926 BEFORE INSERT ON staging.roster_row FOR EACH ROW"
+            " WHEN (NEW.county_code = '360926') EXECUTE FUNCTION public.refuse_rows()"
+        )
+    drop_root = Path(state.drop_root)
+    from helpers import person, write_roster
+
+    county_folders = {folder.name[:6]: folder.name for folder in drop_root.iterdir()}  # 360926-铜鼓县, …
+    broken = write_roster(drop_root, county_folders["360926"], "新增支部.csv", [person(901), person(902)])
+    fine = write_roster(drop_root, county_folders["360922"], "新增支部.csv", [person(903)])
+    dropped_earlier(drop_root)
+    # Triggered with no logical date, as Airflow 3 allows (asset-triggered runs have none either): as of its start.
+    triggered = api.trigger(DAG_ID, None, run_id="broken_county")
+    assert triggered["logical_date"] is None
+    day = pendulum.now(SHANGHAI)
+    run = api.wait_for_run(DAG_ID, triggered["dag_run_id"], timeout=1200)
+    assert run["state"] == "failed"
+    states = {
+        (ti["task_id"], ti.get("rendered_map_index") or str(ti["map_index"])): ti["state"]
+        for ti in api.task_instances(DAG_ID, run["dag_run_id"])
+    }
+    assert states[("ingest", "360926")] == "failed"
+    assert states[("ingest", "360922")] == states[("merge", "-1")] == "success"
+    assert states[("report", "-1")] == "failed"  # written, then failed on purpose
+    page = (Path(state.state_dir) / "data" / "reports" / f"run-{day.date()}.html").read_text(encoding="utf-8")
+    assert "ingest failed for county 360926" in page
+    assert broken.exists() and not fine.exists()  # the broken county's file waits; the other was merged and archived
+    with engine.connect() as connection:
+        loaded = connection.execute(
+            sa.text("SELECT county_code, status FROM reporting.file_audit WHERE file_name = '新增支部.csv'")
+        ).all()
+        assert [tuple(row) for row in loaded] == [("360922", "loaded")]
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DROP TRIGGER refuse_360926 ON staging.roster_row; DROP FUNCTION public.refuse_rows()"
+        )
+    engine.dispose()
