@@ -36,8 +36,7 @@ def _naive_read(path: Path) -> pd.DataFrame:
 
 
 def naive_run(drop_root: Path, work_dir: Path, sample_rows: int, warehouse_url: str) -> dict:
-    now = time.time()
-    files = sorted(p for p in drop_root.glob("*/*") if p.is_file() and discover.ignore_reason(p, now, 0) is None)
+    files = sorted(p for p in drop_root.glob("*/*") if p.is_file() and discover.ignore_reason(p) is None)
     stages = {"read": 0.0, "validate": 0.0, "insert": 0.0, "upsert": 0.0}
     frames, rows = [], 0
     started = time.perf_counter()

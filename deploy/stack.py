@@ -76,7 +76,7 @@ class StackState:
 
     @property
     def warehouse_url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/roster_warehouse"
+        return f"postgresql://roster_loader@127.0.0.1:{self.pg_port}/roster_warehouse"
 
     def save(self) -> None:
         (self.path / "stack.json").write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
@@ -154,11 +154,23 @@ def start_postgres(state: StackState) -> None:
     pg_ctl(["-w", "-l", str(pgdata / "log"), "-o", options, "start"], pgdata=pgdata, user=server.system_user)
     state.pids["postgres"] = int((pgdata / "postmaster.pid").read_text().split()[0])
     state.save()
-    for database in ("airflow", "roster_warehouse"):
-        psql(
-            ["-h", "127.0.0.1", "-p", str(state.pg_port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=0"],
-            input=f'CREATE DATABASE "{database}";',
-        )
+    psql(
+        ["-h", "127.0.0.1", "-p", str(state.pg_port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1"],
+        input='CREATE DATABASE "airflow";',
+    )
+    # The warehouse as a DBA sets it up: owned by the pipeline's role, which is no superuser.
+    import sqlalchemy as sa
+
+    from roster_recon import warehouse
+
+    admin = sa.create_engine(
+        f"postgresql+psycopg2://postgres@127.0.0.1:{state.pg_port}/postgres",
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+    with admin.connect() as connection:
+        warehouse.ensure_loader(connection, "roster_warehouse")
+    admin.dispose()
 
 
 def find_redis() -> str:

@@ -16,19 +16,20 @@ from roster_recon.settings import DEMO_PII_SECRET, RunSettings, default_data_dir
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
-    """The embedded server's admin URL (started once per session under the test data directory)."""
-    url = warehouse.embedded_url(default_data_dir())
+    """The embedded server's superuser URL (started once per session under the test data directory): set-up only."""
+    url = warehouse.embedded_admin_url(default_data_dir())
     return str(sa.engine.make_url(url).set(database="postgres").render_as_string(hide_password=False))
 
 
 @pytest.fixture
 def warehouse_url(postgres_admin_url: str):
-    """A new, empty database on the embedded server, dropped after the test."""
+    """A new, empty database owned by roster_loader, as the pipeline reaches it; dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+        warehouse.ensure_loader(connection, name)
+    url = sa.engine.make_url(postgres_admin_url).set(database=name, username=warehouse.LOADER_ROLE, password=None)
+    yield url.render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()

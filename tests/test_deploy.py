@@ -113,3 +113,15 @@ def test_image_installs_the_project_pins():
     airflow_pin = re.search(r"^apache-airflow==([\d.]+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
     assert f"apache/airflow:{airflow_pin.group(1)}-python3.11" in dockerfile
     assert "requirements.txt" in dockerfile and "constraints.txt" in dockerfile
+
+
+def test_the_pipeline_connects_to_the_warehouse_as_roster_loader_not_its_superuser():
+    services = compose()["services"]
+    connection = services["airflow-worker"]["environment"]["AIRFLOW_CONN_ROSTER_WAREHOUSE"]
+    assert connection.startswith("postgresql://roster_loader:")
+    warehouse = services["warehouse"]
+    assert warehouse["environment"]["POSTGRES_USER"] != "roster_loader"
+    init = next(v for v in warehouse["volumes"] if "docker-entrypoint-initdb.d" in v)
+    script = (ROOT / init.split(":")[0]).read_text(encoding="utf-8")
+    assert "CREATE ROLE roster_loader LOGIN CREATEROLE" in script and "SUPERUSER" not in script
+    assert "OWNER roster_loader" in script

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-
 from roster_recon import discover
 
 
@@ -30,7 +27,7 @@ def test_two_folders_for_one_county_hold_back_that_county_only(tmp_path):
     assert "no longer exists" in reasons["360983-高安市"]
 
 
-def test_only_stable_roster_files_are_ready(tmp_path):
+def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_path):
     folder = tmp_path / "360922"
     folder.mkdir()
     names = [
@@ -47,14 +44,10 @@ def test_only_stable_roster_files_are_ready(tmp_path):
     for name in names:
         (folder / name).write_bytes(b"data")
     (folder / "_archive").mkdir()
-    old = time.time() - 3600
-    for name in names[:-1]:
-        os.utime(folder / name, (old, old))
-    ready, ignored = discover.roster_files(discover.CountyFolder("360922", folder), now=time.time(), settle_seconds=60)
-    assert sorted(p.name for p in ready) == ["丙.xls", "乙.csv", "甲.xlsx"]
+    ready, ignored = discover.roster_files(discover.CountyFolder("360922", folder))
+    assert sorted(p.name for p in ready) == ["丙.xls", "乙.csv", "新.csv", "甲.xlsx"]  # settling is settle.py's
     reasons = {entry.name: entry.reason for entry in ignored}
     assert reasons["~$甲.xlsx"] == "Office lock file"
     assert reasons[".hidden.csv"] == "hidden file"
     assert reasons["丁.xlsx.crdownload"] == reasons["戊.part"] == "partial download"
     assert reasons["说明.docx"].startswith("not a roster file type")
-    assert reasons["新.csv"].startswith("still being written")

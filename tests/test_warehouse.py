@@ -499,3 +499,101 @@ def test_two_folders_for_one_county_hold_back_that_county_only_and_the_run_says_
     assert len(failures) == 1 and failures[0].startswith("county 360922 held back")
     assert "360922-万载县" in failures[0]
     assert "county 360922 held back" in Path(result["reported"]["report"]).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def admin_engine(postgres_admin_url, warehouse_url):
+    """A superuser connection to the test database: only to act as other roles (SET ROLE), never the pipeline's."""
+    database = sa.engine.make_url(warehouse_url).database
+    admin = sa.create_engine(sa.engine.make_url(postgres_admin_url).set(database=database), poolclass=sa.pool.NullPool)
+    yield admin
+    admin.dispose()
+
+
+def as_role(admin_engine, role: str, query: str):
+    with admin_engine.connect() as connection:
+        connection.exec_driver_sql(f"SET ROLE {role}")
+        return connection.exec_driver_sql(query).all()
+
+
+def test_each_reader_sees_only_what_its_role_allows(make_settings, engine, admin_engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(3, 联系状态="失联")])
+    run_all(settings, validator)
+    counties = "SELECT DISTINCT county_code FROM reporting.member_current ORDER BY 1"
+    assert as_role(admin_engine, "roster_reader", counties) == [("360922",), ("360926",)]
+    assert as_role(admin_engine, "roster_county_360922", counties) == [("360922",)]
+    for view in ("member_history", "member_flags", "county_summary", "file_audit", "destination_summary"):
+        county_rows = as_role(admin_engine, "roster_county_360926", f"SELECT * FROM reporting.{view}")
+        assert county_rows, view
+        if view not in ("destination_summary",):
+            assert {row.county_code for row in county_rows} == {"360926"}, view
+    # A personal login that is a member of a county's role sees that county only.
+    with admin_engine.begin() as connection:
+        connection.exec_driver_sql("DROP ROLE IF EXISTS zhang_tonggu; CREATE ROLE zhang_tonggu LOGIN")
+        connection.exec_driver_sql("GRANT roster_county_360926 TO zhang_tonggu")
+    try:
+        assert as_role(admin_engine, "zhang_tonggu", counties) == [("360926",)]
+    finally:
+        with admin_engine.begin() as connection:
+            connection.exec_driver_sql("DROP OWNED BY zhang_tonggu; DROP ROLE zhang_tonggu")
+    for role in ("roster_reader", "roster_county_360922"):
+        for table in ("core.roster_version", "core.member", "staging.roster_row", "audit.file"):
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                as_role(admin_engine, role, f"SELECT 1 FROM {table} LIMIT 1")
+    # Phones are masked for every reader; the full number lives in core only.
+    phones = as_role(admin_engine, "roster_reader", "SELECT phone_masked FROM reporting.member_current")
+    assert {phone for (phone,) in phones} == {"138****0001", "138****0002", "138****0003"}
+
+
+def test_the_pipeline_refuses_to_connect_as_a_superuser(admin_engine):
+    with pytest.raises(warehouse.WarehouseRoleError, match="superuser: connect as roster_loader"):
+        warehouse.migrate(admin_engine)
+
+
+def test_row_security_is_forced_and_no_view_runs_as_a_reader_with_core_rights(engine):
+    tables = rows(
+        engine,
+        "SELECT n.nspname || '.' || c.relname AS name, c.relrowsecurity, c.relforcerowsecurity"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname IN ('core', 'audit') AND c.relkind = 'r' AND EXISTS"
+        " (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'county_code')",
+    )
+    exposed = {"core.roster_version", "core.member_flag", "core.county", "audit.file", "audit.ignored_entry"}
+    forced = {t["name"] for t in tables if t["relrowsecurity"] and t["relforcerowsecurity"]}
+    assert exposed <= forced
+    owners = rows(engine, "SELECT DISTINCT viewowner FROM pg_views WHERE schemaname = 'reporting'")
+    assert owners == [{"viewowner": "roster_loader"}]
+
+
+def test_a_file_is_read_only_after_two_looks_the_settle_window_apart(engine, tmp_path):
+    """By the warehouse's clock, never the file's mtime against a worker's clock (file servers' clocks drift)."""
+    import os
+    import time
+
+    from roster_recon import settle
+
+    folder = tmp_path / "360922"
+    folder.mkdir()
+    steady, growing = folder / "甲支部.csv", folder / "乙支部.csv"
+    for path in (steady, growing):
+        path.write_text("姓名\n张三\n", encoding="utf-8")
+        an_hour_ago = time.time() - 3600  # old by the worker's clock: the old rule read it at once
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with engine.begin() as connection:
+        settle.look(connection, "360922", [steady, growing])  # prepare's look
+    pauses = []
+
+    def time_passes(seconds):
+        pauses.append(seconds)
+        with open(growing, "a", encoding="utf-8") as handle:  # the share is still writing this one
+            handle.write("李四\n")
+        with engine.begin() as connection:  # the warehouse's clock moves on
+            connection.exec_driver_sql("UPDATE audit.file_sighting SET first_seen_at = first_seen_at - interval '61 s'")
+
+    ready, changing = settle.settled(engine, "360922", [steady, growing], 60, sleep=time_passes)
+    assert ready == [steady] and changing == [growing]
+    assert len(pauses) == 1 and 59 < pauses[0] <= 61  # it waited out the window once
+    ready, changing = settle.settled(engine, "360922", [steady, growing], 0, sleep=time_passes)
+    assert ready == [steady, growing] and len(pauses) == 1  # no window, no wait

@@ -2,8 +2,8 @@
 
 A county folder's name starts with the county's 6-digit GB/T 2260 code (``360922`` or ``360922-万载县``); a folder
 that does not is reported, never guessed at. Roster files sit directly in the county folder. Hidden files, Office
-lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a reason, and a
-file still being written (changed within the settle window) waits for a later run.
+lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a reason; whether
+a file is still being written is ``settle.py``'s question.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
     return [folder for folder in folders if folder.county_code not in claimed_twice], ignored
 
 
-def ignore_reason(path: Path, now: float, settle_seconds: float) -> str | None:
+def ignore_reason(path: Path) -> str | None:
     """Why a file in a county folder is not read this run, or ``None`` when it is a roster ready to read."""
     name = path.name
     if name.startswith("~$"):
@@ -83,13 +83,14 @@ def ignore_reason(path: Path, now: float, settle_seconds: float) -> str | None:
         return "partial download"
     if path.suffix.lower() not in ROSTER_SUFFIXES:
         return f"not a roster file type ({path.suffix or 'no extension'}); send .xlsx, .xls or .csv"
-    if now - path.stat().st_mtime < settle_seconds:
-        return f"still being written (changed less than {settle_seconds:g} s ago); picked up next run"
     return None
 
 
-def roster_files(folder: CountyFolder, now: float, settle_seconds: float) -> tuple[list[Path], list[IgnoredEntry]]:
-    """Stable roster files directly in a county folder (oldest first), and the entries left alone."""
+def roster_files(folder: CountyFolder) -> tuple[list[Path], list[IgnoredEntry]]:
+    """Roster files directly in a county folder (oldest first), and the entries left alone with the reason.
+
+    Whether a file is stable is ``settle.settled``'s to judge (two looks apart), not this listing's.
+    """
     ready: list[Path] = []
     ignored: list[IgnoredEntry] = []
     try:
@@ -104,7 +105,7 @@ def roster_files(folder: CountyFolder, now: float, settle_seconds: float) -> tup
         if path.is_dir():
             continue
         try:
-            reason = ignore_reason(path, now, settle_seconds)
+            reason = ignore_reason(path)
         except OSError as error:
             reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         if reason is None:

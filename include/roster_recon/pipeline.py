@@ -17,13 +17,12 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import time
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import archive, discover, feedback, flag, merge, reference, runs, stage, timing, warehouse
+from roster_recon import archive, discover, feedback, flag, merge, reference, runs, settle, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
 from roster_recon.problems import file_problem, hard_problems, soft_problems
 from roster_recon.read import RosterFileError, read_roster, safe_message
@@ -49,10 +48,11 @@ def prepare_run(settings: RunSettings) -> list[str]:
     engine = engine_for(settings)
     warehouse.migrate(engine)
     folders, ignored = discover.county_folders(settings.drop_root)
-    now = time.time()
     to_ingest = []
     for folder in folders:
-        files, left_alone = discover.roster_files(folder, now=now, settle_seconds=settings.settle_seconds)
+        files, left_alone = discover.roster_files(folder)
+        with engine.begin() as connection:
+            settle.look(connection, folder.county_code, files)  # the first look; ingest takes the second
         if files:
             to_ingest.append(folder.county_code)
         else:
@@ -138,16 +138,26 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             return _county_counts(connection, settings.run_id, county_code)
         runs.hold(connection, settings.run_id)
         _forget_county_attempt(connection, settings.run_id, county_code)
-        with timing.stage("discover", county_code):
-            files, ignored = discover.roster_files(folder, now=time.time(), settle_seconds=settings.settle_seconds)
-            hashes = {}
-            for path in list(files):
-                try:
-                    hashes[path] = discover.sha256_of(path)
-                except OSError as error:  # the share will not let us read it: left where it is, and said so
-                    files.remove(path)
-                    reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
-                    ignored.append(discover.IgnoredEntry(county_code, path.name, reason))
+    files, ignored = discover.roster_files(folder)
+    files, changing = settle.settled(engine, county_code, files, settings.settle_seconds)
+    ignored += [
+        discover.IgnoredEntry(
+            county_code,
+            path.name,
+            f"still being written (changed between two looks {settings.settle_seconds:g} s apart); read next run",
+        )
+        for path in changing
+    ]
+    with timing.stage("discover", county_code):
+        hashes = {}
+        for path in list(files):
+            try:
+                hashes[path] = discover.sha256_of(path)
+            except OSError as error:  # the share will not let us read it: left where it is, and said so
+                files.remove(path)
+                reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
+                ignored.append(discover.IgnoredEntry(county_code, path.name, reason))
+    with engine.begin() as connection:
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
@@ -557,6 +567,8 @@ def _archive_file(engine: sa.Engine, folder, file, as_of: dt.date) -> bool:
                 {"path": str(target), "id": file["file_id"]},
             )
     archive.move(source, target)
+    with engine.begin() as connection:
+        settle.forget(connection, folder.county_code, source.name)
     return True
 
 

