@@ -141,3 +141,91 @@ def test_a_file_the_share_will_not_let_us_open_is_rejected_not_raised(tmp_path, 
     with pytest.raises(RosterFileError) as rejected:
         read_roster(path)
     assert rejected.value.code == "cannot_open" and "Permission denied" in rejected.value.message_en
+
+
+def test_every_visible_roster_sheet_is_read_with_the_branch_from_its_name(tmp_path):
+    path = tmp_path / "万载县台账.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for sheet_name, person_name in (("洪塘镇东风村党支部", "张三"), ("株潭镇党支部", "李四"), ("旧名单", "王五")):
+        sheet = workbook.add_worksheet(sheet_name)
+        for column, header in enumerate(HEADERS):
+            sheet.write_string(0, column, header)
+        sheet.write_string(1, 0, person_name)
+        sheet.write_string(1, 1, ROW[1])
+        if sheet_name == "旧名单":
+            sheet.hide()
+    notes = workbook.add_worksheet("填表说明")
+    notes.write_string(0, 0, "请按月报送")
+    workbook.close()
+    table = read_roster(path)
+    assert table.frame["name"].tolist() == ["张三", "李四"]
+    assert table.frame["branch"].tolist() == ["洪塘镇东风村党支部", "株潭镇党支部"]
+    assert table.row_numbers == [2, 2] and table.row_sheets == ["洪塘镇东风村党支部", "株潭镇党支部"]
+    assert table.skipped_sheets == [("旧名单", "hidden"), ("填表说明", "no roster header")]
+
+
+def test_a_branch_cell_merged_down_names_the_branch_of_every_row_it_covers(tmp_path):
+    path = tmp_path / "县台账.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for column, header in enumerate(["姓名", "身份证号码", "所在党支部"]):
+        sheet.write_string(0, column, header)
+    for row, name in enumerate(["张三", "李四", "王五", "赵六"], start=1):
+        sheet.write_string(row, 0, name)
+        sheet.write_string(row, 1, ROW[1])
+    sheet.merge_range(1, 2, 3, 2, "甲支部")  # rows 2-4 in the clerk's numbering
+    sheet.write_string(4, 2, "乙支部")
+    workbook.close()
+    assert read_roster(path).frame["branch"].tolist() == ["甲支部", "甲支部", "甲支部", "乙支部"]
+
+
+def _peak_rss_mb_of(code: str) -> tuple[str, float]:
+    import subprocess
+    import sys
+
+    # VmHWM of the new process image (ru_maxrss would carry the forking test process's peak across exec).
+    peak = "[int(line.split()[1]) / 1024 for line in open('/proc/self/status') if line.startswith('VmHWM')][0]"
+    script = code + f"\nprint({peak})"
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    lines = output.stdout.strip().splitlines()
+    return lines[0], float(lines[-1])
+
+
+def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memory(tmp_path):
+    path = tmp_path / "甲支部.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for column, header in enumerate(HEADERS):
+        sheet.write_string(0, column, header)
+    for column, value in enumerate(ROW):
+        sheet.write_string(1, column, value)
+    sheet.write_string(1048575, 16383, " ")  # XFD1048576: calamine would hold 17 billion cells (and abort)
+    workbook.close()
+    outcome, peak_mb = _peak_rss_mb_of(
+        "from pathlib import Path; from roster_recon.read import RosterFileError, read_roster\n"
+        f"try:\n    read_roster(Path({str(path)!r}))\n    print('read')\n"
+        "except RosterFileError as error:\n    print(error.code)"
+    )
+    assert outcome == "used_range_too_large"
+    assert peak_mb < 400  # the interpreter with pandas is ~150 MB; the sheet itself costs nothing
+
+
+def test_an_xlsx_that_inflates_past_the_limit_is_rejected_unread(tmp_path, monkeypatch):
+    from roster_recon import read
+
+    path = tmp_path / "甲支部.xlsx"
+    write_xlsx_with_title(path, [ROW] * 2000)
+    monkeypatch.setattr(read, "MAX_INFLATED_MB", 0.01)
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.code == "workbook_inflates"
+
+
+def test_a_cell_longer_than_excel_allows_rejects_the_file_naming_the_row(tmp_path):
+    path = tmp_path / "甲支部.csv"
+    path.write_bytes(
+        ('姓名,身份证号码,备注\n张三,360426199101010071,ok\n李四,360426199101010071,"' + "长" * 40_000 + '"\n').encode()
+    )
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.code == "cell_too_long" and "row 3" in rejected.value.message_en

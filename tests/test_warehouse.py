@@ -597,3 +597,33 @@ def test_a_file_is_read_only_after_two_looks_the_settle_window_apart(engine, tmp
     assert len(pauses) == 1 and 59 < pauses[0] <= 61  # it waited out the window once
     ready, changing = settle.settled(engine, "360922", [steady, growing], 0, sleep=time_passes)
     assert ready == [steady, growing] and len(pauses) == 1  # no window, no wait
+
+
+def test_a_workbook_with_a_sheet_per_branch_loads_each_branch_and_names_the_sheets_left_out(
+    make_settings, engine, validator
+):
+    import xlsxwriter
+
+    settings = make_settings(AS_OF)
+    folder = settings.drop_root / WANZAI
+    folder.mkdir(parents=True)
+    workbook = xlsxwriter.Workbook(str(folder / "万载县台账_2026-11.xlsx"))
+    for sheet_name, serials in (("甲支部", (1, 2)), ("乙支部", (3,)), ("停用", (4,))):
+        sheet = workbook.add_worksheet(sheet_name)
+        for column, header in enumerate(["姓名", "身份证号码", "联系电话"]):
+            sheet.write_string(0, column, header)
+        for row, serial in enumerate(serials, start=1):
+            sheet.write_string(row, 0, f"党员{serial}")
+            sheet.write_string(row, 1, id_number(serial))
+            sheet.write_string(row, 2, f"138{serial:08d}")
+        if sheet_name == "停用":
+            sheet.hide()
+    workbook.close()
+    run_all(settings, validator)
+    branches = rows(engine, "SELECT branch, count(*) AS n FROM reporting.member_current GROUP BY 1 ORDER BY 1")
+    assert [(b["branch"], b["n"]) for b in branches] == [("乙支部", 1), ("甲支部", 2)]
+    feedback = next((folder / "_feedback").glob("*.xlsx"))
+    cells = " ".join(
+        str(cell) for row in CalamineWorkbook.from_path(str(feedback)).get_sheet_by_index(1).to_python() for cell in row
+    )
+    assert "停用" in cells and "hidden" in cells

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from roster_recon import archive, discover, feedback, flag, merge, reference, runs, settle, stage, timing, warehouse
 from roster_recon.normalise import branch_from_file_name, normalise_roster
-from roster_recon.problems import file_problem, hard_problems, soft_problems
+from roster_recon.problems import file_problem, hard_problems, sheet_warnings, soft_problems
 from roster_recon.read import RosterFileError, read_roster, safe_message
 from roster_recon.settings import RunSettings
 
@@ -162,7 +162,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
 
-    readable: list[tuple[Path, str, pd.DataFrame]] = []
+    readable: list[tuple[Path, str, pd.DataFrame, pd.DataFrame]] = []
     for path in files:
         with engine.begin() as connection:
             roster = _read_file(connection, settings, county_code, path, hashes[path])
@@ -172,7 +172,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         with timing.stage("validate", county_code) as timed:
             validator = validator or RosterValidator()
             first_document = len(validator.documents)
-            batch = pd.concat([r for _, _, r in readable], keys=range(len(readable)), names=["file_key", None])
+            batch = pd.concat([r for _, _, r, _ in readable], keys=range(len(readable)), names=["file_key", None])
             batch = batch.reset_index(level="file_key").reset_index(drop=True)
             batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
             run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
@@ -181,10 +181,12 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         with timing.stage("stage", county_code) as timed:
             per_file = outcome.split(batch["file_key"].to_numpy(), range(len(readable)))
             positions = batch.groupby("file_key").indices
-            for file_key, (path, sha256, _) in enumerate(readable):
+            for file_key, (path, sha256, _, notes) in enumerate(readable):
                 rows = batch.iloc[positions[file_key]] if file_key in positions else batch.iloc[:0]
                 with engine.begin() as connection:
-                    status = _stage_file(connection, settings, county_code, path, sha256, rows, per_file[file_key])
+                    status = _stage_file(
+                        connection, settings, county_code, path, sha256, rows, per_file[file_key], notes
+                    )
                 log.info("county %s: %s -> %s", county_code, path.name, status)
             timed.rows = len(batch)
     with engine.begin() as connection:
@@ -288,7 +290,10 @@ def _record_problems(connection, file_id: int, problems: pd.DataFrame) -> None:
 
 
 def _read_file(connection, settings: RunSettings, county_code: str, path: Path, sha256: str):
-    """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster)."""
+    """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster, notes).
+
+    ``notes`` are the file's own warnings for the feedback (sheets left out, and why).
+    """
     earlier = connection.execute(
         sa.text(
             "SELECT f.file_id, f.file_name, r.as_of FROM audit.file f JOIN audit.run r USING (run_id)"
@@ -310,7 +315,7 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
         log.info("county %s: %s -> duplicate", county_code, path.name)
         return None
     try:
-        roster = _read_and_normalise(path, county_code, settings.max_file_mb)
+        roster, notes = _read_and_normalise(path, county_code, settings.max_file_mb)
     except RosterFileError as error:
         file_id = _insert_file(
             connection,
@@ -324,11 +329,11 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
         _record_problems(connection, file_id, file_problem(error.code, error.message_zh, error.message_en))
         log.info("county %s: %s -> rejected (%s)", county_code, path.name, error.code)
         return None
-    return path, sha256, roster
+    return path, sha256, roster, notes
 
 
-def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> pd.DataFrame:
-    """One file's rows, normalised; any failure is a ``RosterFileError`` about this file, never the county's."""
+def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One file's rows, normalised, and its sheet warnings; any failure is a ``RosterFileError`` about this file."""
     with timing.stage("read", county_code) as timed:
         table = read_roster(path, max_file_mb)
         timed.rows = len(table.frame)
@@ -345,16 +350,23 @@ def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> pd.
         roster["source_row"] = table.row_numbers
         roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
         timed.rows = len(roster)
-    return roster
+    return roster, sheet_warnings(table.skipped_sheets)
 
 
 def _stage_file(
-    connection, settings: RunSettings, county_code: str, path: Path, sha256: str, roster: pd.DataFrame, outcome
+    connection,
+    settings: RunSettings,
+    county_code: str,
+    path: Path,
+    sha256: str,
+    roster: pd.DataFrame,
+    outcome,
+    notes: pd.DataFrame,
 ) -> str:
     """Record one file's validation, problems and accepted rows; reject it whole past the reject share."""
     file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
     rejected_rows = outcome.rejected_rows
-    problems = pd.concat([hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)])
+    problems = pd.concat([notes, hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)])
     _record_validation(connection, settings.run_id, file_id, outcome)
     share = len(rejected_rows) / len(roster) if len(roster) else 1.0
     if len(roster) == 0 or share > settings.max_reject_share:

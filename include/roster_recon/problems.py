@@ -84,6 +84,27 @@ def file_problem(code: str, message_zh: str, message_en: str) -> pd.DataFrame:
     return found.frame()
 
 
+SHEET_REASONS = {
+    "hidden": (
+        "工作表“{sheet}”是隐藏的，未读取；如属台账请取消隐藏后重新报送",
+        "sheet '{sheet}' is hidden and was not read; unhide it and send again if it is a roster",
+    ),
+    "no roster header": (
+        "工作表“{sheet}”中没有台账表头（姓名、身份证号码等），未读取",
+        "sheet '{sheet}' has no roster header (姓名, 身份证号码, …) and was not read",
+    ),
+}
+
+
+def sheet_warnings(skipped_sheets: list[tuple[str, str]]) -> pd.DataFrame:
+    """A warning per workbook sheet left out (hidden, or no roster header), naming the sheet."""
+    found = _Found()
+    for sheet, reason in skipped_sheets:
+        zh, en = SHEET_REASONS[reason]
+        found.add([None], [None], None, None, "sheet_not_read", WARNING, zh.format(sheet=sheet), en.format(sheet=sheet))
+    return found.frame()
+
+
 def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.DataFrame:
     """A problem per (row, hard rule) that GX reported; ``roster`` is the normalised frame with ``source_row``."""
     found = _Found()

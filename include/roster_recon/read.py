@@ -49,6 +49,9 @@ class RosterTable:
     header_row_number: int
     sheet: str | None = None
     ignored_headers: list[str] = field(default_factory=list)
+    row_sheets: list[str] | None = None  # per row, when the rows come from several sheets
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, "hidden" | "no roster header")
+    column_positions: dict[str, int] = field(default_factory=dict)  # canonical name -> 0-based column
 
 
 DEFAULT_MAX_FILE_MB = 50
@@ -75,7 +78,9 @@ def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterT
             " (remove pictures and other sheets) and send it again",
         )
     try:
-        return _read_by_type(path)
+        table = _read_by_type(path)
+        _check_cell_lengths(table)
+        return table
     except RosterFileError:
         raise
     except MemoryError as error:
@@ -93,6 +98,21 @@ def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterT
             f"the file could not be read ({type(error).__name__}: {safe_message(error)}); open it in Excel or WPS,"
             " save it as .xlsx and send it again",
         ) from error
+
+
+def _check_cell_lengths(table: RosterTable) -> None:
+    """Excel holds at most 32,767 characters in a cell; a longer one is damage or a pasted document, not a roster."""
+    for column in table.frame.columns:
+        lengths = table.frame[column].map(lambda cell: len(cell) if isinstance(cell, str) else 0)
+        if len(lengths) and lengths.max() > EXCEL_CELL_LIMIT:
+            position = int(lengths.to_numpy().argmax())
+            raise RosterFileError(
+                "cell_too_long",
+                f"第 {table.row_numbers[position]} 行的单元格有 {lengths.max()} 个字符，"
+                f"超过 {EXCEL_CELL_LIMIT}；请检查后重新报送",
+                f"the {column} cell of row {table.row_numbers[position]} holds {lengths.max()} characters, over"
+                f" {EXCEL_CELL_LIMIT}; check that row and send it again",
+            )
 
 
 def _unreadable(error: OSError) -> RosterFileError:
@@ -174,7 +194,9 @@ def _table(rows: list[list[object]], first_row_number: int, sheet: str | None, c
     for position, name in columns.items():
         raw = [cells[position] if position < len(cells) else None for cells in body]
         values[name] = [convert(value) for value in raw] if convert is not None else raw
-    return _frame(values, first_row_number + header_index + 1, first_row_number + header_index, sheet, unmatched)
+    table = _frame(values, first_row_number + header_index + 1, first_row_number + header_index, sheet, unmatched)
+    table.column_positions = {name: position for position, name in columns.items()}
+    return table
 
 
 def _frame(
@@ -216,9 +238,81 @@ def _excel_text(value: object) -> object:
     return str(value)
 
 
+# Bounds that keep one workbook from exhausting a worker: calamine holds a sheet's whole used range in memory (a
+# space typed in XFD1048576 makes that 17 billion cells and aborts the process), and an xlsx is a zip that can
+# inflate far beyond its size on disk.
+MAX_SHEET_CELLS = 30_000_000
+MAX_INFLATED_MB = 1024
+EXCEL_CELL_LIMIT = 32_767
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_xlsx_bounds(path: Path) -> None:
+    """Refuse an xlsx whose XML inflates past ``MAX_INFLATED_MB`` or whose sheet's used range is too large.
+
+    Reads the zip's directory and streams each worksheet's XML (its ``<dimension>``, else every cell reference), in
+    bounded memory, before calamine allocates anything.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return  # not a zip (an old .xls, or damage): calamine says what it is
+    with archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+        if inflated > MAX_INFLATED_MB * 1024 * 1024:
+            raise RosterFileError(
+                "workbook_inflates",
+                f"工作簿解压后有 {inflated / 1048576:.0f} MB，超过 {MAX_INFLATED_MB} MB；请只保留台账表后另存再报送",
+                f"the workbook inflates to {inflated / 1048576:.0f} MB, over {MAX_INFLATED_MB} MB; keep only the"
+                " roster sheet, save it again and send it",
+            )
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                rows, columns = _used_range(archive, name)
+                if rows * columns > MAX_SHEET_CELLS:
+                    raise RosterFileError(
+                        "used_range_too_large",
+                        f"有一个工作表的使用区域达 {rows} 行 × {columns} 列，远超台账范围（常因远处单元格里有空格）；"
+                        "请删除台账以外的空白行和列（按 Ctrl+End 可找到最后一个单元格）后重新报送",
+                        f"a sheet's used range is {rows} rows × {columns} columns, far beyond a roster (often a space"
+                        " typed in a far-away cell); delete the empty rows and columns after the roster (Ctrl+End"
+                        " finds the last cell) and send it again",
+                    )
+
+
+def _used_range(archive, name: str) -> tuple[int, int]:
+    with archive.open(name) as stream:
+        head = stream.read(4096)
+        dimension = _DIMENSION.search(head)
+        if dimension:
+            return int(dimension[2]), _column_number(dimension[1])
+        rows = columns = 0
+        tail = b""
+        while True:
+            chunk = head or stream.read(1 << 20)
+            head = b""
+            if not chunk:
+                return rows, columns
+            block = tail + chunk
+            for match in _CELL_REF.finditer(block):
+                rows, columns = max(rows, int(match[2])), max(columns, _column_number(match[1]))
+            tail = block[-32:]
+
+
 def _read_excel(path: Path) -> RosterTable:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+    check_xlsx_bounds(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError as error:
@@ -235,15 +329,66 @@ def _read_excel(path: Path) -> RosterTable:
         ) from error
     with workbook:
         first_error: RosterFileError | None = None
+        tables: list[RosterTable] = []
+        skipped: list[tuple[str, str]] = []
         for index, meta in enumerate(workbook.sheets_metadata):
             if str(meta.visible).lower().endswith("hidden"):
+                skipped.append((meta.name, "hidden"))
                 continue
-            rows = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_index(index)
+            rows = sheet.to_python(skip_empty_area=False)
             try:
-                return _table(rows, first_row_number=1, sheet=meta.name, convert=_excel_text)
+                table = _table(rows, first_row_number=1, sheet=meta.name, convert=_excel_text)
             except RosterFileError as error:
                 first_error = first_error or error
-        raise first_error or RosterFileError("empty_file", "工作簿中没有内容", "the workbook has no content")
+                skipped.append((meta.name, "no roster header"))
+                continue
+            _fill_merged_branch_cells(table, sheet.merged_cell_ranges or [])
+            tables.append(table)
+        if not tables:
+            raise first_error or RosterFileError("empty_file", "工作簿中没有内容", "the workbook has no content")
+        table = tables[0] if len(tables) == 1 else _stack_sheets(tables)
+        table.skipped_sheets = skipped
+        return table
+
+
+def _fill_merged_branch_cells(table: RosterTable, merged: list) -> None:
+    """A branch cell merged down over several rows names the branch of every row it covers, not only the first."""
+    if "branch" not in table.frame.columns or not merged:
+        return
+    row_of = {row_number: position for position, row_number in enumerate(table.row_numbers)}
+    branch = table.frame["branch"].tolist()
+    for (first_row, first_col), (last_row, _) in merged:
+        top = row_of.get(first_row + 1)  # calamine counts from 0, the clerk from 1
+        if top is None or first_col != table.column_positions.get("branch"):
+            continue
+        for row_number in range(first_row + 2, last_row + 2):
+            below = row_of.get(row_number)
+            if below is not None and not branch[below]:
+                branch[below] = branch[top]
+    table.frame["branch"] = branch
+
+
+def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
+    """Several roster sheets in one workbook: one table, the branch of a row with none being its sheet's name."""
+    frames = []
+    for table in tables:
+        frame = table.frame.copy()
+        if "branch" not in frame.columns:
+            frame["branch"] = table.sheet
+        else:
+            frame["branch"] = [cell if cell else table.sheet for cell in frame["branch"]]
+        frames.append(frame)
+    stacked = pd.concat(frames, ignore_index=True).astype(object)
+    stacked = stacked.where(stacked.notna(), None)
+    return RosterTable(
+        stacked,
+        [number for table in tables for number in table.row_numbers],
+        tables[0].header_row_number,
+        ", ".join(table.sheet for table in tables),
+        sorted({header for table in tables for header in table.ignored_headers}),
+        row_sheets=[table.sheet for table in tables for _ in table.row_numbers],
+    )
 
 
 # --- CSV --------------------------------------------------------------------------------------------------------
