@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import id_number, person, run_all, write_roster
+from helpers import HEADER, id_number, person, run_all, write_roster
 from pii import leaks
 from python_calamine import CalamineWorkbook
 
@@ -627,3 +627,64 @@ def test_a_workbook_with_a_sheet_per_branch_loads_each_branch_and_names_the_shee
         str(cell) for row in CalamineWorkbook.from_path(str(feedback)).get_sheet_by_index(1).to_python() for cell in row
     )
     assert "停用" in cells and "hidden" in cells
+
+
+def test_an_empty_roster_empties_its_branch_and_says_how_many_left(make_settings, engine, validator):
+    write_roster(make_settings(AS_OF).drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    write_roster(make_settings(AS_OF).drop_root, WANZAI, "乙支部.csv", [person(3)])
+    run_all(make_settings(AS_OF), validator)
+    later = make_settings(AS_OF + dt.timedelta(days=30))
+    write_roster(later.drop_root, WANZAI, "甲支部_2026-12.csv", [])  # the header only: everybody has gone home
+    result = run_all(later, validator)
+    current = rows(engine, "SELECT branch, name FROM reporting.member_current ORDER BY name")
+    assert [(c["branch"], c["name"]) for c in current] == [("乙支部", "党员3")]
+    audit = rows(
+        engine, "SELECT status, rows_read, error FROM reporting.file_audit WHERE file_name = '甲支部_2026-12.csv'"
+    )
+    assert audit[0]["status"] == "loaded" and audit[0]["rows_read"] == 0
+    assert "2 member(s) left the roster of 甲支部" in audit[0]["error"]
+    assert result["merged"]["current_entries_after"] == 1
+    history = rows(engine, "SELECT count(*) AS n FROM reporting.member_history WHERE branch = '甲支部'")
+    assert history[0]["n"] == 2  # kept, closed
+
+
+def test_a_header_only_file_with_a_branch_column_names_no_branch_and_is_rejected(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_all(settings, validator)
+    later = make_settings(AS_OF + dt.timedelta(days=1))
+    write_roster(later.drop_root, WANZAI, "全县.csv", [], header=[*HEADER, "所在党支部"])
+    run_all(later, validator)
+    audit = rows(engine, "SELECT status, error FROM reporting.file_audit WHERE file_name = '全县.csv'")[0]
+    assert audit["status"] == "rejected" and "no branch" in audit["error"]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_known_member_whose_new_row_breaks_a_hard_rule_stays_with_the_facts_last_accepted(
+    make_settings, engine, validator
+):
+    first = make_settings(AS_OF)
+    people = [person(i, 从事行业="物流") for i in range(1, 7)]
+    write_roster(first.drop_root, WANZAI, "甲支部.csv", people)
+    run_all(first, validator)
+    later = make_settings(AS_OF + dt.timedelta(days=30))
+    broken_id = id_number(2)[:17] + ("0" if id_number(2)[17] != "0" else "1")
+    write_roster(
+        later.drop_root,
+        WANZAI,
+        "甲支部.csv",
+        [
+            person(1, 姓名="", 从事行业="餐饮"),  # name missing: found by its valid ID
+            person(2, 身份证号码=broken_id, 从事行业="餐饮"),  # ID broken: found by its name, unique in the branch
+            person(3, 从事行业="餐饮"),
+            person(4, 从事行业="餐饮"),
+            person(5, 从事行业="餐饮"),
+            person(99, 身份证号码="123", 从事行业="餐饮"),  # a newcomer with a broken ID: not added
+            # 党员6 is absent: the only one who leaves
+        ],
+    )
+    run_all(later, validator)
+    current = {r["name"]: r["industry"] for r in rows(engine, "SELECT name, industry FROM reporting.member_current")}
+    assert current == {"党员1": "物流", "党员2": "物流", "党员3": "餐饮", "党员4": "餐饮", "党员5": "餐饮"}
+    audit = rows(engine, "SELECT rows_read, rows_rejected FROM reporting.file_audit ORDER BY received_at")
+    assert (audit[-1]["rows_read"], audit[-1]["rows_rejected"]) == (6, 3)

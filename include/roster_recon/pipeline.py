@@ -80,7 +80,8 @@ def prepare_run(settings: RunSettings) -> list[str]:
         connection.execute(
             sa.text(
                 "UPDATE audit.file SET status = 'abandoned' WHERE status = 'staged' AND run_id <> :run_id;"
-                " DELETE FROM staging.roster_row WHERE run_id <> :run_id"
+                " DELETE FROM staging.roster_row WHERE run_id <> :run_id;"
+                " DELETE FROM staging.branch_presence WHERE run_id <> :run_id"
             ),
             {"run_id": settings.run_id},
         )
@@ -176,7 +177,8 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             batch = batch.reset_index(level="file_key").reset_index(drop=True)
             batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
             run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
-            outcome = validator.validate(batch, f"county_{county_code}", run_name)
+            file_names = [path.name for path, *_ in readable]
+            outcome = validator.validate(batch, f"county_{county_code}", run_name, file_names)
             timed.rows = len(batch)
         with timing.stage("stage", county_code) as timed:
             per_file = outcome.split(batch["file_key"].to_numpy(), range(len(readable)))
@@ -184,8 +186,9 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             for file_key, (path, sha256, _, notes) in enumerate(readable):
                 rows = batch.iloc[positions[file_key]] if file_key in positions else batch.iloc[:0]
                 with engine.begin() as connection:
+                    empty_branches = readable[file_key][2].attrs.get("empty_branches", [])
                     status = _stage_file(
-                        connection, settings, county_code, path, sha256, rows, per_file[file_key], notes
+                        connection, settings, county_code, path, sha256, rows, per_file[file_key], notes, empty_branches
                     )
                 log.info("county %s: %s -> %s", county_code, path.name, status)
             timed.rows = len(batch)
@@ -225,6 +228,7 @@ def _forget_county_attempt(connection, run_id: str, county_code: str) -> None:
     connection.execute(
         sa.text(
             "DELETE FROM staging.roster_row WHERE run_id = :run_id AND county_code = :county_code;"
+            " DELETE FROM staging.branch_presence WHERE run_id = :run_id AND county_code = :county_code;"
             " DELETE FROM audit.file WHERE run_id = :run_id AND county_code = :county_code;"
             " DELETE FROM audit.ignored_entry WHERE run_id = :run_id AND county_code = :county_code;"
             " DELETE FROM audit.validation_document WHERE run_id = :run_id AND county_code = :county_code"
@@ -350,6 +354,15 @@ def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tup
         roster["source_row"] = table.row_numbers
         roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
         timed.rows = len(roster)
+    # An empty roster whose branch is known is the snapshot of an empty branch: its file name's branch, or the
+    # names of a workbook's empty roster sheets. With a branch column and no rows, the branch is not known.
+    if table.row_sheets is not None or table.empty_sheets:
+        empty_branches = table.empty_sheets
+    elif roster.empty and "branch" not in table.frame.columns:
+        empty_branches = [branch_from_file_name(path.stem)]
+    else:
+        empty_branches = []
+    roster.attrs["empty_branches"] = empty_branches
     return roster, sheet_warnings(table.skipped_sheets)
 
 
@@ -362,16 +375,19 @@ def _stage_file(
     roster: pd.DataFrame,
     outcome,
     notes: pd.DataFrame,
+    empty_branches: list[str] = (),
 ) -> str:
     """Record one file's validation, problems and accepted rows; reject it whole past the reject share."""
     file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
     rejected_rows = outcome.rejected_rows
     problems = pd.concat([notes, hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)])
     _record_validation(connection, settings.run_id, file_id, outcome)
-    share = len(rejected_rows) / len(roster) if len(roster) else 1.0
-    if len(roster) == 0 or share > settings.max_reject_share:
+    empty_branches = [branch for branch in empty_branches if branch]
+    share = len(rejected_rows) / len(roster) if len(roster) else 0.0
+    if (len(roster) == 0 and not empty_branches) or share > settings.max_reject_share:
         reason = (
-            "no data rows below the header / 表头下没有数据行"
+            "no data rows below the header, and no branch named by the file or sheet name"
+            " / 表头下没有数据行，且无法从文件名或工作表名确定支部"
             if len(roster) == 0
             else f"{len(rejected_rows)} of {len(roster)} rows break hard rules (more than "
             f"{settings.max_reject_share:.0%}): not a usable roster"
@@ -387,7 +403,14 @@ def _stage_file(
         return "rejected"
     accepted = roster.drop(index=list(rejected_rows))
     rows = stage.staging_table(accepted, settings.run_id, file_id, county_code, settings.pii_secret)
-    stage.copy_rows(connection.connection.driver_connection, rows)
+    raw = connection.connection.driver_connection
+    stage.copy_rows(raw, rows)
+    # Who is still on the branches this file is a snapshot of, without new facts: members whose row broke a hard
+    # rule (they keep their last accepted facts), and the empty branches themselves.
+    presence = stage.presence_table(
+        roster.loc[list(rejected_rows)], empty_branches, settings.run_id, file_id, county_code, settings.pii_secret
+    )
+    stage.copy_rows(raw, presence, table="staging.branch_presence")
     connection.execute(
         sa.text("UPDATE audit.file SET rows_rejected = :n WHERE file_id = :id"),
         {"n": len(rejected_rows), "id": file_id},

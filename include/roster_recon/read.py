@@ -51,6 +51,7 @@ class RosterTable:
     ignored_headers: list[str] = field(default_factory=list)
     row_sheets: list[str] | None = None  # per row, when the rows come from several sheets
     skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, "hidden" | "no roster header")
+    empty_sheets: list[str] = field(default_factory=list)  # roster sheets with a header and no rows (empty branches)
     column_positions: dict[str, int] = field(default_factory=dict)  # canonical name -> 0-based column
 
 
@@ -388,6 +389,7 @@ def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
         ", ".join(table.sheet for table in tables),
         sorted({header for table in tables for header in table.ignored_headers}),
         row_sheets=[table.sheet for table in tables for _ in table.row_numbers],
+        empty_sheets=[table.sheet for table in tables if table.frame.empty and "branch" not in table.frame.columns],
     )
 
 

@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import io
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from roster_recon.normalise import mask_id_number
+from roster_recon.normalise import mask_id_number, valid_id_numbers
 
 STAGING_COLUMNS = (
     "run_id",
@@ -67,6 +68,8 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
     """
     ids = accepted["id_number"].tolist()
     count = len(ids)
+    if not count:  # an empty roster: nothing to COPY (its branch's emptiness is a staging.branch_presence row)
+        return pa.schema([(column, _arrow_type(column)) for column in STAGING_COLUMNS]).empty_table()
     derived = {
         "run_id": [run_id] * count,
         "file_id": [file_id] * count,
@@ -81,6 +84,32 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
         for column in STAGING_COLUMNS
     ]
     return pa.Table.from_arrays(arrays, names=list(STAGING_COLUMNS))
+
+
+def presence_table(
+    rejected: pd.DataFrame, empty_branches: list[str], run_id: str, file_id: int, county_code: str, secret: bytes
+) -> pd.DataFrame:
+    """``staging.branch_presence`` rows: a marker per empty branch, and per row rejected by a hard rule the member
+    it names, by its valid ID number's key, or else by its name (the merge keeps a current member of the branch with
+    exactly that name). No raw ID number: a key or nothing."""
+    valid = valid_id_numbers(rejected["id_number"]) if len(rejected) else np.zeros(0, dtype=bool)
+    ids = rejected["id_number"].tolist()
+    keys = [member_key(id_number, secret) if ok else None for id_number, ok in zip(ids, valid, strict=True)]
+    names = [None if key else name for key, name in zip(keys, rejected["name"].tolist(), strict=True)]
+    kept = [i for i, (key, name) in enumerate(zip(keys, names, strict=True)) if key or name]
+    branches = rejected["branch"].tolist()
+    frame = pd.DataFrame(
+        {
+            "branch": [branches[i] for i in kept] + list(empty_branches),
+            "member_key": [keys[i] for i in kept] + [None] * len(empty_branches),
+            "name": [names[i] for i in kept] + [None] * len(empty_branches),
+        }
+    )
+    frame = frame[frame["branch"].notna()]
+    frame.insert(0, "county_code", county_code)
+    frame.insert(0, "file_id", file_id)
+    frame.insert(0, "run_id", run_id)
+    return frame
 
 
 _ARROW_TYPES = {

@@ -234,11 +234,13 @@ class RosterValidator:
             )
         return self._checkpoints[asset_name]
 
-    def validate(self, roster: pd.DataFrame, asset_name: str, run_name: str) -> ValidationOutcome:
+    def validate(
+        self, roster: pd.DataFrame, asset_name: str, run_name: str, file_names: list[str] | None = None
+    ) -> ValidationOutcome:
         """Validate a normalised batch (one file, or a county's files told apart by ``file_key``).
 
-        Index labels identify rows; they must be unique. ``run_name`` is what Data Docs shows for this validation.
-        The result, without any row value, is appended to ``documents`` for the warehouse.
+        Index labels identify rows; they must be unique. ``run_name`` is what Data Docs shows for this validation;
+        ``file_names`` the files of the batch. The result, without any row value, is appended to ``documents``.
         """
         frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
         if "file_key" not in frame.columns:
@@ -247,7 +249,8 @@ class RosterValidator:
             frame = frame.assign(file_name=run_name)
         result = self._checkpoint(asset_name).run(
             batch_parameters={"dataframe": frame},
-            expectation_parameters={"files_in_batch": sorted(frame["file_name"].unique().tolist())},
+            # The files of the batch, those with no rows (empty rosters) too, so Data Docs name every one.
+            expectation_parameters={"files_in_batch": sorted(set(file_names or []) | set(frame["file_name"]))},
             run_id=gx.RunIdentifier(run_name=run_name),
         )
         outcome = ValidationOutcome()

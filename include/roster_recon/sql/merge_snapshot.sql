@@ -16,14 +16,33 @@ UPDATE audit.file f
   FROM ranked r
  WHERE f.file_id = r.file_id AND r.file_id <> r.first_id;
 
--- 2. The snapshot: per (county, branch), the rows of the newest staged file that holds that branch.
+-- 2. The snapshot: per (county, branch), the newest staged file that holds that branch (with rows, or as an
+--    empty roster, or only rows that broke a hard rule), and its accepted rows.
+CREATE TEMP TABLE branch_file ON COMMIT DROP AS
+SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
+  FROM (SELECT DISTINCT county_code, branch, file_id FROM staging.roster_row WHERE run_id = %(run_id)s
+        UNION
+        SELECT DISTINCT county_code, branch, file_id FROM staging.branch_presence WHERE run_id = %(run_id)s) s
+  JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
+ ORDER BY s.county_code, s.branch, f.modified_at DESC, f.file_id DESC;
+
+-- Current members the snapshot names without new facts: by key, or by a name unique among the branch's members.
+CREATE TEMP TABLE branch_kept ON COMMIT DROP AS
+SELECT p.county_code, p.branch, p.member_key
+  FROM staging.branch_presence p
+  JOIN branch_file b USING (county_code, branch, file_id)
+ WHERE p.run_id = %(run_id)s AND p.member_key IS NOT NULL
+UNION
+SELECT v.county_code, v.branch, min(v.member_key)
+  FROM staging.branch_presence p
+  JOIN branch_file b USING (county_code, branch, file_id)
+  JOIN core.roster_version v
+    ON v.valid_to IS NULL AND v.county_code = p.county_code AND v.branch = p.branch AND v.name = p.name
+ WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NOT NULL
+ GROUP BY v.county_code, v.branch, v.name
+HAVING count(*) = 1;
+
 CREATE TEMP TABLE branch_snapshot ON COMMIT DROP AS
-WITH branch_file AS (
-    SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
-      FROM (SELECT DISTINCT county_code, branch, file_id FROM staging.roster_row WHERE run_id = %(run_id)s) s
-      JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
-     ORDER BY s.county_code, s.branch, f.modified_at DESC, f.file_id DESC
-)
 SELECT s.*,
        md5(row(s.name, s.gender, s.outflow_date, s.destination, s.destination_city_code, s.phone, s.phone_valid,
                s.industry, s.last_contact_date, s.contact_status)::text) AS facts_hash
@@ -41,16 +60,23 @@ SELECT DISTINCT ON (member_key) member_key, id_masked, %(as_of)s
  ORDER BY member_key
 ON CONFLICT (member_key) DO NOTHING;
 
--- 4. Close current versions of snapshot branches that left the roster or whose facts changed.
+-- 4. Close current versions of snapshot branches that left the roster or whose facts changed; a member the
+--    snapshot names without new facts (branch_kept) keeps the version last accepted.
 UPDATE core.roster_version v
    SET valid_to = %(as_of)s
-  FROM (SELECT DISTINCT county_code, branch FROM branch_snapshot) b
+  FROM branch_file b
  WHERE v.valid_to IS NULL
    AND v.county_code = b.county_code AND v.branch = b.branch
    AND NOT EXISTS (
         SELECT 1 FROM branch_snapshot s
          WHERE s.member_key = v.member_key AND s.county_code = v.county_code AND s.branch = v.branch
-           AND s.facts_hash = v.facts_hash);
+           AND s.facts_hash = v.facts_hash)
+   AND NOT EXISTS (
+        SELECT 1 FROM branch_kept k
+         WHERE k.member_key = v.member_key AND k.county_code = v.county_code AND k.branch = v.branch
+           AND NOT EXISTS (SELECT 1 FROM branch_snapshot s
+                            WHERE s.member_key = v.member_key AND s.county_code = v.county_code
+                              AND s.branch = v.branch));
 
 -- 5. Open a version for every snapshot row that has no current one (new, returning, moved or changed), in key
 --    order: the indexes on member_key then grow at their right edge instead of at random pages (a third faster).
@@ -78,5 +104,22 @@ UPDATE audit.file f
   LEFT JOIN (SELECT file_id, count(*) AS rows_loaded FROM branch_snapshot GROUP BY file_id) n USING (file_id)
  WHERE f.file_id = staged.file_id;
 
+-- 7. An empty roster says how many members left its branch (for the feedback and the report).
+UPDATE audit.file f
+   SET error = format('empty roster: %%s member(s) left the roster of %%s / 空台账：%%s 退出台账 %%s 人',
+                      e.members_left, e.branch, e.branch, e.members_left)
+  FROM (SELECT p.file_id, p.branch, count(v.version_id) AS members_left
+          FROM staging.branch_presence p
+          JOIN branch_file b USING (county_code, branch, file_id)
+          LEFT JOIN core.roster_version v
+            ON v.county_code = p.county_code AND v.branch = p.branch AND v.valid_to = %(as_of)s
+           AND NOT EXISTS (SELECT 1 FROM core.roster_version w
+                            WHERE w.valid_to IS NULL AND w.member_key = v.member_key
+                              AND w.county_code = v.county_code AND w.branch = v.branch)
+         WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NULL
+         GROUP BY p.file_id, p.branch) e
+ WHERE f.file_id = e.file_id AND f.rows_read = 0;
+
 DELETE FROM staging.roster_row WHERE run_id = %(run_id)s;
+DELETE FROM staging.branch_presence WHERE run_id = %(run_id)s;
 ANALYZE core.roster_version;
