@@ -161,8 +161,8 @@ def test_destination_resolves_to_city(text, code, in_gba):
 
 
 def test_gba_committee_follows_the_1_7_n_structure():
-    assert n.resolve_destination("深圳").gba_committee == "宜春市驻深圳流动党员委员会"
-    assert n.resolve_destination("肇庆市").gba_committee == "宜春市驻大湾区流动党员委员会"
+    assert n.resolve_destination("深圳").gba_committee == "宜春市驻深圳流动党员党委"
+    assert n.resolve_destination("肇庆市").gba_committee == "宜春市驻粤港澳大湾区流动党员党委"
     assert n.resolve_destination("杭州").gba_committee is None
     assert n.resolve_destination("某地打工") is None
 

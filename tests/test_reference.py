@@ -30,3 +30,14 @@ def test_place_codes_include_history():
     codes = reference.known_place_codes()
     assert {"360922", "362227", "440300", "810000"} <= codes
     assert "999999" not in codes
+
+
+def test_committees_are_named_as_the_municipality_names_them():
+    """1+7+N: 宜春市驻<city>流动党员党委 for the seven cities, the municipal GBA committee for the other four."""
+    gba = reference.gba_cities()
+    city_committees = {"440100", "440300", "440600", "441900", "442000", "440400", "441300"}
+    for code, (city_name, committee) in gba.items():
+        if code in city_committees:
+            assert committee == f"宜春市驻{city_name.removesuffix('市')}流动党员党委", code
+        else:
+            assert committee == "宜春市驻粤港澳大湾区流动党员党委", code

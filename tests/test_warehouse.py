@@ -75,7 +75,7 @@ def test_first_run_loads_and_flags(make_settings, engine, validator):
     assert current["id_number_masked"] == id_number(1)[:6] + "********" + id_number(1)[-4:]
     assert current["phone_masked"] == "138****0001"
     assert current["destination_city_code"] == "440300" and current["in_gba"] is True
-    assert current["gba_committee"] == "宜春市驻深圳流动党员委员会"
+    assert current["gba_committee"] == "宜春市驻深圳流动党员党委"
     audit = rows(engine, "SELECT * FROM reporting.file_audit")
     assert [(a["status"], a["rows_read"], a["rows_loaded"], a["rows_rejected"]) for a in audit] == [("loaded", 9, 8, 1)]
     archived = list((settings.drop_root / WANZAI / "_archive" / "2026-11-26").iterdir())
@@ -688,3 +688,29 @@ def test_a_known_member_whose_new_row_breaks_a_hard_rule_stays_with_the_facts_la
     assert current == {"党员1": "物流", "党员2": "物流", "党员3": "餐饮", "党员4": "餐饮", "党员5": "餐饮"}
     audit = rows(engine, "SELECT rows_read, rows_rejected FROM reporting.file_audit ORDER BY received_at")
     assert (audit[-1]["rows_read"], audit[-1]["rows_rejected"]) == (6, 3)
+
+
+def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_settings, engine, validator):
+    from alembic import command
+    from alembic.config import Config
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 流入地="澳门特别行政区")])
+    run_all(settings, validator)
+    with engine.begin() as connection:  # as an earlier version of the pipeline wrote them
+        connection.exec_driver_sql(
+            "UPDATE core.roster_version SET gba_committee = CASE WHEN gba_committee LIKE '%%深圳%%'"
+            " THEN '宜春市驻深圳流动党员委员会' ELSE '宜春市驻大湾区流动党员委员会' END"
+        )
+    config = Config()
+    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+        command.upgrade(config, "head")
+    committees = rows(engine, "SELECT name, gba_committee, facts_since FROM reporting.member_current ORDER BY name")
+    assert [(c["name"], c["gba_committee"]) for c in committees] == [
+        ("党员1", "宜春市驻深圳流动党员党委"),
+        ("党员2", "宜春市驻粤港澳大湾区流动党员党委"),
+    ]
+    assert {c["facts_since"] for c in committees} == {AS_OF}  # renamed in place: no new version
