@@ -229,3 +229,20 @@ def test_a_cell_longer_than_excel_allows_rejects_the_file_naming_the_row(tmp_pat
     with pytest.raises(RosterFileError) as rejected:
         read_roster(path)
     assert rejected.value.code == "cell_too_long" and "row 3" in rejected.value.message_en
+
+
+def test_csv_row_numbers_stay_the_clerks_across_quoted_line_breaks(tmp_path):
+    """Excel numbers a CSV by record: a line break inside a quoted title or cell does not shift the rows below."""
+    path = tmp_path / "甲支部.csv"
+    text = (
+        '"万载县流动党员台账\n（2026年11月）"\n'  # row 1: a title over two physical lines
+        "姓名,身份证号码,备注\n"  # row 2
+        '张三,360426199101010071,"在深圳\n电子厂"\n'  # row 3, with a line break in a cell
+        "李四,44011320141005001X,\n"  # row 4
+    )
+    path.write_bytes(text.encode("utf-8-sig"))
+    table = read_roster(path)
+    assert table.header_row_number == 2
+    assert table.row_numbers == [3, 4]
+    assert table.frame["name"].tolist() == ["张三", "李四"]
+    assert table.frame["notes"].tolist()[0] == "在深圳\n电子厂"

@@ -427,14 +427,27 @@ def _read_csv(path: Path) -> RosterTable:
             "the file has bytes that are not text; save as .xlsx or as UTF-8 CSV",
         ) from error
     log.debug("%s decoded as %s", path.name, encoding)
-    lines = text.splitlines()
-    head = [[value or None for value in row] for row in csv.reader(io.StringIO("\n".join(lines[:HEADER_SEARCH_ROWS])))]
+    # Rows are numbered as Excel numbers them: by record, so a quoted line break inside a title or a cell does not
+    # shift the rows below it. ``line_num`` tells where each record ended among the physical lines.
+    lines = _PHYSICAL_LINE.findall(text)
+    reader = csv.reader(io.StringIO(text))
+    head, ends = [], []
+    for row in reader:
+        head.append([value or None for value in row])
+        ends.append(reader.line_num)
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
     header_index, columns, unmatched = _find_header(head)
-    fast = _read_csv_pyarrow(lines[header_index + 1 :], len(head[header_index]), columns)
+    fast = _read_csv_pyarrow(lines[ends[header_index] :], len(head[header_index]), columns)
     if fast is None:  # a ragged row: the forgiving reader, row by row
         rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
         return _table(rows, first_row_number=1, sheet=None)
     return _frame(fast, header_index + 2, header_index + 1, None, unmatched)
+
+
+# A physical line with its ending, split as the csv module splits them (not str.splitlines, which also breaks at
+# form feeds, U+2028 and other characters a cell may hold).
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def _read_csv_pyarrow(body_lines: list[str], width: int, columns: dict[int, str]) -> dict[str, list] | None:
@@ -443,12 +456,12 @@ def _read_csv_pyarrow(body_lines: list[str], width: int, columns: dict[int, str]
     import pyarrow.csv as pacsv
 
     names = [f"c{position}" for position in range(width)]
-    body = "\n".join(body_lines).encode("utf-8")
+    body = "".join(body_lines).encode("utf-8")
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=True,
