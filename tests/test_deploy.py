@@ -10,23 +10,23 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+AIRFLOW_SERVICES = (
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-worker",
+    "airflow-triggerer",
+    "airflow-init",
+)
+
+
 def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yaml").read_text(encoding="utf-8"))
 
 
 def test_compose_has_the_celery_stack_and_the_warehouse():
     services = compose()["services"]
-    assert {
-        "postgres",
-        "redis",
-        "warehouse",
-        "airflow-apiserver",
-        "airflow-scheduler",
-        "airflow-dag-processor",
-        "airflow-worker",
-        "airflow-triggerer",
-        "airflow-init",
-    } <= set(services)
+    assert {"postgres", "redis", "warehouse", *AIRFLOW_SERVICES} <= set(services)
     assert "healthcheck" in services["warehouse"]
     assert services["airflow-worker"]["environment"]["AIRFLOW_CONN_ROSTER_WAREHOUSE"].startswith("postgresql://")
 
@@ -47,16 +47,6 @@ def test_every_variable_and_path_compose_names_exists():
     for path in re.findall(r"- \./([\w.-]+):", text):
         assert (ROOT / path).exists(), path
     assert ".env" in (ROOT / ".gitignore").read_text().split()
-
-
-AIRFLOW_SERVICES = (
-    "airflow-apiserver",
-    "airflow-scheduler",
-    "airflow-dag-processor",
-    "airflow-worker",
-    "airflow-triggerer",
-    "airflow-init",
-)
 
 
 def test_every_airflow_service_has_the_same_configuration_and_one_jwt_secret():

@@ -114,33 +114,28 @@ def test_a_cell_past_the_csv_field_limit_rejects_the_file_with_a_reason(tmp_path
     assert rejected.value.message_zh and rejected.value.message_en  # a reason for the clerk, not a crash
 
 
-def test_any_reader_failure_becomes_a_rejection_with_no_id_number_in_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("failure", "code", "said"),
+    [
+        (KeyError("row 7: 360426199101010071"), "unreadable", "KeyError"),  # a reader bug
+        (PermissionError(13, "Permission denied"), "cannot_open", "Permission denied"),  # the share refuses
+    ],
+)
+def test_any_reader_failure_becomes_a_rejection_with_a_reason_and_no_id_number(
+    tmp_path, monkeypatch, failure, code, said
+):
     from roster_recon import read
 
-    def reader_bug(path):
-        raise KeyError("row 7: 360426199101010071")
+    def failing_reader(path):
+        raise failure
 
-    monkeypatch.setattr(read, "_read_csv", reader_bug)
+    monkeypatch.setattr(read, "_read_csv", failing_reader)
     path = tmp_path / "甲支部.csv"
     path.write_text("姓名\n张三\n", encoding="utf-8")
     with pytest.raises(RosterFileError) as rejected:
         read_roster(path)
-    assert rejected.value.code == "unreadable" and "KeyError" in rejected.value.message_en
+    assert rejected.value.code == code and said in rejected.value.message_en
     assert "360426199101010071" not in rejected.value.message_en
-
-
-def test_a_file_the_share_will_not_let_us_open_is_rejected_not_raised(tmp_path, monkeypatch):
-    from roster_recon import read
-
-    def denied(path):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(read, "_read_csv", denied)
-    path = tmp_path / "甲支部.csv"
-    path.write_text("姓名\n张三\n", encoding="utf-8")
-    with pytest.raises(RosterFileError) as rejected:
-        read_roster(path)
-    assert rejected.value.code == "cannot_open" and "Permission denied" in rejected.value.message_en
 
 
 def test_every_visible_roster_sheet_is_read_with_the_branch_from_its_name(tmp_path):

@@ -1,14 +1,17 @@
-"""The run, stage by stage: one function per DAG task, each safe to retry.
+"""The run, stage by stage: one function per DAG task, each safe to retry and to run beside the others.
 
-prepare_run  -> migrate the warehouse, record the run, list the counties with roster files ready to read
-ingest_county -> per county: discover, read, normalise, validate (GX), stage; every file gets an audit row
+prepare_run  -> migrate, claim the warehouse for the run, record it, first look at the county folders
+ingest_county -> per county: second look (settle), read, normalise, validate (GX), stage; an audit row per file
 merge_run    -> one transaction: snapshot merge, history, flags; files become ``loaded``
 counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
 finish_county -> per county: move files to ``_archive``/``_rejected``, write feedback and follow-up workbooks
-report_run   -> the run report (HTML) and the summary the data team reads in the task log
+report_run   -> whatever failed upstream: Data Docs, the run report (HTML), the summary naming every failure;
+                releases the claim
 
-Files move only after the warehouse has committed what was loaded from them. If a run dies in between, the next
-run finds the file again, sees its sha256 already loaded, records it as ``duplicate`` and archives it.
+Tasks share nothing but the warehouse and the county share: what one task must tell another (which counties were
+sent where and finished, GX results, the claim) is in the warehouse. Files move only after the warehouse has
+committed what was loaded from them; if a run dies in between, the next run finds the file again, sees its sha256
+already loaded, records it as ``duplicate`` and archives it.
 """
 
 from __future__ import annotations
