@@ -58,6 +58,7 @@ class StackState:
     executor: str
     workers: int
     drop_root: str
+    embedded_warehouse: bool = False  # the zero-setup default: each task joins the embedded server under data/
     api_port: int = 0
     pg_port: int = 0
     redis_port: int = 0
@@ -109,7 +110,6 @@ def airflow_environment(state: StackState, extra: dict[str, str] | None = None) 
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(state.path / "passwords.json"),
-            "AIRFLOW_CONN_ROSTER_WAREHOUSE": state.warehouse_url,
             "AIRFLOW_VAR_ROSTER_DROP_ROOT": state.drop_root,
             # A demonstration on generated rosters: the demo generator's key, so their ground truth can be checked
             # against the warehouse (demo mode allows that public key, and says so in the task logs).
@@ -119,6 +119,8 @@ def airflow_environment(state: StackState, extra: dict[str, str] | None = None) 
             "NO_COLOR": "1",
         }
     )
+    if not state.embedded_warehouse:
+        env["AIRFLOW_CONN_ROSTER_WAREHOUSE"] = state.warehouse_url
     if state.executor == "celery":
         env["AIRFLOW__CELERY__BROKER_URL"] = f"redis://127.0.0.1:{state.redis_port}/0"
         env["AIRFLOW__CELERY__RESULT_BACKEND"] = f"db+postgresql://postgres@127.0.0.1:{state.pg_port}/airflow"
@@ -188,8 +190,20 @@ def find_redis() -> str:
     return shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
-def up(state_dir: Path, executor: str = "celery", workers: int = 2, drop_root: Path | None = None) -> StackState:
-    """Start the whole stack and wait until the api-server answers; returns its state (ports, pids, password)."""
+def up(
+    state_dir: Path,
+    executor: str = "celery",
+    workers: int = 2,
+    drop_root: Path | None = None,
+    embedded_warehouse: bool = False,
+) -> StackState:
+    """Start the whole stack and wait until the api-server answers; returns its state (ports, pids, password).
+
+    ``embedded_warehouse`` (LocalExecutor only: one host) leaves the connection unset, so every task process joins
+    the embedded PostgreSQL under the data directory, as ``make airflow`` and ``make demo`` do.
+    """
+    if embedded_warehouse and executor != "local":
+        raise ValueError("the embedded warehouse lives on one host: use it with the LocalExecutor only")
     from cryptography.fernet import Fernet
 
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -200,6 +214,7 @@ def up(state_dir: Path, executor: str = "celery", workers: int = 2, drop_root: P
         executor=executor,
         workers=workers if executor == "celery" else 0,
         drop_root=str(drop_root.resolve()),
+        embedded_warehouse=embedded_warehouse,
         api_port=free_port(),
         password=secrets.token_urlsafe(12),
         jwt_secret=secrets.token_urlsafe(32),

@@ -39,7 +39,9 @@ def scheduled_as_of() -> pendulum.DateTime:
 @pytest.fixture(scope="module", params=["local", "celery"])
 def running_stack(request, tmp_path_factory):
     state_dir = tmp_path_factory.mktemp(f"stack-{request.param}")
-    state = stack.up(state_dir, executor=request.param, workers=2)
+    # LocalExecutor on the embedded warehouse (parallel task processes share one embedded server, as under
+    # `make airflow`); Celery on the TCP server, the only thing its workers share besides the county share.
+    state = stack.up(state_dir, executor=request.param, workers=2, embedded_warehouse=request.param == "local")
     yield state
     stopped = stack.down(state_dir)
     assert "scheduler" in stopped and "postgres" in stopped
@@ -71,6 +73,9 @@ def dropped_earlier(drop_root: Path, seconds: float = 300.0) -> None:
 
 
 def warehouse_engine(state: stack.StackState) -> sa.Engine:
+    if state.embedded_warehouse:
+        url = warehouse.embedded_url(Path(state.state_dir) / "data")
+        return sa.create_engine(url, poolclass=sa.pool.NullPool)
     return sa.create_engine(warehouse.psycopg2_url(state.warehouse_url), poolclass=sa.pool.NullPool)
 
 
@@ -106,6 +111,7 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     skip = (
         drop_root,
         state_dir / "postgres",
+        state_dir / "data" / "warehouse",
         truth_dir / "ground_truth_month1.json",
         truth_dir / "ground_truth_month2.json",
     )

@@ -45,11 +45,18 @@ def embedded_admin_url(data_dir: Path) -> str:
 
 
 def ensure_loader(admin: sa.Connection, database: str) -> None:
-    """The pipeline's role and its database, as a DBA would create them on a real server (idempotent)."""
-    if not admin.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": LOADER_ROLE}).scalar():
-        admin.exec_driver_sql(f"CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE")
+    """The pipeline's role and its database, as a DBA would create them on a real server (idempotent, and safe when
+    several task processes start at once: whoever comes second finds them made)."""
+    admin.exec_driver_sql(
+        f"DO $$ BEGIN CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE;"
+        " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    )
     if not admin.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}).scalar():
-        admin.exec_driver_sql(f'CREATE DATABASE "{database}" OWNER {LOADER_ROLE}')
+        try:
+            admin.exec_driver_sql(f'CREATE DATABASE "{database}" OWNER {LOADER_ROLE}')
+        except sa.exc.DBAPIError as error:
+            if getattr(error.orig, "pgcode", None) not in ("42P04", "23505"):  # another process was first
+                raise
 
 
 def embedded_url(data_dir: Path) -> str:
