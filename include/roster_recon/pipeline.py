@@ -153,21 +153,15 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         for path in changing
     ]
     with timing.stage("discover", county_code):
-        hashes = {}
-        for path in list(files):
-            try:
-                hashes[path] = discover.sha256_of(path)
-            except OSError as error:  # the share will not let us read it: left where it is, and said so
-                files.remove(path)
-                reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
-                ignored.append(discover.IgnoredEntry(county_code, path.name, reason))
+        hashes, unreadable = _hashes(files, county_code)
+    ignored += unreadable
     with engine.begin() as connection:
         _record_ignored(connection, settings.run_id, ignored)
     for entry in ignored:
         log.info("county %s: %s ignored: %s", county_code, entry.name, entry.reason)
 
-    readable: list[tuple[Path, str, pd.DataFrame, pd.DataFrame]] = []
-    for path in files:
+    readable: list[tuple[Path, str, pd.DataFrame, FileNotes]] = []
+    for path in hashes:
         with engine.begin() as connection:
             roster = _read_file(connection, settings, county_code, path, hashes[path])
         if roster is not None:
@@ -189,9 +183,8 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             for file_key, (path, sha256, _, notes) in enumerate(readable):
                 rows = batch.iloc[positions[file_key]] if file_key in positions else batch.iloc[:0]
                 with engine.begin() as connection:
-                    empty_branches = readable[file_key][2].attrs.get("empty_branches", [])
                     status = _stage_file(
-                        connection, settings, county_code, path, sha256, rows, per_file[file_key], notes, empty_branches
+                        connection, settings, county_code, path, sha256, rows, per_file[file_key], notes
                     )
                 log.info("county %s: %s -> %s", county_code, path.name, status)
             timed.rows = len(batch)
@@ -203,6 +196,27 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     engine.dispose()
     timing.flush(settings.run_id)
     return counts
+
+
+def _hashes(files: list[Path], county_code: str) -> tuple[dict[Path, str], list[discover.IgnoredEntry]]:
+    """sha256 of each file, in order; a file the share will not let us read is left where it is, and said so."""
+    hashes, unreadable = {}, []
+    for path in files:
+        try:
+            hashes[path] = discover.sha256_of(path)
+        except OSError as error:
+            reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
+            unreadable.append(discover.IgnoredEntry(county_code, path.name, reason))
+    return hashes, unreadable
+
+
+@dataclasses.dataclass
+class FileNotes:
+    """What a file says beside its rows: warnings for the feedback (sheets left out), and the branches it is an
+    empty roster of (each such branch is emptied by the merge)."""
+
+    warnings: pd.DataFrame
+    empty_branches: list[str]
 
 
 def _record_validation_documents(connection, run_id: str, county_code: str, documents: list[dict]) -> None:
@@ -297,10 +311,7 @@ def _record_problems(connection, file_id: int, problems: pd.DataFrame) -> None:
 
 
 def _read_file(connection, settings: RunSettings, county_code: str, path: Path, sha256: str):
-    """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster, notes).
-
-    ``notes`` are the file's own warnings for the feedback (sheets left out, and why).
-    """
+    """A duplicate or unreadable file is recorded at once; a readable one returns (path, sha256, roster, notes)."""
     earlier = connection.execute(
         sa.text(
             "SELECT f.file_id, f.file_name, r.as_of FROM audit.file f JOIN audit.run r USING (run_id)"
@@ -339,8 +350,8 @@ def _read_file(connection, settings: RunSettings, county_code: str, path: Path, 
     return path, sha256, roster, notes
 
 
-def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One file's rows, normalised, and its sheet warnings; any failure is a ``RosterFileError`` about this file."""
+def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tuple[pd.DataFrame, FileNotes]:
+    """One file's rows, normalised, and its notes; any failure is a ``RosterFileError`` about this file."""
     with timing.stage("read", county_code) as timed:
         table = read_roster(path, max_file_mb)
         timed.rows = len(table.frame)
@@ -365,8 +376,7 @@ def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tup
         empty_branches = [branch_from_file_name(path.stem)]
     else:
         empty_branches = []
-    roster.attrs["empty_branches"] = empty_branches
-    return roster, sheet_warnings(table.skipped_sheets)
+    return roster, FileNotes(sheet_warnings(table.skipped_sheets), [branch for branch in empty_branches if branch])
 
 
 def _stage_file(
@@ -377,15 +387,16 @@ def _stage_file(
     sha256: str,
     roster: pd.DataFrame,
     outcome,
-    notes: pd.DataFrame,
-    empty_branches: list[str] = (),
+    notes: FileNotes,
 ) -> str:
     """Record one file's validation, problems and accepted rows; reject it whole past the reject share."""
     file_id = _insert_file(connection, settings, county_code, path, sha256, rows_read=len(roster))
     rejected_rows = outcome.rejected_rows
-    problems = pd.concat([notes, hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)])
+    empty_branches = notes.empty_branches
+    problems = pd.concat(
+        [notes.warnings, hard_problems(roster, outcome.rejected), soft_problems(roster, rejected_rows)]
+    )
     _record_validation(connection, settings.run_id, file_id, outcome)
-    empty_branches = [branch for branch in empty_branches if branch]
     share = len(rejected_rows) / len(roster) if len(roster) else 0.0
     if (len(roster) == 0 and not empty_branches) or share > settings.max_reject_share:
         reason = (
