@@ -69,3 +69,29 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
         assert f"138{serial:08d}" not in page
     assert not re.search(r"1[3-9]\d{9}", page)
     assert "360922" in summary and "lost_contact 1" in summary
+
+
+def test_the_gba_section_is_the_1_7_n_tree_with_members_and_completeness_at_each_level(make_settings, engine, tmp_path):
+    settings = make_settings(dt.date(2026, 11, 26))
+    write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1), person(2, 流入地="香港九龙")])
+    write_roster(settings.drop_root, "360926", "乙支部.csv", [person(3, 从事行业=""), person(4, 流入地="广州市天河区")])
+    run_all(settings, RosterValidator())
+    path, _ = report.write_report(engine, settings.run_id, tmp_path / "reports", None)
+    parsed = _Text()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    cells = parsed.cells
+
+    def row(label: str) -> list[str]:
+        at = cells.index(label)
+        return cells[at : at + 4]
+
+    municipal = "宜春市驻粤港澳大湾区流动党员党委"
+    assert row(municipal + "（1）") == [municipal + "（1）", "4", "3", "75.0"]  # all four are in the GBA
+    assert row("宜春市驻深圳流动党员党委")[1:] == ["2", "1", "50.0"]  # 党员1 complete, 党员3 no industry
+    assert row("宜春市驻广州流动党员党委")[1:] == ["1", "1", "100.0"]
+    assert row(municipal + "（直属：江门、肇庆、香港、澳门）")[1:] == ["1", "1", "100.0"]  # Hong Kong
+    branch = "360926 铜鼓县 · 乙支部"  # one branch, members under two city committees: 广州 first, then 深圳
+    at = [i for i, cell in enumerate(cells) if cell == branch]
+    assert [cells[i + 1 : i + 4] for i in at] == [["1", "1", "100.0"], ["1", "0", "0.0"]]
+    for committee in ("佛山", "东莞", "中山", "珠海", "惠州"):  # every city committee is named, with none
+        assert f"宜春市驻{committee}流动党员党委" in cells

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from roster_recon import reference
 from roster_recon.feedback import FLAG_NAMES_ZH
 
 FLAGS = tuple(FLAG_NAMES_ZH)
@@ -31,6 +32,7 @@ class RunFigures:
     counties: pd.DataFrame  # reporting.county_summary
     flags: pd.DataFrame  # county_code, flag, open_flags, raised_today, closed_today
     gba: pd.DataFrame  # gba_committee, destination_city, members
+    gba_branches: pd.DataFrame  # gba_committee, county_code, county_name, branch, members, complete
     lost_ages: pd.DataFrame  # band, members
     ignored: pd.DataFrame
     changes: dict[str, int]  # joined, left, changed: roster entries this run
@@ -82,7 +84,8 @@ def read_figures(engine: sa.Engine, run_id: str) -> RunFigures:
             r=run_id,
         )
         changes = dict(connection.execute(sa.text(_ROSTER_CHANGES), {"as_of": as_of}).mappings().one())
-    return RunFigures(as_of, run_id, files, counties, flags, gba, lost_ages, ignored, changes)
+        gba_branches = _frame(connection, GBA_BRANCHES)
+    return RunFigures(as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes)
 
 
 # Roster entries (a member on a branch's roster) that joined, left or changed facts as of the run's date. Only
@@ -103,6 +106,51 @@ SELECT count(*) FILTER (WHERE opened_today AND NOT closed_today) AS joined,
        count(*) FILTER (WHERE opened_today AND closed_today) AS changed
   FROM touched
 """
+
+
+# Members in the Greater Bay Area per committee and home branch, and how many of them have all four clears.
+GBA_BRANCHES = """
+SELECT gba_committee, county_code, county_name, branch, count(*) AS members,
+       count(*) FILTER (WHERE NOT flags && ARRAY['missing_outflow_time', 'missing_destination', 'missing_contact',
+                                               'missing_industry']) AS complete
+  FROM reporting.member_current
+ WHERE in_gba
+ GROUP BY 1, 2, 3, 4
+ ORDER BY 1, 5 DESC, 2, 4
+"""
+
+
+def gba_tree_html(branches: pd.DataFrame) -> str:
+    """1+7+N as a tree: the municipal committee, its city committees, their members' home branches; members and
+    four-clears completeness at every level. A committee's branches fold away (``<details>``: no script)."""
+    municipal, city_committees = reference.gba_committees()
+
+    def line(label: str, frame: pd.DataFrame, level: int) -> str:
+        members, complete = int(frame["members"].sum()), int(frame["complete"].sum())
+        pct = f"{100.0 * complete / members:.1f}" if members else "-"
+        return (
+            f"<tr class='level{level}'><td>{html.escape(label)}</td><td>{members}</td><td>{complete}</td>"
+            f"<td>{pct}</td></tr>"
+        )
+
+    head = "<tr><th>党委 / 支部 Committee / branch</th><th>Members</th><th>Complete</th><th>Complete %</th></tr>"
+    parts = [
+        f"<table class='tree'><thead>{head}</thead><tbody>",
+        line(municipal + "（1）", branches, 0),
+        "</tbody></table>",
+    ]
+    for committee in [*city_committees, municipal]:
+        mine = branches[branches["gba_committee"] == committee]
+        label = committee if committee != municipal else f"{committee}（直属：江门、肇庆、香港、澳门）"
+        rows = [
+            line(f"{row.county_code} {row.county_name} · {row.branch}", branches.loc[[index]], 2)
+            for index, row in mine.iterrows()
+        ]
+        parts.append(
+            f"<details><summary><table class='tree'><tbody>{line(label, mine, 1)}</tbody></table></summary>"
+            f"<table class='tree'><tbody>{''.join(rows) or '<tr><td>none / 无</td></tr>'}</tbody></table></details>"
+        )
+    return "".join(parts)
 
 
 def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
@@ -179,6 +227,8 @@ h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccc;padding-bott
 table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
 th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:#888}
 .failed{color:#fff;background:#b3261e;padding:.4em .6em;font-weight:600}
+table.tree{width:760px}table.tree td:first-child{width:460px}.level1 td:first-child{padding-left:1.5em}
+.level2 td:first-child{padding-left:3em;font-weight:normal}.level0,.level1{font-weight:600}summary{cursor:pointer}
 svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
 .muted{color:#666;font-size:.9em}
 """
@@ -254,6 +304,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
         ),
         "<h2>4. Greater Bay Area (1+7+N) / 粤港澳大湾区</h2>",
         _bars([(str(name), float(value)) for name, value in committees.items()]),
+        gba_tree_html(figures.gba_branches),
         _table(
             figures.gba,
             {

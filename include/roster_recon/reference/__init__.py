@@ -118,6 +118,13 @@ def gba_cities() -> dict[str, tuple[str, str]]:
     return found
 
 
+def gba_committees() -> tuple[str, list[str]]:
+    """1+7+N: the municipal GBA committee (the one over several cities) and the city committees, in file order."""
+    committees = [committee for _, committee in gba_cities().values()]
+    municipal = max(set(committees), key=committees.count)
+    return municipal, list(dict.fromkeys(c for c in committees if c != municipal))
+
+
 @dataclass(frozen=True)
 class _Division:
     code: str
