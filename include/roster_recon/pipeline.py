@@ -230,10 +230,13 @@ def _record_validation_documents(connection, run_id: str, county_code: str, docu
         ),
         [
             {
-                **{key: document[key] for key in ("asset_name", "run_name", "run_time")},
+                "run_id": run_id,
+                "county_code": county_code,
+                "asset_name": document["asset_name"],
+                "run_name": document["run_name"],
+                "run_time": document["run_time"],
                 "result": json.dumps(document["result"]),
             }
-            | {"run_id": run_id, "county_code": county_code}
             for document in documents
         ],
     )
@@ -370,7 +373,7 @@ def _read_and_normalise(path: Path, county_code: str, max_file_mb: float) -> tup
         timed.rows = len(roster)
     # An empty roster whose branch is known is the snapshot of an empty branch: its file name's branch, or the
     # names of a workbook's empty roster sheets. With a branch column and no rows, the branch is not known.
-    if table.row_sheets is not None or table.empty_sheets:
+    if table.row_sheets is not None:  # several roster sheets
         empty_branches = table.empty_sheets
     elif roster.empty and "branch" not in table.frame.columns:
         empty_branches = [branch_from_file_name(path.stem)]
