@@ -85,6 +85,8 @@ def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date)
                     "SELECT county_code, file_name, rows_rejected"
                     " FROM reporting.file_audit f JOIN audit.run r USING (run_id)"
                     " WHERE r.as_of = :d AND f.status IN ('loaded', 'rejected')"
+                    # Two runs as of one day may both hold a file of that name: the newest record is this month's.
+                    " ORDER BY f.received_at"
                 ),
                 {"d": as_of},
             )
