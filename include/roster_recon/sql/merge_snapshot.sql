@@ -3,6 +3,7 @@
 
 -- Fresh statistics for the rows COPY just loaded, so the planner hashes instead of looping.
 ANALYZE staging.roster_row;
+ANALYZE staging.branch_presence;
 
 -- 1. The same content twice in one run: the later file is a duplicate of the first.
 WITH ranked AS (
@@ -25,6 +26,9 @@ SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
         SELECT DISTINCT county_code, branch, file_id FROM staging.branch_presence WHERE run_id = %(run_id)s) s
   JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
  ORDER BY s.county_code, s.branch, f.modified_at DESC, f.file_id DESC;
+-- Temporary tables have no statistics until analysed: without them the planner takes branch_file for one row and
+-- looks up each presence marker's branch in roster_version (a 1M-row delta merge ran for over seven minutes).
+ANALYZE branch_file;
 
 -- Current members the snapshot names without new facts: by key, or by a name unique among the branch's members.
 CREATE TEMP TABLE branch_kept ON COMMIT DROP AS
@@ -41,6 +45,7 @@ SELECT v.county_code, v.branch, min(v.member_key)
  WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NOT NULL
  GROUP BY v.county_code, v.branch, v.name
 HAVING count(*) = 1;
+ANALYZE branch_kept;
 
 CREATE TEMP TABLE branch_snapshot ON COMMIT DROP AS
 SELECT s.*,
