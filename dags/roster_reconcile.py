@@ -2,6 +2,7 @@
 ### roster_reconcile — Yichun mobile-member rosters into the warehouse
 
 County offices drop branch rosters (Excel/CSV, Chinese headers) into `<roster_drop_root>/<county code>/`.
+Runs at 02:00 Asia/Shanghai, and within a minute of a county putting a `_READY` marker beside its files.
 Each run, as of its logical date in Asia/Shanghai (a run without one: the time it was due to run):
 
 1. **prepare** — migrate the warehouse, claim it for this run (a second run stops with a message), list counties;
@@ -11,21 +12,59 @@ Each run, as of its logical date in Asia/Shanghai (a run without one: the time i
 4. **finish** (per county with files this run or an out-of-date follow-up list) — files to `_archive/<date>/` or
    `_rejected/`, feedback and follow-up workbooks;
 5. **report** — runs whatever failed upstream: Data Docs, the HTML run report and the summary in the task log,
-   naming any county whose task failed; then it fails the run if anything did.
+   naming any county whose task failed and any county silent for `roster_stale_days` (the data team is told once
+   per spell of silence); then it fails the run if anything did. The **Rosters** page in the Airflow UI shows it.
 
 Tasks share nothing but the warehouse and the county share, so mapped tasks may run at once on any worker.
 
 Variables: `roster_drop_root`, `roster_pii_secret`, `roster_lost_contact_months` (6), `roster_settle_seconds` (60),
-`roster_max_reject_share` (0.5), `roster_max_file_mb` (50), `roster_demo_mode`. Connection: `roster_warehouse`
+`roster_max_reject_share` (0.5), `roster_max_file_mb` (50), `roster_stale_days` (35), `roster_alert_email`,
+`roster_demo_mode`. Connection: `roster_warehouse`
 (required; only demo mode uses an embedded PostgreSQL under the data dir).
 """
 
 from __future__ import annotations
 
+import os
+
 import pendulum
-from airflow.sdk import Variable, dag, get_current_context, task
+from airflow.sdk import (
+    Asset,
+    AssetOrTimeSchedule,
+    AssetWatcher,
+    CronTriggerTimetable,
+    Variable,
+    dag,
+    get_current_context,
+    task,
+)
 
 SHANGHAI = pendulum.timezone("Asia/Shanghai")
+
+
+def _schedule():
+    """02:00 in Shanghai every day, or as soon as a county puts a ``_READY`` marker beside its files.
+
+    The marker's watcher needs the drop root when the DAG is parsed: from the environment (``AIRFLOW_VAR_…``, as
+    deployed) or the Variable. Without it the DAG runs on the clock alone.
+    """
+    daily = CronTriggerTimetable("0 2 * * *", timezone=SHANGHAI)
+    drop_root = os.environ.get("AIRFLOW_VAR_ROSTER_DROP_ROOT")
+    if not drop_root:
+        try:
+            drop_root = Variable.get("roster_drop_root", default=None)
+        except Exception:  # parsed where no Variable can be read (a unit test's DagBag): the clock alone
+            drop_root = None
+    if not drop_root:
+        return daily
+    from roster_recon.ready import ReadyMarkerTrigger
+
+    ready = Asset(
+        name="roster_drop_ready",
+        uri=f"file://{os.path.abspath(drop_root)}/_READY",
+        watchers=[AssetWatcher(name="county_ready_marker", trigger=ReadyMarkerTrigger(drop_root=drop_root))],
+    )
+    return AssetOrTimeSchedule(timetable=daily, assets=[ready])
 
 
 def _settings():
@@ -53,7 +92,25 @@ def _settings():
         settle_seconds=Variable.get("roster_settle_seconds", default=None),
         max_reject_share=Variable.get("roster_max_reject_share", default=None),
         max_file_mb=Variable.get("roster_max_file_mb", default=None),
+        stale_days=Variable.get("roster_stale_days", default=None),
     )
+
+
+def _notify_stale(settings, counties: list[dict]) -> None:
+    """Tell the data team about counties newly silent: the task log, and e-mail when SMTP is configured."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.sdk import Connection
+
+    from roster_recon.notify import StaleCountyNotifier
+    from roster_recon.pipeline import record_stale_notices
+
+    to = [a.strip() for a in str(Variable.get("roster_alert_email", default="") or "").split(",") if a.strip()]
+    try:
+        smtp = Connection.get("smtp_default").conn_id if to else None
+    except AirflowNotFoundException:
+        smtp = None
+    StaleCountyNotifier(counties, settings.stale_days, to=to, smtp_conn_id=smtp).notify(get_current_context())
+    record_stale_notices(settings, counties)
 
 
 def _final(error: Exception):
@@ -65,7 +122,7 @@ def _final(error: Exception):
 
 @dag(
     dag_id="roster_reconcile",
-    schedule="0 2 * * *",
+    schedule=_schedule(),
     start_date=pendulum.datetime(2026, 1, 1, tz=SHANGHAI),
     catchup=False,
     max_active_runs=1,
@@ -121,10 +178,13 @@ def roster_reconcile():
     def report() -> dict:
         from roster_recon.pipeline import RunNotPreparedError, report_run
 
+        settings = _settings()
         try:
-            written = report_run(_settings())
+            written = report_run(settings)
         except RunNotPreparedError as error:
             raise _final(error) from error
+        if written["newly_stale"]:  # once per spell of silence; the report names them on every run
+            _notify_stale(settings, written["newly_stale"])
         if written["failures"]:  # the other counties were merged and reported; the run still shows red
             raise _final(RuntimeError("; ".join(written["failures"])))
         return written

@@ -345,6 +345,16 @@ class ApiClient:
     def get(self, path: str):
         return self._request("GET", path)
 
+    def page(self, path: str, token: bool = True) -> tuple[int, str]:
+        """A page (not JSON) of the api-server: its status and text; with the admin's token or anonymously."""
+        headers = {"Authorization": f"Bearer {self.token()}"} if token else {}
+        request = urllib.request.Request(self.state.api_url + path, headers=headers)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
     def wait_for_dag(self, dag_id: str, timeout: float = 180.0) -> dict:
         deadline = time.monotonic() + timeout
         while True:

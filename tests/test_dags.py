@@ -30,11 +30,31 @@ def test_dags_import_without_errors(dag_bag):
 def test_dag_follows_the_house_rules(dag_bag):
     dag = dag_bag.get_dag("roster_reconcile")
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.schedule == "0 2 * * *" and str(dag.timezone.name) == "Asia/Shanghai"
+    assert str(dag.timezone.name) == "Asia/Shanghai"
     assert dag.tags and dag.doc_md
     for task in dag.tasks:
         assert task.owner == "data-team"
         assert task.retries >= 2
+
+
+def test_the_dag_runs_at_two_in_shanghai_or_when_a_county_marks_its_files_ready(tmp_path, monkeypatch):
+    """With the drop root known at parse time (as deployed), a ``_READY`` watcher joins the 02:00 schedule."""
+    import runpy
+
+    from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable
+
+    monkeypatch.delenv("AIRFLOW_VAR_ROSTER_DROP_ROOT", raising=False)
+    bare = runpy.run_path(str(DAGS / "roster_reconcile.py"))["_schedule"]()
+    assert isinstance(bare, CronTriggerTimetable)
+    monkeypatch.setenv("AIRFLOW_VAR_ROSTER_DROP_ROOT", str(tmp_path))
+    schedule = runpy.run_path(str(DAGS / "roster_reconcile.py"))["_schedule"]()
+    assert isinstance(schedule, AssetOrTimeSchedule)
+    assert isinstance(schedule.timetable, CronTriggerTimetable)
+    assert schedule.timetable.expression == "0 2 * * *" and str(schedule.timetable.timezone) == "Asia/Shanghai"
+    (asset,) = schedule.asset_condition.objects
+    (watcher,) = asset.watchers
+    classpath, kwargs = watcher.trigger.serialize()
+    assert classpath == "roster_recon.ready.ReadyMarkerTrigger" and kwargs["drop_root"] == str(tmp_path)
 
 
 def test_dag_file_parses_quickly_and_imports_no_heavy_modules():

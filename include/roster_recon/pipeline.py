@@ -25,7 +25,20 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import archive, discover, feedback, flag, merge, reference, runs, settle, stage, timing, warehouse
+from roster_recon import (
+    archive,
+    discover,
+    feedback,
+    flag,
+    merge,
+    reference,
+    runs,
+    settle,
+    stage,
+    stale,
+    timing,
+    warehouse,
+)
 from roster_recon.normalise import branch_from_file_name, normalise_roster
 from roster_recon.problems import file_problem, hard_problems, sheet_warnings, soft_problems
 from roster_recon.read import RosterFileError, read_roster, safe_message
@@ -654,12 +667,31 @@ def report_run(settings: RunSettings) -> dict:
                 [dict(document) for document in documents], settings.data_dir / "data_docs" / settings.as_of.isoformat()
             )
     with timing.stage("reports"):
-        path, summary = report.write_report(
-            engine, settings.run_id, settings.data_dir / "reports", data_docs, failures=failures
+        path, summary, figures = report.write_report(
+            engine, settings.run_id, settings.data_dir / "reports", data_docs, failures, settings.stale_days
         )
     with engine.begin() as connection:
+        newly_stale = stale.not_yet_noticed(connection, figures.stale)
         runs.release(connection, settings.run_id)
     engine.dispose()
     timing.flush(settings.run_id)
     log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs or "none (nothing validated)")
-    return {"report": str(path), "data_docs": str(data_docs) if data_docs else None, "failures": failures}
+    return {
+        "report": str(path),
+        "data_docs": str(data_docs) if data_docs else None,
+        "failures": failures,
+        "newly_stale": [county.as_dict() for county in newly_stale],
+    }
+
+
+def record_stale_notices(settings: RunSettings, counties: list[dict]) -> None:
+    """After the data team was told: these spells of silence are not announced again."""
+    engine = engine_for(settings)
+    with engine.begin() as connection:
+        stale.record_notices(
+            connection,
+            settings.run_id,
+            settings.as_of,
+            [stale.StaleCounty(**{**c, "silent_since": dt.date.fromisoformat(c["silent_since"])}) for c in counties],
+        )
+    engine.dispose()

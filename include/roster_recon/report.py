@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import reference
+from roster_recon import reference, stale
 from roster_recon.feedback import FLAG_NAMES_ZH
+from roster_recon.settings import DEFAULT_STALE_DAYS
 
 FLAGS = tuple(FLAG_NAMES_ZH)
 
@@ -36,6 +37,8 @@ class RunFigures:
     lost_ages: pd.DataFrame  # band, members
     ignored: pd.DataFrame
     changes: dict[str, int]  # joined, left, changed: roster entries this run
+    stale: list[stale.StaleCounty]  # counties silent for stale_days or more
+    stale_days: int
 
 
 def _frame(connection, query: str, **params) -> pd.DataFrame:
@@ -43,7 +46,7 @@ def _frame(connection, query: str, **params) -> pd.DataFrame:
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def read_figures(engine: sa.Engine, run_id: str) -> RunFigures:
+def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE_DAYS) -> RunFigures:
     with engine.connect() as connection:
         as_of = connection.execute(sa.text("SELECT as_of FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar_one()
         files = _frame(
@@ -85,7 +88,10 @@ def read_figures(engine: sa.Engine, run_id: str) -> RunFigures:
         )
         changes = dict(connection.execute(sa.text(_ROSTER_CHANGES), {"as_of": as_of}).mappings().one())
         gba_branches = _frame(connection, GBA_BRANCHES)
-    return RunFigures(as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes)
+        silent = stale.stale_counties(connection, as_of, stale_days)
+    return RunFigures(
+        as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes, silent, stale_days
+    )
 
 
 # Roster entries (a member on a branch's roster) that joined, left or changed facts as of the run's date. Only
@@ -157,6 +163,7 @@ def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
     """The short table the data team reads at the end of the task log and of ``make demo``."""
     lines = [f"Roster reconciliation as of {figures.as_of} (run {figures.run_id})"]
     lines += [f"  FAILED: {failure}" for failure in failures]
+    lines += [f"  STALE (no file for {figures.stale_days}+ days): {county.describe()}" for county in figures.stale]
     totals = figures.files.groupby("status")[["files", "rows_read", "rows_loaded", "rows_rejected"]].sum()
     for status, row in totals.iterrows():
         lines.append(
@@ -230,11 +237,29 @@ th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:
 table.tree{width:760px}table.tree td:first-child{width:460px}.level1 td:first-child{padding-left:1.5em}
 .level2 td:first-child{padding-left:3em;font-weight:normal}.level0,.level1{font-weight:600}summary{cursor:pointer}
 svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
-.muted{color:#666;font-size:.9em}
+.muted{color:#666;font-size:.9em}.stale{color:#7a4b00;background:#fff4d6;padding:.4em .6em;font-weight:600}
 """
 
 
+def stale_html(figures: RunFigures) -> str:
+    """The counties that have sent nothing for ``stale_days`` days or more, or a line saying there are none."""
+    if not figures.stale:
+        return f"<p class='none'>Every county sent a file in the last {figures.stale_days} days / 各县均按时报送</p>"
+    rows = "".join(
+        f"<tr><td>{county.county_code} {html.escape(county.county_name)}</td><td>{county.days_silent}</td>"
+        f"<td>{'never / 从未报送' if county.never_sent else county.silent_since}</td></tr>"
+        for county in figures.stale
+    )
+    return (
+        f"<p class='stale'>{len(figures.stale)} county office(s) sent nothing for {figures.stale_days} days or more"
+        f" / {len(figures.stale)} 个县（市、区）超过 {figures.stale_days} 天未报送台账</p>"
+        "<table><thead><tr><th>County / 县（市、区）</th><th>Days silent / 未报送天数</th>"
+        f"<th>Last file / 最近一次报送</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def render_html(figures: RunFigures, data_docs: str | None = None, failures: list[str] = ()) -> str:
+    """The run report as one page; ``data_docs`` is the link to the run's Data Docs (a file URI or a page URL)."""
     counties = figures.counties
     flag_totals = figures.flags.groupby("flag")[["open_flags", "raised_today", "closed_today"]].sum()
     flags_by_county = figures.flags.pivot_table(
@@ -261,6 +286,8 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
         )
         if not figures.files.empty
         else "<p class='none'>No new files this run / 本次没有新文件</p>",
+        "<h3>Counties silent / 长期未报送的县</h3>",
+        stale_html(figures),
         f"<p>Roster entries this run / 本次台账变化: {figures.changes['joined']} joined 新增,"
         f" {figures.changes['left']} left 退出, {figures.changes['changed']} changed 信息变更</p>",
         "<h2>2. Four-clears completeness / “四清”完整率</h2>",
@@ -325,7 +352,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
     if data_docs:
         sections.append(
             f"<p class='muted'>Validation details (Great Expectations Data Docs): "
-            f"<a href='file://{html.escape(data_docs)}'>{html.escape(data_docs)}</a></p>"
+            f"<a href='{html.escape(data_docs)}'>{html.escape(data_docs)}</a></p>"
         )
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
@@ -336,18 +363,23 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
 
 
 def write_report(
-    engine: sa.Engine, run_id: str, report_dir: Path, data_docs: Path | None, failures: list[str] = ()
-) -> tuple[Path, str]:
-    """Write ``report_dir/run-<as-of>.html`` (and ``latest.html``); return its path and the text summary.
+    engine: sa.Engine,
+    run_id: str,
+    report_dir: Path,
+    data_docs: Path | None,
+    failures: list[str] = (),
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> tuple[Path, str, RunFigures]:
+    """Write ``report_dir/run-<as-of>.html`` (and ``latest.html``); return its path, the text summary and the figures.
 
     Each page is written to a private temporary file and renamed into place, so a reader never sees half a page.
     """
-    figures = read_figures(engine, run_id)
-    page = render_html(figures, str(data_docs) if data_docs else None, failures)
+    figures = read_figures(engine, run_id, stale_days)
+    page = render_html(figures, data_docs.as_uri() if data_docs else None, failures)
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"run-{figures.as_of.isoformat()}.html"
     for target in (path, report_dir / "latest.html"):
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=report_dir, suffix=".tmp", delete=False) as part:
             part.write(page)
         os.replace(part.name, target)
-    return path, summary_text(figures, failures)
+    return path, summary_text(figures, failures), figures

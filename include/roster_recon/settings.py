@@ -13,6 +13,7 @@ DEFAULT_LOST_CONTACT_MONTHS = 6
 DEFAULT_SETTLE_SECONDS = 60.0
 DEFAULT_MAX_REJECT_SHARE = 0.5
 DEFAULT_MAX_FILE_MB = 50.0
+DEFAULT_STALE_DAYS = 35  # roster_recon.stale: a county silent this many days is named, and the team told once
 MIN_SECRET_BYTES = 32
 # What .env.example ships: a deployment that copied it without filling it in must not start.
 PLACEHOLDER_SECRETS = frozenset({"change-me-to-64-random-characters", "change-me"})
@@ -36,6 +37,7 @@ class RunSettings:
     settle_seconds: float = DEFAULT_SETTLE_SECONDS
     max_reject_share: float = DEFAULT_MAX_REJECT_SHARE
     max_file_mb: float = DEFAULT_MAX_FILE_MB
+    stale_days: int = DEFAULT_STALE_DAYS
 
     def __repr__(self) -> str:  # never print the secret or the warehouse password
         return f"RunSettings(run_id={self.run_id!r}, as_of={self.as_of}, drop_root={self.drop_root})"
@@ -83,6 +85,7 @@ def build_settings(
     settle_seconds: str | float | None = None,
     max_reject_share: str | float | None = None,
     max_file_mb: str | float | None = None,
+    stale_days: str | int | None = None,
     data_dir: Path | None = None,
 ) -> RunSettings:
     """Check and convert raw Variable values into ``RunSettings``, with an actionable message when one is wrong."""
@@ -100,12 +103,13 @@ def build_settings(
         settle = float(settle_seconds) if settle_seconds not in (None, "") else DEFAULT_SETTLE_SECONDS
         share = float(max_reject_share) if max_reject_share not in (None, "") else DEFAULT_MAX_REJECT_SHARE
         file_mb = float(max_file_mb) if max_file_mb not in (None, "") else DEFAULT_MAX_FILE_MB
+        stale = int(stale_days) if stale_days not in (None, "") else DEFAULT_STALE_DAYS
     except ValueError as error:
         raise SettingsError(f"a roster_* Variable is not a number: {error}") from error
-    if months < 1 or settle < 0 or not 0 < share <= 1 or file_mb <= 0:
+    if months < 1 or settle < 0 or not 0 < share <= 1 or file_mb <= 0 or stale < 1:
         raise SettingsError(
             "roster_lost_contact_months must be >= 1, roster_settle_seconds >= 0, roster_max_reject_share in (0, 1],"
-            " roster_max_file_mb > 0"
+            " roster_max_file_mb > 0, roster_stale_days >= 1"
         )
     return RunSettings(
         run_id=run_id,
@@ -118,4 +122,5 @@ def build_settings(
         settle_seconds=settle,
         max_reject_share=share,
         max_file_mb=file_mb,
+        stale_days=stale,
     )

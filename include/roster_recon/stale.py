@@ -1,0 +1,86 @@
+"""Stale counties: a county that has sent nothing for ``roster_stale_days`` days (35 by default).
+
+Silence is counted in run dates (as-of, Shanghai): from the as-of date of the run that received the county's newest
+file, whatever became of the file (a rejected roster still shows the county is sending), or, for a county that never
+sent one, from the as-of date of the warehouse's first run. Every report names the stale counties; the data team is
+told once per spell (``audit.stale_notice``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+
+_STALE = """
+WITH last_file AS (
+    SELECT f.county_code, max(r.as_of) AS last_as_of
+      FROM audit.file f
+      JOIN audit.run r USING (run_id)
+     WHERE f.status <> 'abandoned'
+     GROUP BY f.county_code
+), watching AS (
+    SELECT min(as_of) AS since FROM audit.run
+)
+SELECT c.county_code, c.county_name, l.last_as_of, coalesce(l.last_as_of, w.since) AS silent_since
+  FROM core.county c
+ CROSS JOIN watching w
+  LEFT JOIN last_file l USING (county_code)
+"""
+
+
+@dataclass(frozen=True)
+class StaleCounty:
+    county_code: str
+    county_name: str
+    silent_since: dt.date
+    days_silent: int
+    never_sent: bool
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "silent_since": self.silent_since.isoformat()}
+
+    def describe(self) -> str:
+        since = "never sent a roster" if self.never_sent else f"last file received {self.silent_since}"
+        return f"{self.county_code} {self.county_name}: nothing for {self.days_silent} days ({since})"
+
+
+def stale_counties(connection, as_of: dt.date, stale_days: int) -> list[StaleCounty]:
+    """Counties silent for ``stale_days`` days or more as of ``as_of``, the longest silent first."""
+    stale = []
+    for row in connection.execute(sa.text(_STALE)).mappings():
+        if row["silent_since"] is None:  # no run has started yet
+            continue
+        days = (as_of - row["silent_since"]).days
+        if days >= stale_days:
+            stale.append(
+                StaleCounty(
+                    row["county_code"], row["county_name"], row["silent_since"], days, row["last_as_of"] is None
+                )
+            )
+    return sorted(stale, key=lambda county: (-county.days_silent, county.county_code))
+
+
+def not_yet_noticed(connection, stale: list[StaleCounty]) -> list[StaleCounty]:
+    """The stale counties whose spell of silence nobody has been told about."""
+    noticed = {
+        (row.county_code, row.silent_since)
+        for row in connection.execute(sa.text("SELECT county_code, silent_since FROM audit.stale_notice"))
+    }
+    return [county for county in stale if (county.county_code, county.silent_since) not in noticed]
+
+
+def record_notices(connection, run_id: str, as_of: dt.date, counties: list[StaleCounty]) -> None:
+    """Remember that the data team was told about these spells (after the notifier has told them)."""
+    if counties:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.stale_notice (county_code, silent_since, noticed_on, run_id)"
+                " VALUES (:county_code, :silent_since, :as_of, :run_id) ON CONFLICT DO NOTHING"
+            ),
+            [
+                {"county_code": c.county_code, "silent_since": c.silent_since, "as_of": as_of, "run_id": run_id}
+                for c in counties
+            ],
+        )

@@ -1,0 +1,378 @@
+"""The "Rosters" page inside the Airflow UI: a FastAPI app the plugin in ``plugins/roster_pages.py`` mounts at /roster.
+
+Every page is built from the warehouse when it is asked for, so it is the same whichever worker ran the report:
+
+- ``/roster/`` — the latest run's report (the page the ``report`` task writes, read afresh);
+- ``/roster/runs`` — past runs: files received and rejected, rows loaded, flags raised and closed;
+- ``/roster/runs/<run id>`` — one run's report, with its Great Expectations Data Docs under ``…/data-docs/``,
+  rendered from the results stored in the warehouse;
+- ``/roster/counties/<code>`` — one county: its files, branches, open flags, follow-up list, silence.
+
+Airflow does not authenticate a plugin's app by itself: the app requires a logged-in user with read access to the
+``roster_reconcile`` DAG (Airflow's own dependencies) on every route. What the pages show is what the ``reporting``
+views show: IDs and phones masked, nothing from which an ID could be rebuilt.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+
+DAG_ID = "roster_reconcile"
+PREFIX = "/roster"
+
+
+# --- the warehouse, as the api-server sees it --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _engine() -> sa.Engine:
+    """The warehouse through the Airflow connection ``roster_warehouse``; in demo mode the embedded one."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection
+
+    from roster_recon import settings, warehouse
+
+    try:
+        url = Connection.get_connection_from_secrets("roster_warehouse").get_uri()
+    except AirflowNotFoundException:
+        if not _variable("roster_demo_mode", "false").lower() == "true":
+            raise
+        url = None
+    return warehouse.create_engine(url, settings.default_data_dir())
+
+
+def _variable(key: str, default: str) -> str:
+    from airflow.models.variable import Variable
+
+    return str(Variable.get(key, default_var=default))
+
+
+def _stale_days() -> int:
+    from roster_recon.settings import DEFAULT_STALE_DAYS
+
+    try:
+        return max(1, int(_variable("roster_stale_days", str(DEFAULT_STALE_DAYS))))
+    except ValueError:
+        return DEFAULT_STALE_DAYS
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+
+def _nav(active: str) -> str:
+    links = [("", "Latest run / 最新"), ("/runs", "Runs / 运行记录")]
+    items = "".join(
+        f"<a href='{PREFIX}{href}/'{' class=active' if href == active else ''}>{label}</a>" for href, label in links
+    )
+    return f"<nav class='roster-nav'>{items}</nav>"
+
+
+NAV_STYLE = (
+    ".roster-nav{margin:-1em 0 1.5em;padding:.5em 0;border-bottom:2px solid #3b78b5}"
+    ".roster-nav a{margin-right:1.2em;text-decoration:none;color:#3b78b5;font-weight:600}"
+    ".roster-nav a.active{color:#222}"
+)
+
+
+def _page(title: str, body: str, active: str = "") -> str:
+    from roster_recon.report import STYLE
+
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}{NAV_STYLE}</style></head><body>"
+        f"{_nav(active)}{body}</body></html>"
+    )
+
+
+def _with_nav(page: str, active: str = "") -> str:
+    """A report page (a whole document) with the Rosters navigation at the top of its body."""
+    return page.replace("</style>", NAV_STYLE + "</style>", 1).replace("<body>", "<body>" + _nav(active), 1)
+
+
+def _county_links(page: str, codes: list[str]) -> str:
+    """Make each county code in a report's first table cell a link to the county's page."""
+    for code in codes:
+        page = page.replace(f"<td>{code}</td>", f"<td><a href='{PREFIX}/counties/{code}/'>{code}</a></td>")
+    return page
+
+
+def latest_run_id(connection) -> str | None:
+    return connection.execute(
+        sa.text("SELECT run_id FROM audit.run ORDER BY as_of DESC, started_at DESC LIMIT 1")
+    ).scalar()
+
+
+def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
+    """One run's report, as the ``report`` task renders it, with links to its Data Docs and county pages."""
+    from roster_recon import reference, report
+    from roster_recon.pipeline import run_failures
+
+    with engine.connect() as connection:
+        known = connection.execute(sa.text("SELECT 1 FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
+        if not known:
+            return None
+        failures = run_failures(connection, run_id)
+        documents = connection.execute(
+            sa.text("SELECT count(*) FROM audit.validation_document WHERE run_id = :r"), {"r": run_id}
+        ).scalar()
+    figures = report.read_figures(engine, run_id, stale_days)
+    docs = f"{PREFIX}/runs/{run_id}/data-docs/index.html" if documents else None
+    page = report.render_html(figures, docs, failures)
+    return _county_links(_with_nav(page), sorted(reference.counties()))
+
+
+RUNS = """
+SELECT r.run_id, r.as_of, r.status, r.started_at, r.merged_at,
+       count(f.file_id) AS files,
+       count(f.file_id) FILTER (WHERE f.status = 'rejected') AS rejected,
+       count(f.file_id) FILTER (WHERE f.status = 'duplicate') AS duplicates,
+       coalesce(sum(f.rows_loaded), 0) AS rows_loaded,
+       (SELECT count(*) FROM core.member_flag m WHERE m.raised_on = r.as_of) AS flags_raised,
+       (SELECT count(*) FROM core.member_flag m WHERE m.closed_on = r.as_of) AS flags_closed
+  FROM audit.run r
+  LEFT JOIN audit.file f USING (run_id)
+ GROUP BY r.run_id
+ ORDER BY r.as_of DESC, r.started_at DESC
+ LIMIT 200
+"""
+
+
+def runs_page(engine: sa.Engine) -> str:
+    with engine.connect() as connection:
+        runs = connection.execute(sa.text(RUNS)).mappings().all()
+    rows = "".join(
+        f"<tr><td><a href='{PREFIX}/runs/{html.escape(r['run_id'])}/'>{r['as_of']}</a></td>"
+        f"<td>{html.escape(r['run_id'])}</td><td>{r['status']}</td><td>{r['files']}</td><td>{r['rejected']}</td>"
+        f"<td>{r['duplicates']}</td><td>{r['rows_loaded']}</td><td>{r['flags_raised']}</td>"
+        f"<td>{r['flags_closed']}</td></tr>"
+        for r in runs
+    )
+    body = (
+        "<h1>Runs / 运行记录</h1><p class='muted'>Flags raised and closed are counted per as-of date (two runs on one"
+        " date show the same figures).</p><table><thead><tr><th>As of / 日期</th><th>Run</th><th>Status</th>"
+        "<th>Files received / 收到文件</th><th>Rejected / 退回</th><th>Duplicates / 重复</th>"
+        "<th>Rows loaded / 导入行数</th><th>Flags raised / 新增问题</th><th>Flags closed / 已解决</th></tr></thead>"
+        f"<tbody>{rows or '<tr><td colspan=9>no runs yet / 尚无运行记录</td></tr>'}</tbody></table>"
+    )
+    return _page("Roster runs", body, "/runs")
+
+
+def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | None:
+    from roster_recon import report, stale
+    from roster_recon.feedback import FLAG_NAMES_ZH
+
+    with engine.connect() as connection:
+        county = (
+            connection.execute(
+                sa.text("SELECT * FROM reporting.county_summary WHERE county_code = :c"), {"c": county_code}
+            )
+            .mappings()
+            .first()
+        )
+        if county is None:
+            return None
+        files = report._frame(
+            connection,
+            "SELECT as_of, file_name, status, rows_read, rows_loaded, rows_rejected, error"
+            " FROM reporting.file_audit WHERE county_code = :c ORDER BY received_at DESC LIMIT 100",
+            c=county_code,
+        )
+        branches = report._frame(
+            connection,
+            "SELECT branch, count(DISTINCT member_key) AS members,"
+            " count(DISTINCT member_key) FILTER (WHERE NOT flags && ARRAY['missing_outflow_time',"
+            " 'missing_destination', 'missing_contact', 'missing_industry']) AS complete,"
+            " count(DISTINCT member_key) FILTER (WHERE 'lost_contact' = ANY (flags)) AS lost_contact"
+            " FROM reporting.member_current WHERE county_code = :c GROUP BY branch ORDER BY branch",
+            c=county_code,
+        )
+        flags = report._frame(
+            connection,
+            "SELECT flag, count(*) AS open_flags FROM core.member_flag"
+            " WHERE county_code = :c AND closed_on IS NULL GROUP BY flag ORDER BY flag",
+            c=county_code,
+        )
+        follow_up = (
+            connection.execute(
+                sa.text(
+                    "SELECT as_of, members, path FROM audit.follow_up_list WHERE county_code = :c"
+                    " ORDER BY list_id DESC LIMIT 1"
+                ),
+                {"c": county_code},
+            )
+            .mappings()
+            .first()
+        )
+        latest = connection.execute(sa.text("SELECT max(as_of) FROM audit.run")).scalar()
+        silent = [
+            c
+            for c in (stale.stale_counties(connection, latest, stale_days) if latest else [])
+            if c.county_code == county_code
+        ]
+    flags["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in flags["flag"]]
+    pct = county["completeness_pct"]
+    body = [
+        f"<h1>{county_code} {html.escape(county['county_name'])}</h1>",
+        f"<p class='stale'>{html.escape(silent[0].describe())} — silent for {stale_days}+ days / 长期未报送</p>"
+        if silent
+        else f"<p class='muted'>Sent a file within the last {stale_days} days / 按时报送</p>",
+        f"<p>{county['members']} members in {county['branches']} branches; four clears complete for "
+        f"{county['members_complete']} ({'-' if pct is None else pct}%); {county['lost_contact']} lost contact;"
+        f" {county['duplicate_enrollment']} enrolled twice.</p>",
+        "<h2>Follow-up list / 随访名单</h2>",
+        f"<p>{follow_up['members']} members, as of {follow_up['as_of']}: "
+        f"<code>{html.escape(Path(follow_up['path']).name)}</code> in the county's <code>_follow_up</code> folder</p>"
+        if follow_up
+        else "<p class='none'>none yet / 尚无</p>",
+        "<h2>Open flags / 待处理问题</h2>",
+        report._table(flags, {"flag": "Flag", "open_flags": "Open"})
+        if not flags.empty
+        else "<p class='none'>none / 无</p>",
+        "<h2>Branches / 支部</h2>",
+        report._table(
+            branches,
+            {"branch": "Branch / 支部", "members": "Members", "complete": "Complete", "lost_contact": "Lost contact"},
+        )
+        if not branches.empty
+        else "<p class='none'>none / 无</p>",
+        "<h2>Files received / 收到的文件</h2>",
+        report._table(
+            files,
+            {
+                "as_of": "As of",
+                "file_name": "File",
+                "status": "Outcome",
+                "rows_read": "Rows read",
+                "rows_loaded": "Loaded",
+                "rows_rejected": "Rejected",
+                "error": "Reason",
+            },
+        )
+        if not files.empty
+        else "<p class='none'>none / 无</p>",
+    ]
+    return _page(f"{county_code} {county['county_name']}", "".join(body))
+
+
+# --- Data Docs, rendered from the stored results -----------------------------------------------------------------
+
+_docs_lock = threading.Lock()
+
+
+def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
+    """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse."""
+    from roster_recon.validate import build_data_docs
+
+    key = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
+    site = cache / key
+    with _docs_lock:
+        if (site / "index.html").is_file():
+            return site
+        with engine.connect() as connection:
+            documents = (
+                connection.execute(
+                    sa.text(
+                        "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
+                        " WHERE run_id = :r ORDER BY county_code, asset_name"
+                    ),
+                    {"r": run_id},
+                )
+                .mappings()
+                .all()
+            )
+        if not documents:
+            return None
+        shutil.rmtree(site, ignore_errors=True)
+        built = build_data_docs([dict(document) for document in documents], site)
+        return built.parent if built and built.name == "index.html" else built
+
+
+def _safe_file(site: Path, path: str) -> Path | None:
+    """``path`` inside ``site`` (no escape by ``..`` or links), or ``None``."""
+    target = (site / path).resolve()
+    root = site.resolve()
+    return target if target.is_file() and (target == root or root in target.parents) else None
+
+
+# --- the app -------------------------------------------------------------------------------------------------------
+
+
+async def require_dag_reader(request) -> None:
+    """Airflow's own checks on every request: a logged-in user (bearer token or the UI's cookie, 401 otherwise) with
+    read access to the ``roster_reconcile`` DAG (403 otherwise).
+
+    Imported on first use: importing Airflow's API security module takes ~1.5 s, and every task process loads the
+    plugins (for their macros), so the plugin itself must stay light.
+    """
+    from airflow.api_fastapi.core_api.security import (
+        bearer_scheme,
+        get_user,
+        requires_access_dag,
+        requires_authenticated,
+    )
+    from starlette.concurrency import run_in_threadpool
+
+    user = await get_user(request, None, await bearer_scheme(request))
+    requires_authenticated()(request, user)
+    await run_in_threadpool(requires_access_dag("GET", param_dag_id=DAG_ID), request, user)
+
+
+def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True):
+    """The FastAPI app; ``auth=False`` only for tests that exercise the pages without an Airflow api-server."""
+    from fastapi import Depends, FastAPI, HTTPException, Request
+    from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+
+    async def reader(request: Request) -> None:
+        await require_dag_reader(request)
+
+    dependencies = [Depends(reader)] if auth else []
+    app = FastAPI(title="Rosters", dependencies=dependencies, docs_url=None, redoc_url=None, openapi_url=None)
+    cache = Path(tempfile.mkdtemp(prefix="roster-data-docs-"))
+
+    @app.get("/", response_class=HTMLResponse)
+    def latest() -> str:
+        engine = engine_factory()
+        with engine.connect() as connection:
+            run_id = latest_run_id(connection)
+        if run_id is None:
+            return _page("Rosters", "<h1>Rosters / 流动党员台账</h1><p class='none'>No run yet / 尚无运行记录</p>")
+        return run_page(engine, run_id, stale_days()) or ""
+
+    @app.get("/runs", include_in_schema=False)
+    def runs_redirect():
+        return RedirectResponse(f"{PREFIX}/runs/")
+
+    @app.get("/runs/", response_class=HTMLResponse)
+    def runs() -> str:
+        return runs_page(engine_factory())
+
+    @app.get("/runs/{run_id}/", response_class=HTMLResponse)
+    def run(run_id: str) -> str:
+        page = run_page(engine_factory(), run_id, stale_days())
+        if page is None:
+            raise HTTPException(404, f"no run {run_id}")
+        return page
+
+    @app.get("/runs/{run_id}/data-docs/{path:path}")
+    def data_docs(run_id: str, path: str):
+        site = data_docs_site(engine_factory(), run_id, cache)
+        target = _safe_file(site, path or "index.html") if site else None
+        if target is None:
+            raise HTTPException(404, "no such Data Docs page")
+        return FileResponse(target)
+
+    @app.get("/counties/{county_code}/", response_class=HTMLResponse)
+    def county(county_code: str) -> str:
+        page = county_page(engine_factory(), county_code, stale_days())
+        if page is None:
+            raise HTTPException(404, f"no county {county_code}")
+        return page
+
+    return app

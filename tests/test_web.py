@@ -1,0 +1,65 @@
+"""The Rosters pages (``roster_recon.web``) on a real warehouse after a real run.
+
+Here the pages are exercised without Airflow's login (``auth=False``); that every route refuses an anonymous user
+and serves a logged-in one is shown against a real api-server in ``tests/test_stack.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from helpers import id_number, person, run_all, write_roster
+from pii import leaks
+
+from roster_recon import web
+from roster_recon.validate import RosterValidator
+
+AS_OF = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def pages(make_settings, engine):
+    settings = make_settings(AS_OF)
+    write_roster(
+        settings.drop_root,
+        "360922-万载县",
+        "洪塘镇东风村党支部.csv",
+        [person(1), person(2, 流出时间="", 流入地="香港特别行政区"), person(3, 身份证号码="36092219900101003X")],
+    )
+    run_all(settings, RosterValidator())
+    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    return client, settings
+
+
+def test_the_latest_run_past_runs_a_county_and_the_data_docs_are_served_from_the_warehouse(pages, tmp_path):
+    client, settings = pages
+    latest = client.get("/")
+    assert latest.status_code == 200
+    assert "宜春市驻粤港澳大湾区流动党员党委" in latest.text and "宜春市驻深圳流动党员党委" in latest.text
+    assert "/roster/counties/360922/" in latest.text and "/roster/runs/" in latest.text
+    runs = client.get("/runs/")
+    assert runs.status_code == 200 and settings.run_id in runs.text and "2026-11-26" in runs.text
+    run = client.get(f"/runs/{settings.run_id}/")
+    assert run.status_code == 200 and f"/roster/runs/{settings.run_id}/data-docs/index.html" in run.text
+    docs = client.get(f"/runs/{settings.run_id}/data-docs/index.html")
+    assert docs.status_code == 200 and "<html" in docs.text.lower()
+    county = client.get("/counties/360922/")
+    assert county.status_code == 200 and "万载县" in county.text and "洪塘镇东风村党支部" in county.text
+    assert "随访名单_360922_2026-11-26.xlsx" in county.text
+    # No raw ID number or full mobile on any page (the test's own IDs, and the detector's general patterns).
+    scanned = tmp_path / "pages"
+    scanned.mkdir()
+    for number, page in enumerate((latest, runs, run, county, docs)):
+        assert id_number(1) not in page.text and "13800000001" not in page.text
+        (scanned / f"page{number}.html").write_text(page.text, encoding="utf-8")
+    assert leaks(scanned, phones=True) == {}
+
+
+def test_unknown_runs_counties_and_paths_outside_the_data_docs_are_not_found(pages):
+    client, settings = pages
+    assert client.get("/runs/no-such-run/").status_code == 404
+    assert client.get("/counties/999999/").status_code == 404
+    assert client.get(f"/runs/{settings.run_id}/data-docs/../../../../etc/passwd").status_code == 404
+    assert client.get(f"/runs/{settings.run_id}/data-docs/%2e%2e/%2e%2e/etc/passwd").status_code == 404
