@@ -127,12 +127,71 @@ def _generator_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _commit() -> str:
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    result = subprocess.run([git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
+def save_result(path: Path, record: dict) -> list[dict]:
+    """Keep ``record`` with the figures of the other sizes (one per row count, the newest wins); return them all."""
+    records = json.loads(path.read_text()) if path.exists() else []
+    records = sorted([r for r in records if r["rows"] != record["rows"]] + [record], key=lambda r: r["rows"])
+    path.write_text(json.dumps(records, indent=1) + "\n")
+    return records
+
+
+def plot_results(records: list[dict], out: Path) -> None:
+    """Cost against rows, log-log: first load, delta, idle, the naive way, the empty DAG and the one-minute line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r["rows"] for r in records]
+    figure, axes = plt.subplots(figsize=(8, 5), dpi=110)
+    for key, label, style in (
+        ("first", "first load", "o-"),
+        ("delta", "5 % delta", "s-"),
+        ("idle", "no new files", "^-"),
+        ("naive", "naive way (extrapolated from its sample)", "x--"),
+        ("empty_dag", "empty DAG (Airflow's fixed cost)", ":"),
+    ):
+        axes.plot(rows, [r[key] for r in records], style, label=label)
+    axes.axhline(60, color="grey", linewidth=0.8)
+    axes.text(rows[0], 63, "one minute", color="grey", fontsize=8)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xticks(rows, [f"{n:,}" for n in rows])
+    axes.set_xlabel("roster rows")
+    axes.set_ylabel("seconds through airflow dags test")
+    commits = sorted({r["commit"] for r in records})
+    axes.set_title(f"roster_reconcile cost against rows (commit {', '.join(commits)}; {records[-1]['measured']})")
+    axes.grid(True, which="both", linewidth=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out)
+    plt.close(figure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the three runs; medians are printed")
-    parser.add_argument("--naive-rows", type=int, default=20_000, help="sample size for the naive baseline")
+    parser.add_argument(
+        "--naive-rows", type=int, default=100_000, help="sample size for the naive baseline (at most --rows)"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=ROOT / "bench" / "results.json",
+        help="figures of every size measured, by rows (this run's replace earlier ones); drawn as --plot",
+    )
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "bench-scaling.png")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
@@ -171,7 +230,8 @@ def main() -> None:
 
     demo.reset(data_dir)
     shutil.copytree(month_one, data_dir / "drop")
-    naive = naive_run(data_dir / "drop", data_dir / "naive", args.naive_rows, warehouse.embedded_url(data_dir))
+    naive_rows = min(args.naive_rows, args.rows)
+    naive = naive_run(data_dir / "drop", data_dir / "naive", naive_rows, warehouse.embedded_url(data_dir))
 
     labels = {
         "first": ("first load", FIRST, month_one),
@@ -206,6 +266,21 @@ def main() -> None:
     print(
         f"medians of {args.repeat} runs; peak RSS is the largest of any stage (the dags test process, reset per stage)"
     )
+    record = {
+        "rows": args.rows,
+        "repeat": args.repeat,
+        "first": round(first, 1),
+        "delta": round(delta, 1),
+        "idle": round(idle, 1),
+        "empty_dag": round(empty, 1),
+        "naive": round(naive_total, 1),
+        "naive_sample_rows": naive["rows"],
+        "peak_rss_mb": round(peak),
+        "measured": dt.date.today().isoformat(),
+        "commit": _commit(),
+    }
+    plot_results(save_result(args.results, record), args.plot)
+    print(f"figures kept in {args.results}; plot of every size measured: {args.plot}")
     print(
         f"bench: {args.rows} rows end-to-end in {first:.1f} s (naive {naive_total:.0f} s, "
         f"{naive_total / first:.1f}x faster), delta run {delta:.1f} s, "

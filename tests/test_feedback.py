@@ -36,11 +36,29 @@ def test_feedback_workbook_lists_problems_and_neutralises_formulas(tmp_path):
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(1).to_python()
     assert rows[1][:4] == ["5", '=HYPERLINK("x")', "联系电话", "+86 123"]  # text, not a formula
     assert rows[2][5] == "身份证号码校验位错误"
-    with open(path, "rb") as handle:
-        import zipfile
+    assert quote_prefixed_text_cells(path, "xl/worksheets/sheet2.xml") == (14, 14)  # 2 rows x 7 cells
+    assert quote_prefixed_text_cells(path, "xl/worksheets/sheet1.xml")[0] > 0
 
-        sheet_xml = zipfile.ZipFile(handle).read("xl/worksheets/sheet2.xml").decode()
-    assert "<f>" not in sheet_xml
+
+def quote_prefixed_text_cells(path, sheet: str) -> tuple[int, int]:
+    """(data cells, data cells that are text with Excel's quote prefix) of a sheet; asserts no formula is stored."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = archive.read(sheet).decode()
+        styles = archive.read("xl/styles.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    cell_formats = re.findall(r"<xf [^>]*?/?>", styles.split("<cellXfs", 1)[1].split("</cellXfs>", 1)[0])
+    prefixed = {str(i) for i, xf in enumerate(cell_formats) if 'quotePrefix="1"' in xf}
+    cells = re.findall(r'<c r="[A-Z]+(\d+)"([^>]*)>', sheet_xml)
+    data = [attributes for row, attributes in cells if row != "1"]
+    safe = [
+        a
+        for a in data
+        if 't="inlineStr"' in a and re.search(r's="(\d+)"', a) and re.search(r's="(\d+)"', a)[1] in prefixed
+    ]
+    return len(data), len(safe)
 
 
 def test_feedback_for_two_files_of_one_branch_in_one_run_do_not_overwrite_each_other(tmp_path):

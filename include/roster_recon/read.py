@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roster_recon import reference
 
@@ -104,9 +106,13 @@ def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterT
 def _check_cell_lengths(table: RosterTable) -> None:
     """Excel holds at most 32,767 characters in a cell; a longer one is damage or a pasted document, not a roster."""
     for column in table.frame.columns:
-        lengths = table.frame[column].map(lambda cell: len(cell) if isinstance(cell, str) else 0)
+        values = table.frame[column].tolist()
+        try:  # text cells (the readers' output): code points counted by Arrow, as len() counts them
+            lengths = pc.fill_null(pc.utf8_length(pa.array(values, type=pa.string())), 0).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            lengths = np.fromiter((len(v) if isinstance(v, str) else 0 for v in values), dtype=np.int64)
         if len(lengths) and lengths.max() > EXCEL_CELL_LIMIT:
-            position = int(lengths.to_numpy().argmax())
+            position = int(lengths.argmax())
             raise RosterFileError(
                 "cell_too_long",
                 f"第 {table.row_numbers[position]} 行的单元格有 {lengths.max()} 个字符，"

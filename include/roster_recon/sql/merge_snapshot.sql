@@ -53,17 +53,22 @@ SELECT s.*,
                s.industry, s.last_contact_date, s.contact_status)::text) AS facts_hash
   FROM staging.roster_row s
   JOIN branch_file b USING (county_code, branch, file_id)
- WHERE s.run_id = %(run_id)s;
+ WHERE s.run_id = %(run_id)s
+ ORDER BY s.member_key, s.county_code, s.branch;
 
+-- Written in key order: the index scans below then read the table front to back, not at random (3.9 s -> ~1 s per
+-- million rows: a temporary table lives in the session's small temp_buffers, so random reads go to the OS).
 CREATE INDEX ON branch_snapshot (member_key, county_code, branch);
 ANALYZE branch_snapshot;
 
 -- 3. Members seen for the first time.
+--    An anti-join, not ON CONFLICT: a speculative insertion per row cost 4.4 s per million new members (the merge's
+--    advisory lock keeps anyone else from inserting members meanwhile; the primary key still guards).
 INSERT INTO core.member (member_key, id_number_masked, first_seen_on)
-SELECT DISTINCT ON (member_key) member_key, id_masked, %(as_of)s
-  FROM branch_snapshot
- ORDER BY member_key
-ON CONFLICT (member_key) DO NOTHING;
+SELECT DISTINCT ON (s.member_key) s.member_key, s.id_masked, %(as_of)s
+  FROM branch_snapshot s
+ WHERE NOT EXISTS (SELECT 1 FROM core.member m WHERE m.member_key = s.member_key)
+ ORDER BY s.member_key;
 
 -- 4. Close current versions of snapshot branches that left the roster or whose facts changed; a member the
 --    snapshot names without new facts (branch_kept) keeps the version last accepted.
