@@ -193,11 +193,13 @@ def up(
     workers: int = 2,
     drop_root: Path | None = None,
     embedded_warehouse: bool = False,
+    settings: dict[str, str] | None = None,
 ) -> StackState:
     """Start the whole stack and wait until the api-server answers; returns its state (ports, pids, password).
 
     ``embedded_warehouse`` (LocalExecutor only: one host) leaves the connection unset, so every task process joins
-    the embedded PostgreSQL under the data directory, as ``make airflow`` and ``make demo`` do.
+    the embedded PostgreSQL under the data directory, as ``make airflow`` and ``make demo`` do. ``settings`` are
+    environment settings for every Airflow process on top of the shared ones (the benchmark's task slots).
     """
     if embedded_warehouse and executor != "local":
         raise ValueError("the embedded warehouse lives on one host: use it with the LocalExecutor only")
@@ -229,7 +231,7 @@ def up(
             [redis, "--bind", "127.0.0.1", "--port", str(state.redis_port), "--save", "", "--appendonly", "no"],
             dict(os.environ),
         )
-    env = airflow_environment(state)
+    env = airflow_environment(state, settings)
     for step in (["db", "migrate"], ["pools", "set", "roster_merge", "1", "one roster merge at a time"]):
         subprocess.run(["airflow", *step], env=env, check=True, capture_output=True)
     spawn(state, "api-server", ["airflow", "api-server", "--port", str(state.api_port)], env)
@@ -241,6 +243,7 @@ def up(
         worker_env = airflow_environment(
             state,
             {
+                **(settings or {}),
                 "ROSTER_DATA_DIR": str(state.path / name),  # a host of its own: nothing shared but warehouse and share
                 "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
             },

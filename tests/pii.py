@@ -13,8 +13,10 @@ from pathlib import Path
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
-ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# Bounded by anything but ASCII letters and digits: an ID or a mobile inside a hex string (a trace id such as
+# ``…83b17525365561f31c…`` in a task log) is a chance match, not a leak; Chinese text around a number still counts.
+ID = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 
 
 def raw_ids(text: str) -> list[str]:

@@ -98,13 +98,16 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     assert compare_with_ground_truth(engine, truth_dir, month_one.date()) == 0
 
     # The next month's files. The scheduler refuses a logical date in the future, so they are not dated a month
-    # on: they arrive later the same day and the data team runs the DAG for them at once (as of today again).
-    generate(drop_root, 2, seed=SEED, as_of=month_one.date(), scale=SCALE, month_one_as_of=month_one.date())
+    # on: they arrive later and the data team runs the DAG for them at once.
+    # Their as-of date is the run's logical date in Shanghai: the same day, or the next one after 16:00 UTC.
+    logical_date = just_now()
+    month_two = pendulum.parse(logical_date).in_timezone(SHANGHAI).date()
+    generate(drop_root, 2, seed=SEED, as_of=month_two, scale=SCALE, month_one_as_of=month_one.date())
     dropped_earlier(drop_root)
-    second = api.trigger(DAG_ID, just_now(), run_id="month_two")
+    second = api.trigger(DAG_ID, logical_date, run_id="month_two")
     run = api.wait_for_run(DAG_ID, second["dag_run_id"])
     assert run["state"] == "success" and first_try_successes(api, run) == []
-    assert compare_with_ground_truth(engine, truth_dir, month_one.date()) == 0
+    assert compare_with_ground_truth(engine, truth_dir, month_two) == 0
     ingests = [ti for ti in api.task_instances(DAG_ID, run["dag_run_id"]) if ti["task_id"] == "ingest"]
     assert len(ingests) == 10  # every county sent files: ten ingests, at once
 

@@ -63,3 +63,12 @@ def test_unknown_runs_counties_and_paths_outside_the_data_docs_are_not_found(pag
     assert client.get("/counties/999999/").status_code == 404
     assert client.get(f"/runs/{settings.run_id}/data-docs/../../../../etc/passwd").status_code == 404
     assert client.get(f"/runs/{settings.run_id}/data-docs/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+def test_every_route_refuses_a_caller_without_an_airflow_login(engine):
+    """Airflow's own check answers before any page is built (a logged-in user gets 200: tests/test_stack.py)."""
+    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35))
+    for path in ("/", "/runs/", "/runs/x/", "/runs/x/data-docs/index.html", "/counties/360922/"):
+        response = client.get(path)
+        assert response.status_code == 401, (path, response.status_code, response.text[:200])
+        assert "流动党员" not in response.text

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
+from fastapi import Request  # at module level: FastAPI resolves the dependency's annotation from these globals
 
 DAG_ID = "roster_reconcile"
 PREFIX = "/roster"
@@ -304,7 +305,7 @@ def _safe_file(site: Path, path: str) -> Path | None:
 # --- the app -------------------------------------------------------------------------------------------------------
 
 
-async def require_dag_reader(request) -> None:
+async def require_dag_reader(request: Request) -> None:
     """Airflow's own checks on every request: a logged-in user (bearer token or the UI's cookie, 401 otherwise) with
     read access to the ``roster_reconcile`` DAG (403 otherwise).
 
@@ -326,7 +327,7 @@ async def require_dag_reader(request) -> None:
 
 def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True):
     """The FastAPI app; ``auth=False`` only for tests that exercise the pages without an Airflow api-server."""
-    from fastapi import Depends, FastAPI, HTTPException, Request
+    from fastapi import Depends, FastAPI, HTTPException
     from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
     async def reader(request: Request) -> None:
