@@ -32,7 +32,7 @@ SEED   ?= 2026
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
 	@echo "make test   - install, lint (ruff) and run the whole test suite (pytest)"
-	@echo "make bench  - 1,000,000-row benchmark through Airflow (ROWS=... to change)"
+	@echo "make bench  - 1,000,000-row benchmark through Airflow (ROWS=..., REPEAT=..., BENCH_ARGS=--no-scheduler)"
 	@echo "make stack  - the compose topology natively: PostgreSQL, Redis, api-server, scheduler, dag-processor,"
 	@echo "              triggerer, two Celery workers (make stack-down stops them; make stack-test drives two months)"
 	@echo "make airflow - one-process Airflow (airflow standalone) on the demo drop folders, for a quick look at the UI"
@@ -86,7 +86,7 @@ ROWS ?= 1000000
 REPEAT ?= 3
 bench: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
-	$(BIN)/python -m bench.run --rows $(ROWS) --repeat $(REPEAT) --data-dir $(DATA_DIR)/bench
+	$(BIN)/python -m bench.run --rows $(ROWS) --repeat $(REPEAT) --data-dir $(DATA_DIR)/bench $(BENCH_ARGS)
 
 # The deployed topology, natively (deploy/stack.py; settings shared with docker-compose.yaml via deploy/airflow.env).
 STACK_DIR ?= $(DATA_DIR)/stack
