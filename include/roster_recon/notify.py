@@ -9,8 +9,11 @@ dates only.
 from __future__ import annotations
 
 import html
+import logging
 
 from airflow.sdk import BaseNotifier
+
+log = logging.getLogger(__name__)
 
 
 def notice_text(counties: list[dict], stale_days: int) -> str:
@@ -43,7 +46,7 @@ class StaleCountyNotifier(BaseNotifier):
         if not self.counties:
             return
         text = notice_text(self.counties, self.stale_days)
-        self.log.warning("STALE COUNTIES — %s", text)
+        log.warning("STALE COUNTIES — %s", text)
         if self.to and self.smtp_conn_id:
             from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
