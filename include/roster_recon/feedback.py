@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -208,35 +209,12 @@ FOLLOW_UP_WIDTHS = [26, 10, 22, 18, 36, 12, 12, 30, 16, 14, 10]
 def follow_up_rows(connection, county_code: str) -> list[list[object]]:
     """The follow-up list's rows, in ``FOLLOW_UP_HEADERS`` order (dates as ISO text, flags in Chinese)."""
     rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code}).all()
-    flag_text: dict[tuple, str] = {}  # few distinct flag combinations: each joined once
-    return [
-        [
-            branch,
-            name,
-            id_masked,
-            phone,
-            flag_text.get(flags) or flag_text.setdefault(flags, "、".join(FLAG_NAMES_ZH[f] for f in flags)),
-            raised_on,
-            outflow_date,
-            destination,
-            industry,
-            last_contact_date,
-            contact_status,
-        ]
-        for (
-            branch,
-            name,
-            id_masked,
-            phone,
-            flags,
-            outflow_date,
-            destination,
-            industry,
-            last_contact_date,
-            contact_status,
-            raised_on,
-        ) in ((*row[:4], tuple(row[4]), *row[5:]) for row in rows)
-    ]
+    return [[*row[:4], _flag_names(tuple(row[4])), *row[5:]] for row in rows]
+
+
+@lru_cache(maxsize=64)  # a few flag combinations, hundreds of thousands of rows
+def _flag_names(flags: tuple[str, ...]) -> str:
+    return "、".join(FLAG_NAMES_ZH[flag] for flag in flags)
 
 
 def content_digest(rows: list[list[object]]) -> str:

@@ -13,14 +13,15 @@ import logging
 
 from airflow.sdk import BaseNotifier
 
+from roster_recon.stale import StaleCounty
+
 log = logging.getLogger(__name__)
 
 
 def notice_text(counties: list[dict], stale_days: int) -> str:
     lines = [f"{len(counties)} county office(s) have sent no roster for {stale_days} days or more:"]
-    for county in counties:
-        since = "never sent a roster" if county["never_sent"] else f"last file received {county['silent_since']}"
-        lines.append(f"  {county['county_code']} {county['county_name']}: {county['days_silent']} days ({since})")
+    for county in map(StaleCounty.from_dict, counties):
+        lines.append(f"  {county.county_code} {county.county_name}: {county.days_silent} days ({county.since})")
     return "\n".join(lines)
 
 

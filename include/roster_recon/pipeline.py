@@ -647,25 +647,13 @@ def report_run(settings: RunSettings) -> dict:
     engine = engine_for(settings)
     with engine.connect() as connection:
         failures = run_failures(connection, settings.run_id)
-        documents = (
-            connection.execute(
-                sa.text(
-                    "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
-                    " WHERE run_id = :r ORDER BY county_code, asset_name"
-                ),
-                {"r": settings.run_id},
-            )
-            .mappings()
-            .all()
-        )
+        documents = validation_documents(connection, settings.run_id)
     data_docs = None
     if documents:
         from roster_recon.validate import build_data_docs
 
         with timing.stage("validate"):  # the Data Docs site, rendered once per run from every county's results
-            data_docs = build_data_docs(
-                [dict(document) for document in documents], settings.data_dir / "data_docs" / settings.as_of.isoformat()
-            )
+            data_docs = build_data_docs(documents, settings.data_dir / "data_docs" / settings.as_of.isoformat())
     with timing.stage("reports"):
         path, summary, figures = report.write_report(
             engine, settings.run_id, settings.data_dir / "reports", data_docs, failures, settings.stale_days
@@ -684,14 +672,23 @@ def report_run(settings: RunSettings) -> dict:
     }
 
 
+def validation_documents(connection, run_id: str) -> list[dict]:
+    """The run's stored GX results (no row values), as ``validate.build_data_docs`` renders them."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
+            " WHERE run_id = :r ORDER BY county_code, asset_name"
+        ),
+        {"r": run_id},
+    )
+    return [dict(row) for row in rows.mappings()]
+
+
 def record_stale_notices(settings: RunSettings, counties: list[dict]) -> None:
     """After the data team was told: these spells of silence are not announced again."""
     engine = engine_for(settings)
     with engine.begin() as connection:
         stale.record_notices(
-            connection,
-            settings.run_id,
-            settings.as_of,
-            [stale.StaleCounty(**{**c, "silent_since": dt.date.fromisoformat(c["silent_since"])}) for c in counties],
+            connection, settings.run_id, settings.as_of, [stale.StaleCounty.from_dict(c) for c in counties]
         )
     engine.dispose()

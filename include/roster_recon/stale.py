@@ -39,11 +39,19 @@ class StaleCounty:
     never_sent: bool
 
     def as_dict(self) -> dict:
+        """JSON-safe (for XCom); ``from_dict`` turns it back."""
         return {**asdict(self), "silent_since": self.silent_since.isoformat()}
 
+    @classmethod
+    def from_dict(cls, values: dict) -> StaleCounty:
+        return cls(**{**values, "silent_since": dt.date.fromisoformat(values["silent_since"])})
+
+    @property
+    def since(self) -> str:
+        return "never sent a roster" if self.never_sent else f"last file received {self.silent_since}"
+
     def describe(self) -> str:
-        since = "never sent a roster" if self.never_sent else f"last file received {self.silent_since}"
-        return f"{self.county_code} {self.county_name}: nothing for {self.days_silent} days ({since})"
+        return f"{self.county_code} {self.county_name}: nothing for {self.days_silent} days ({self.since})"
 
 
 def stale_counties(connection, as_of: dt.date, stale_days: int) -> list[StaleCounty]:

@@ -43,7 +43,7 @@ def _engine() -> sa.Engine:
     try:
         url = Connection.get_connection_from_secrets("roster_warehouse").get_uri()
     except AirflowNotFoundException:
-        if not _variable("roster_demo_mode", "false").lower() == "true":
+        if _variable("roster_demo_mode", "false").lower() != "true":
             raise
         url = None
     return warehouse.create_engine(url, settings.default_data_dir())
@@ -269,6 +269,7 @@ _docs_lock = threading.Lock()
 
 def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
     """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse."""
+    from roster_recon.pipeline import validation_documents
     from roster_recon.validate import build_data_docs
 
     key = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
@@ -277,22 +278,12 @@ def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
         if (site / "index.html").is_file():
             return site
         with engine.connect() as connection:
-            documents = (
-                connection.execute(
-                    sa.text(
-                        "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
-                        " WHERE run_id = :r ORDER BY county_code, asset_name"
-                    ),
-                    {"r": run_id},
-                )
-                .mappings()
-                .all()
-            )
+            documents = validation_documents(connection, run_id)
         if not documents:
             return None
         shutil.rmtree(site, ignore_errors=True)
-        built = build_data_docs([dict(document) for document in documents], site)
-        return built.parent if built and built.name == "index.html" else built
+        build_data_docs(documents, site)
+        return site
 
 
 def _safe_file(site: Path, path: str) -> Path | None:
@@ -354,12 +345,14 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
     def runs() -> str:
         return runs_page(engine_factory())
 
+    def found(page: str | None, missing: str) -> str:
+        if page is None:
+            raise HTTPException(404, missing)
+        return page
+
     @app.get("/runs/{run_id}/", response_class=HTMLResponse)
     def run(run_id: str) -> str:
-        page = run_page(engine_factory(), run_id, stale_days())
-        if page is None:
-            raise HTTPException(404, f"no run {run_id}")
-        return page
+        return found(run_page(engine_factory(), run_id, stale_days()), f"no run {run_id}")
 
     @app.get("/runs/{run_id}/data-docs/{path:path}")
     def data_docs(run_id: str, path: str):
@@ -371,9 +364,6 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
 
     @app.get("/counties/{county_code}/", response_class=HTMLResponse)
     def county(county_code: str) -> str:
-        page = county_page(engine_factory(), county_code, stale_days())
-        if page is None:
-            raise HTTPException(404, f"no county {county_code}")
-        return page
+        return found(county_page(engine_factory(), county_code, stale_days()), f"no county {county_code}")
 
     return app

@@ -7,8 +7,9 @@ WITH open_flags AS MATERIALIZED (
      WHERE closed_on IS NULL AND county_code = %(county_code)s
      GROUP BY member_key, county_code, branch
 )
-SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, v.outflow_date, v.destination,
-       v.industry, v.last_contact_date, v.contact_status, f.raised_on
+-- Columns in the workbook's order (feedback.FOLLOW_UP_HEADERS).
+SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, f.raised_on, v.outflow_date, v.destination,
+       v.industry, v.last_contact_date, v.contact_status
   FROM open_flags f
   JOIN core.roster_version v
     ON v.valid_to IS NULL AND v.member_key = f.member_key AND v.county_code = f.county_code AND v.branch = f.branch
