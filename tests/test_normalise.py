@@ -258,9 +258,45 @@ _PHONE_LIKE = st.one_of(
 )
 
 
-@given(st.lists(_PHONE_LIKE, max_size=25, unique=True))
-def test_normalise_phones_agrees_with_one_at_a_time(values):
-    assert n.normalise_phones(values) == [n.normalise_phone(value) for value in values]
+@given(st.lists(st.one_of(_PHONE_LIKE, st.none()), max_size=25))
+def test_phone_columns_agree_with_one_at_a_time(values):
+    phones = [n.normalise_phone(value) for value in values]
+    assert n.phone_columns(values) == (
+        [p.number if p else None for p in phones],
+        [bool(p and p.valid) for p in phones],
+        [p.national if p else None for p in phones],
+    )
+
+
+_NAME_LIKE = st.one_of(
+    st.text(alphabet="张王李欧阳娜·•　 \tＡA1", max_size=6),
+    st.text(alphabet=st.characters(min_codepoint=0x4DFF, max_codepoint=0xA001), max_size=4),
+    st.text(max_size=4),
+    st.none(),
+)
+_CELL_LIKE = st.one_of(
+    st.text(alphabet="2018年3月20日-/. 　\t\xa0\x1fＡａ①深圳市南山区", max_size=10),
+    st.text(alphabet=st.characters(min_codepoint=0x1F, max_codepoint=0x7F), max_size=6),
+    st.text(max_size=6),
+    st.none(),
+)
+
+
+def _cells(series: pd.Series) -> list:
+    return [None if value is None or value != value else value for value in series.tolist()]
+
+
+@given(st.lists(st.tuples(_NAME_LIKE, _ID_LIKE, _CELL_LIKE, _CELL_LIKE), max_size=20))
+def test_whole_column_normalising_agrees_with_the_one_value_functions(rows):
+    """``normalise_roster`` skips values already in normal form; what it returns is what the functions return."""
+    raw = pd.DataFrame(rows, columns=["name", "id_number", "destination", "outflow_date"], dtype=object)
+    out = n.normalise_roster(raw, default_branch="某某支部")
+    names = [None if v is None else "".join((n.clean_text(v) or "").split()) or None for v in raw["name"]]
+    assert _cells(out["name"]) == names
+    assert _cells(out["id_number"]) == [n.normalise_id_number(v) for v in raw["id_number"]]
+    assert _cells(out["destination"]) == [n.clean_text(v) for v in raw["destination"]]
+    assert _cells(out["outflow_date_raw"]) == [n.clean_text(v) for v in raw["outflow_date"]]
+    assert _cells(out["outflow_date"]) == [n.parse_date(v) for v in raw["outflow_date"]]
 
 
 @pytest.mark.parametrize(

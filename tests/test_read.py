@@ -226,6 +226,35 @@ def test_a_cell_longer_than_excel_allows_rejects_the_file_naming_the_row(tmp_pat
     assert rejected.value.code == "cell_too_long" and "row 3" in rejected.value.message_en
 
 
+def test_a_row_of_white_space_alone_is_blank_as_python_sees_white_space():
+    """The readers find blank rows with Arrow; its character class must be exactly ``str.isspace``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from roster_recon.read import WHITE_SPACE
+
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    matched = pc.match_substring_regex(pa.array(characters), f"^[{WHITE_SPACE}]$").to_pylist()
+    assert [c for c, blank in zip(characters, matched, strict=True) if blank] == [c for c in characters if c.isspace()]
+
+
+def test_an_excel_sheet_with_numbers_and_dates_among_text_reads_them_as_a_clerk_sees_them(tmp_path):
+    path = tmp_path / "甲支部.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "外出时间", "备注"])
+    sheet.write_row(1, 0, ["张三", "360426199101010071", "2023-04-15", "  "])
+    sheet.write_row(2, 0, ["李四", 3.60926199001011e17, None, 12.0])
+    sheet.write_datetime(2, 2, dt.datetime(2023, 4, 15), workbook.add_format({"num_format": "yyyy-mm-dd"}))
+    sheet.write_row(4, 0, ["王五", "360426199101010071", 45031, True])
+    workbook.close()
+    table = read_roster(path)
+    assert table.row_numbers == [2, 3, 5]
+    assert table.frame["id_number"].tolist() == ["360426199101010071", "3.60926199001011e+17", "360426199101010071"]
+    assert table.frame["outflow_date"].tolist() == ["2023-04-15", "2023-04-15", "45031"]
+    assert table.frame["notes"].tolist() == ["  ", "12", "True"]
+
+
 def test_csv_row_numbers_stay_the_clerks_across_quoted_line_breaks(tmp_path):
     """Excel numbers a CSV by record: a line break inside a quoted title or cell does not shift the rows below."""
     path = tmp_path / "甲支部.csv"

@@ -18,6 +18,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roster_recon import reference
 
@@ -234,23 +236,37 @@ def normalise_phone(value: object) -> Phone | None:
     return Phone(digits, False, digits)
 
 
-def normalise_phones(values: list) -> list[Phone | None]:
-    """``normalise_phone`` for many values: mainland mobiles are recognised by Arrow over the whole column (NFKC,
-    separators dropped, libphonenumber's mobile pattern), everything else goes through ``normalise_phone``.
-    ``tests/test_normalise.py`` holds the two equal."""
-    if not all(type(value) is str for value in values):
-        return [normalise_phone(value) for value in values]
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def phone_columns(values: list) -> tuple[list, list, list]:
+    """``normalise_phone`` over a whole column, as its three columns: number, valid, national.
 
-    text = pc.utf8_trim_whitespace(pc.utf8_normalize(pa.array(values, type=pa.string()), "NFKC"))
+    Mainland mobiles, nearly every row, are recognised by Arrow over the whole column (NFKC, separators dropped,
+    libphonenumber's mobile pattern) and never become ``Phone`` objects; everything else goes through
+    ``normalise_phone``. ``tests/test_normalise.py`` holds the result equal to ``normalise_phone`` value by value.
+    """
+    try:
+        written = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        phones = [normalise_phone(value) for value in values]
+        return (
+            [p.number if p else None for p in phones],
+            [bool(p and p.valid) for p in phones],
+            [p.national if p else None for p in phones],
+        )
+    text = pc.utf8_trim_whitespace(pc.utf8_normalize(written, "NFKC"))
     compact = pc.replace_substring_regex(pc.replace_substring_regex(text, r"[\s\-()（）.]", ""), r"^00", "+")
-    national = pc.struct_field(pc.extract_regex(compact, r"^(?:\+?86)?(?P<n>1\d{10})$"), "n")
-    mobile = pc.fill_null(pc.match_substring_regex(national, f"^(?:{_CN_MOBILE.pattern})$"), False)
-    return [
-        Phone("+86" + number, True, number) if is_mobile else normalise_phone(value)
-        for value, number, is_mobile in zip(values, national.to_pylist(), mobile.to_pylist(), strict=True)
-    ]
+    mobile_number = pc.struct_field(pc.extract_regex(compact, r"^(?:\+?86)?(?P<n>1\d{10})$"), "n")
+    is_mobile = pc.fill_null(pc.match_substring_regex(mobile_number, f"^(?:{_CN_MOBILE.pattern})$"), False)
+    national = pc.if_else(is_mobile, mobile_number, None)
+    number = np.array(pc.binary_join_element_wise("+86", national, "").to_pylist(), dtype=object)
+    valid = is_mobile.to_numpy(zero_copy_only=False).copy()
+    national = np.array(national.to_pylist(), dtype=object)
+    others = np.flatnonzero(~valid & pc.is_valid(written).to_numpy(zero_copy_only=False))
+    if len(others):
+        phones = _by_distinct([values[i] for i in others], normalise_phone)
+        number[others] = [p.number if p else None for p in phones]
+        valid[others] = [bool(p and p.valid) for p in phones]
+        national[others] = [p.national if p else None for p in phones]
+    return number.tolist(), valid.tolist(), national.tolist()
 
 
 def mask_phone(national: str | None) -> str | None:
@@ -327,14 +343,54 @@ def branch_from_file_name(stem: str) -> str:
 def _by_distinct(values: list, function, batch=None) -> list:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``.
 
-    ``pandas.factorize`` finds the distinct values in C; ``function`` runs once for each (or ``batch`` once for
-    all of them), and the results are spread back by array indexing (the null code, -1, picks the last slot).
+    The distinct values are found by Arrow's dictionary encoding when every value is text (the readers' output),
+    else by ``pandas.factorize``; ``function`` runs once for each (or ``batch`` once for all of them), and the
+    results are spread back by array indexing (the null code, -1, picks the last slot).
     """
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    distinct = distinct.tolist()  # plain Python values (iterating pandas' index of them costs a call per value)
+    try:
+        encoded = pa.array(values, type=pa.string()).dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        distinct = encoded.dictionary.to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        distinct = distinct.tolist()  # plain Python values (iterating pandas' index costs a call per value)
     mapped = batch(distinct) if batch else (function(value) for value in distinct)
     results = np.fromiter(mapped, dtype=object, count=len(distinct))
     return np.append(results, None)[codes].tolist()
+
+
+def _unless_normal(values: list, normal_form: str, function) -> list:
+    """``function`` over a column whose values are mostly unique and mostly already in normal form.
+
+    ``normal_form`` is a regular expression (RE2, matched by Arrow over the whole column) of values that
+    ``function`` returns unchanged; only the others are computed, once per distinct value. An ID number or a name
+    is different on every row, so ``_by_distinct`` alone would still call ``function`` a million times.
+    ``tests/test_normalise.py`` holds the result equal to ``function`` value by value.
+    """
+    try:
+        text = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return _by_distinct(values, function)
+    unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True).to_numpy(zero_copy_only=False)
+    result = np.array(values, dtype=object)
+    todo = np.flatnonzero(~unchanged)
+    if len(todo):
+        result[todo] = _by_distinct(result[todo].tolist(), function)
+    return result.tolist()
+
+
+# Values the normalisers return as they are: an 18-character ID number in ASCII, a name of CJK unified
+# ideographs (NFKC leaves U+4E00..U+9FFF and the middle dot of minority names unchanged), and text of printable
+# ASCII and those ideographs that neither starts nor ends with a space.
+ID_NUMBER_NORMAL_FORM = r"^[0-9]{17}[0-9X]$"
+NAME_NORMAL_FORM = r"^[\x{4E00}-\x{9FFF}\x{00B7}]+$"
+_CLEAN_CHAR = r"\x21-\x7E\x{4E00}-\x{9FFF}"
+CLEAN_TEXT_NORMAL_FORM = rf"^[{_CLEAN_CHAR}](?:[ {_CLEAN_CHAR}]*[{_CLEAN_CHAR}])?$"
+
+
+def _clean_column(values: list) -> list:
+    """``clean_text`` over a whole column."""
+    return _unless_normal(values, CLEAN_TEXT_NORMAL_FORM, clean_text)
 
 
 def _name(value: object) -> str | None:
@@ -353,26 +409,23 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
         return raw[name].tolist() if name in raw.columns else [None] * len(raw)
 
     out: dict[str, list] = {}
-    out["name"] = _by_distinct(column("name"), _name)
+    out["name"] = _unless_normal(column("name"), NAME_NORMAL_FORM, _name)
     out["gender"] = _by_distinct(column("gender"), normalise_gender)
-    out["id_number"] = _by_distinct(column("id_number"), normalise_id_number)
-    out["branch"] = [value or default_branch for value in _by_distinct(column("branch"), clean_text)]
-    out["outflow_date_raw"] = _by_distinct(column("outflow_date"), clean_text)
+    out["id_number"] = _unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
+    out["branch"] = [value or default_branch for value in _clean_column(column("branch"))]
+    out["outflow_date_raw"] = _clean_column(column("outflow_date"))
     out["outflow_date"] = _by_distinct(out["outflow_date_raw"], parse_date)
-    out["destination"] = _by_distinct(column("destination"), clean_text)
+    out["destination"] = _clean_column(column("destination"))
     city = _by_distinct(out["destination"], resolve_destination)
     out["destination_city_code"] = [c.code if c else None for c in city]
     out["destination_city"] = [c.name if c else None for c in city]
     out["in_gba"] = [c.in_gba if c else None for c in city]
     out["gba_committee"] = [c.gba_committee if c else None for c in city]
-    phone = _by_distinct(column("phone"), normalise_phone, batch=normalise_phones)
-    out["phone"] = [p.number if p else None for p in phone]
-    out["phone_valid"] = [bool(p and p.valid) for p in phone]
-    out["phone_national"] = [p.national if p else None for p in phone]
-    out["industry"] = _by_distinct(column("industry"), clean_text)
-    out["last_contact_raw"] = _by_distinct(column("last_contact_date"), clean_text)
+    out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
+    out["industry"] = _clean_column(column("industry"))
+    out["last_contact_raw"] = _clean_column(column("last_contact_date"))
     out["last_contact_date"] = _by_distinct(out["last_contact_raw"], parse_date)
-    out["contact_status"] = _by_distinct(column("contact_status"), clean_text)
+    out["contact_status"] = _clean_column(column("contact_status"))
     out["status_lost"] = [bool(lost) for lost in _by_distinct(out["contact_status"], is_lost_status)]
-    out["notes"] = _by_distinct(column("notes"), clean_text)
+    out["notes"] = _clean_column(column("notes"))
     return pd.DataFrame(out, index=raw.index)
