@@ -138,6 +138,73 @@ def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engin
     assert report.read_figures(engine, s3.run_id).changes == {"joined": 1, "left": 0, "changed": 0}
 
 
+# The county summary as migration 0001 defined it: every current roster entry through reporting.member_current,
+# grouped per member. Migration 0015 counts the same from the tables; the two must agree.
+COUNTY_SUMMARY_THROUGH_MEMBER_CURRENT = """
+WITH per_member AS (
+    SELECT county_code, member_key,
+           bool_or(flags && ARRAY['missing_outflow_time', 'missing_destination', 'missing_contact',
+                                  'missing_industry']) AS missing_outflow_data,
+           bool_or('lost_contact' = ANY (flags)) AS lost_contact,
+           bool_or('duplicate_enrollment' = ANY (flags)) AS duplicate_enrollment
+      FROM reporting.member_current GROUP BY county_code, member_key
+), branches AS (
+    SELECT county_code, count(DISTINCT branch) AS branches FROM reporting.member_current GROUP BY county_code
+)
+SELECT c.county_code, coalesce(b.branches, 0) AS branches, count(pm.member_key) AS members,
+       count(pm.member_key) FILTER (WHERE NOT pm.missing_outflow_data) AS members_complete,
+       round(100.0 * count(pm.member_key) FILTER (WHERE NOT pm.missing_outflow_data)
+             / nullif(count(pm.member_key), 0), 1) AS completeness_pct,
+       count(pm.member_key) FILTER (WHERE pm.missing_outflow_data) AS missing_outflow_data,
+       count(pm.member_key) FILTER (WHERE pm.lost_contact) AS lost_contact,
+       count(pm.member_key) FILTER (WHERE pm.duplicate_enrollment) AS duplicate_enrollment
+  FROM core.county c LEFT JOIN per_member pm USING (county_code) LEFT JOIN branches b USING (county_code)
+ GROUP BY c.county_code, b.branches ORDER BY c.county_code
+"""
+
+
+def test_the_county_summary_agrees_with_its_members_through_every_kind_of_change(make_settings, engine, validator):
+    """Moves between branches and counties, a member on two rosters, flags raised and closed, an empty county."""
+    columns = (
+        "county_code",
+        "branches",
+        "members",
+        "members_complete",
+        "completeness_pct",
+        "missing_outflow_data",
+        "lost_contact",
+        "duplicate_enrollment",
+    )
+    runs = [
+        (
+            dt.date(2026, 9, 26),
+            {
+                WANZAI: {
+                    "甲支部.csv": [person(1), person(2, 流出时间=""), person(3)],
+                    "丙支部.csv": [person(5, 联系状态="失联"), person(6, 从事行业="")],
+                },
+                TONGGU: {"乙支部.csv": [person(3), person(4, 最后联系时间="2025-01-01")]},
+            },
+        ),
+        (
+            dt.date(2026, 10, 26),
+            {WANZAI: {"甲支部.csv": [person(1), person(2), person(4)]}, TONGGU: {"乙支部.csv": [person(7, 流入地="")]}},
+        ),
+    ]
+    for as_of, drops in runs:
+        settings = make_settings(as_of)
+        for county, files in drops.items():
+            for name, people in files.items():
+                write_roster(settings.drop_root, county, name, people)
+        run_all(settings, validator)
+        expected = rows(engine, COUNTY_SUMMARY_THROUGH_MEMBER_CURRENT)
+        actual = rows(engine, "SELECT * FROM reporting.county_summary ORDER BY county_code")
+        assert [tuple(r[c] for c in columns) for r in actual] == [tuple(r[c] for c in columns) for r in expected]
+        assert sum(r["members"] for r in actual) > 0 and any(r["duplicate_enrollment"] for r in actual) is (
+            as_of == runs[0][0]
+        )
+
+
 def test_rerun_with_no_new_files_changes_nothing(make_settings, engine, validator):
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 联系状态="失联")])

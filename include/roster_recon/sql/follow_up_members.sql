@@ -1,6 +1,8 @@
 -- A county's follow-up list: every current roster entry with an open flag, the longest out of touch first.
 -- The open flags are aggregated once (MATERIALIZED): joined through the member_current view, PostgreSQL planned a
--- nested loop over the view that took minutes per county at a million members.
+-- nested loop over the view that took minutes per county at a million members. The masked ID is looked up per
+-- entry (a join hashed all million members to disk for twenty thousand entries), and the member key ends the
+-- order, so the same entries always make the same list (its digest decides whether the workbook is rewritten).
 WITH open_flags AS MATERIALIZED (
     SELECT member_key, county_code, branch, array_agg(flag ORDER BY flag) AS flags, min(raised_on) AS raised_on
       FROM core.member_flag
@@ -8,10 +10,11 @@ WITH open_flags AS MATERIALIZED (
      GROUP BY member_key, county_code, branch
 )
 -- Columns in the workbook's order (feedback.FOLLOW_UP_HEADERS).
-SELECT v.branch, v.name, m.id_number_masked, v.phone, f.flags, f.raised_on, v.outflow_date, v.destination,
-       v.industry, v.last_contact_date, v.contact_status
+SELECT v.branch,
+       v.name,
+       (SELECT m.id_number_masked FROM core.member m WHERE m.member_key = f.member_key) AS id_number_masked,
+       v.phone, f.flags, f.raised_on, v.outflow_date, v.destination, v.industry, v.last_contact_date, v.contact_status
   FROM open_flags f
   JOIN core.roster_version v
     ON v.valid_to IS NULL AND v.member_key = f.member_key AND v.county_code = f.county_code AND v.branch = f.branch
-  JOIN core.member m ON m.member_key = f.member_key
- ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST, f.raised_on, v.branch, v.name
+ ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST, f.raised_on, v.branch, v.name, f.member_key
