@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from roster_recon.feedback import write_file_feedback
@@ -70,3 +72,22 @@ def test_feedback_for_two_files_of_one_branch_in_one_run_do_not_overwrite_each_o
     assert len(paths) == 2 and all(path.exists() for path in paths)
     reasons = {CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()[4][1] for p in paths}
     assert reasons == {"甲支部.xlsx", "甲支部.csv"}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.text(max_size=8)),
+            st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))),
+            st.one_of(st.none(), st.integers(-5, 5), st.text(alphabet="\x1e\x1f=+-@、失联", max_size=4)),
+        ),
+        max_size=12,
+    )
+)
+def test_a_sheets_digest_by_column_equals_the_digest_row_by_row(rows):
+    from roster_recon.feedback import Sheet, content_digest, sheet_digest
+
+    sheet = Sheet("s", ["a", "b", "c"], [10, 10, 10], [list(row) for row in rows])
+    assert sheet_digest(sheet) == content_digest(sheet.rows)
+    expected = [[None if v is None else str(v) for v in column] for column in zip(*rows, strict=True)]
+    assert sheet.text_columns == (expected if rows else [[], [], []])

@@ -13,3 +13,15 @@ def test_member_keys_in_bulk_equal_one_at_a_time():
     assert keys == [member_key(value, b"secret") for value in ids]
     assert len(set(keys)) == 50 and all(len(key) == 64 and key not in ids for key in keys)
     assert member_keys(ids[:3], b"another secret") != keys[:3]
+
+
+def test_masked_id_numbers_by_column_equal_one_at_a_time():
+    from roster_recon.normalise import mask_id_number
+    from roster_recon.stage import masked_id_numbers
+
+    ids = [id_number(serial) for serial in range(20)]
+    assert masked_id_numbers(ids).to_pylist() == [mask_id_number(value) for value in ids]
+    assert masked_id_numbers(ids)[0].as_py() == ids[0][:6] + "********" + ids[0][-4:]
+    mixed = [*ids[:3], "36092219900101123", "12345"]  # not 18 characters: the one-value rule, value by value
+    assert list(masked_id_numbers(mixed)) == [mask_id_number(value) for value in mixed]
+    assert list(masked_id_numbers([])) == []

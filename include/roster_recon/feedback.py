@@ -12,10 +12,13 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
@@ -47,16 +50,31 @@ class Sheet:
     widths: list[int]
     rows: list[list[object]]
 
-    def frame(self) -> pd.DataFrame:
-        """The rows as text columns (``None`` stays an empty cell), headed by ``headers``."""
+    @cached_property
+    def text_columns(self) -> list[list[str | None]]:
+        """The rows as columns of text (``None`` stays an empty cell), each column converted at once."""
         columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.headers]
+        return [_as_text(values) for values in columns]
+
+    def frame(self) -> pd.DataFrame:
+        """The text columns, headed by ``headers``."""
         return pd.DataFrame(
             {
-                header: pd.array([None if v is None else str(v) for v in values], dtype=object)
-                for header, values in zip(self.headers, columns, strict=True)
+                header: pd.array(values, dtype=object)
+                for header, values in zip(self.headers, self.text_columns, strict=True)
             },
             columns=self.headers,
         )
+
+
+def _as_text(values: tuple) -> list[str | None]:
+    """``str`` of every value but ``None``: a column of text is taken as it is, a column of dates by Arrow."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
+        return list(values)
+    if kinds <= {dt.date, type(None)}:  # date.__str__ is its ISO form, as Arrow writes it
+        return pa.array(values, type=pa.date32()).cast(pa.string()).to_pylist()
+    return [None if value is None else str(value) for value in values]
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
@@ -226,6 +244,19 @@ def content_digest(rows: list[list[object]]) -> str:
     return digest.hexdigest()
 
 
+def sheet_digest(sheet: Sheet) -> str:
+    """``content_digest`` of a sheet's rows, from its text columns by Arrow (``tests/test_feedback.py`` holds the two
+    equal): each row's values joined by the unit separator and ended by the record separator, hashed at once."""
+    if not sheet.rows:
+        return hashlib.sha256().hexdigest()
+    columns = [pc.fill_null(pa.array(values, type=pa.string()), "") for values in sheet.text_columns]
+    rows = pc.binary_join_element_wise(*columns, "\x1f")
+    ended = pc.binary_join_element_wise(rows, pa.scalar("\x1e"), "").cast(pa.large_string())
+    offsets = ended.buffers()[1]
+    start, end = (int(x) for x in np.frombuffer(offsets, dtype=np.int64)[[ended.offset, ended.offset + len(ended)]])
+    return hashlib.sha256(memoryview(ended.buffers()[2])[start:end]).hexdigest()
+
+
 def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date, run_id: str) -> dict:
     """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first.
 
@@ -247,7 +278,8 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
             ),
             {"county_code": county_code},
         ).first()
-    digest = content_digest(rows)
+    sheet = Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)
+    digest = sheet_digest(sheet)
     unchanged = last is not None and last.content_sha256 == digest and Path(last.path).is_file()
     path = (
         Path(last.path)
@@ -255,7 +287,7 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         else county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
     )
     if not unchanged:
-        write_workbook(path, [Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)])
+        write_workbook(path, [sheet])
     with engine.begin() as connection:  # also when unchanged: the flag state is newer, the cheap check holds again
         connection.execute(
             sa.text(

@@ -15,6 +15,7 @@ import io
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from roster_recon.normalise import mask_id_number, valid_id_numbers
@@ -61,6 +62,15 @@ def member_keys(id_numbers: list[str], secret: bytes) -> list[str]:
     return keys
 
 
+def masked_id_numbers(id_numbers: list[str]) -> pa.Array | list:
+    """``mask_id_number`` for a column of accepted (18-character) ID numbers, by Arrow string slicing."""
+    ids = pa.array(id_numbers, type=pa.string())
+    if len(ids) == 0 or pc.min(pc.utf8_length(ids)).as_py() != 18 or pc.max(pc.utf8_length(ids)).as_py() != 18:
+        return [mask_id_number(value) for value in id_numbers]
+    head, tail = pc.utf8_slice_codeunits(ids, 0, 6), pc.utf8_slice_codeunits(ids, 14, 18)
+    return pc.binary_join_element_wise(head, "********", tail, "")
+
+
 def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code: str, secret: bytes) -> pa.Table:
     """The staging rows for a file's accepted rows (normalised columns plus ``source_row``); no raw ID number.
 
@@ -75,7 +85,7 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
         "file_id": [file_id] * count,
         "county_code": [county_code] * count,
         "member_key": member_keys(ids, secret),
-        "id_masked": [mask_id_number(value) for value in ids],
+        "id_masked": masked_id_numbers(ids),
     }
     arrays = [
         pa.array(derived[column], type=_arrow_type(column))
