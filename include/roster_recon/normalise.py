@@ -4,7 +4,9 @@ Every function here is pure and total: for any input it returns a value or ``Non
 (what rejects a row, what raises a flag) are applied elsewhere, from what these return.
 
 The frame-level ``normalise_roster`` applies them column by column. Values repeat a lot in a roster (dates,
-industries, destinations), so each column is normalised once per distinct value and mapped back.
+industries, destinations), so each column is normalised once per distinct value and mapped back; ID numbers,
+names and phones differ on every row, and Arrow sets aside the values already in normal form (and mainland mobiles)
+so that only the others go through the one-value functions, which stay the reference the tests compare against.
 """
 
 from __future__ import annotations
@@ -340,12 +342,12 @@ def branch_from_file_name(stem: str) -> str:
 # --- The whole roster -------------------------------------------------------------------------------------------
 
 
-def _by_distinct(values: list, function, batch=None) -> list:
+def _by_distinct(values: list, function) -> list:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``.
 
     The distinct values are found by Arrow's dictionary encoding when every value is text (the readers' output),
-    else by ``pandas.factorize``; ``function`` runs once for each (or ``batch`` once for all of them), and the
-    results are spread back by array indexing (the null code, -1, picks the last slot).
+    else by ``pandas.factorize``; ``function`` runs once for each, and the results are spread back by array
+    indexing (the null code, -1, picks the last slot).
     """
     try:
         encoded = pa.array(values, type=pa.string()).dictionary_encode()
@@ -354,8 +356,7 @@ def _by_distinct(values: list, function, batch=None) -> list:
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
         codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         distinct = distinct.tolist()  # plain Python values (iterating pandas' index costs a call per value)
-    mapped = batch(distinct) if batch else (function(value) for value in distinct)
-    results = np.fromiter(mapped, dtype=object, count=len(distinct))
+    results = np.fromiter((function(value) for value in distinct), dtype=object, count=len(distinct))
     return np.append(results, None)[codes].tolist()
 
 
