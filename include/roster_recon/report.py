@@ -41,7 +41,8 @@ class RunFigures:
     stale_days: int
 
 
-def _frame(connection, query: str, **params) -> pd.DataFrame:
+def query_frame(connection, query: str, **params) -> pd.DataFrame:
+    """A query's rows as a frame with the query's column names (the report and the Rosters page read through it)."""
     result = connection.execute(sa.text(query), params)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
@@ -61,7 +62,7 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
     with engine.begin() as connection:
         connection.execute(sa.text(_REPORT_MEMBERS))
         as_of = connection.execute(sa.text("SELECT as_of FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar_one()
-        files = _frame(
+        files = query_frame(
             connection,
             "SELECT f.county_code, c.county_name, f.status, count(*) AS files, sum(f.rows_read) AS rows_read,"
             " sum(f.rows_loaded) AS rows_loaded, sum(f.rows_rejected) AS rows_rejected"
@@ -69,8 +70,8 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
             " WHERE f.run_id = :run_id GROUP BY 1, 2, 3 ORDER BY 1, 3",
             run_id=run_id,
         )
-        counties = _frame(connection, "SELECT * FROM reporting.county_summary ORDER BY county_code")
-        flags = _frame(
+        counties = query_frame(connection, "SELECT * FROM reporting.county_summary ORDER BY county_code")
+        flags = query_frame(
             connection,
             "SELECT county_code, flag,"
             " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags,"
@@ -79,13 +80,13 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
             " FROM core.member_flag GROUP BY 1, 2 ORDER BY 1, 2",
             as_of=as_of,
         )
-        gba = _frame(  # reporting.destination_summary's rows for the Greater Bay Area
+        gba = query_frame(  # reporting.destination_summary's rows for the Greater Bay Area
             connection,
             "SELECT gba_committee, destination_city, destination_city_code, count(DISTINCT member_key) AS members"
             " FROM report_members WHERE in_gba GROUP BY destination_city, destination_city_code, gba_committee"
             " ORDER BY gba_committee, members DESC",
         )
-        lost_ages = _frame(
+        lost_ages = query_frame(
             connection,
             "SELECT CASE WHEN last_contact_date IS NULL THEN 'no contact date / 无联系日期'"
             "  WHEN last_contact_date >= :as_of - interval '12 months' THEN '6–12 months / 6–12个月'"
@@ -94,13 +95,13 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
             " FROM report_members WHERE 'lost_contact' = ANY (flags) GROUP BY 1 ORDER BY 1",
             as_of=as_of,
         )
-        ignored = _frame(
+        ignored = query_frame(
             connection,
             "SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r",
             r=run_id,
         )
         changes = dict(connection.execute(sa.text(_ROSTER_CHANGES), {"as_of": as_of}).mappings().one())
-        gba_branches = _frame(connection, GBA_BRANCHES)
+        gba_branches = query_frame(connection, GBA_BRANCHES)
         silent = stale.stale_counties(connection, as_of, stale_days)
     return RunFigures(
         as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes, silent, stale_days
@@ -213,7 +214,8 @@ def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
 # --- HTML -------------------------------------------------------------------------------------------------------
 
 
-def _table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
+def html_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
+    """``frame``'s columns named in ``headers`` as an HTML table under those labels, every cell escaped."""
     head = "".join(f"<th>{html.escape(label)}</th>" for label in headers.values())
     body = []
     for row in frame.itertuples(index=False):
@@ -285,7 +287,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
         " page.</p>",
         *(f"<p class='failed'>本次运行未完成 / FAILED: {html.escape(failure)}</p>" for failure in failures),
         "<h2>1. Files received / 收到的文件</h2>",
-        _table(
+        html_table(
             figures.files,
             {
                 "county_code": "County",
@@ -312,7 +314,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
             ],
             "%",
         ),
-        _table(
+        html_table(
             counties,
             {
                 "county_code": "County",
@@ -329,7 +331,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
         ),
         "<h2>3. Open flags / 待处理问题</h2>",
         _bars([(f"{FLAG_NAMES_ZH[flag]} {flag}", float(row.open_flags)) for flag, row in flag_totals.iterrows()]),
-        _table(
+        html_table(
             flag_totals.reset_index(),
             {
                 "flag": "Flag",
@@ -338,14 +340,14 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
                 "closed_today": "Closed this run",
             },
         ),
-        _table(
+        html_table(
             flags_by_county.reset_index(),
             {"county_code": "County", **{flag: FLAG_NAMES_ZH[flag] for flag in FLAGS}},
         ),
         "<h2>4. Greater Bay Area (1+7+N) / 粤港澳大湾区</h2>",
         _bars([(str(name), float(value)) for name, value in committees.items()]),
         gba_tree_html(figures.gba_branches),
-        _table(
+        html_table(
             figures.gba,
             {
                 "gba_committee": "Committee / 党委",
@@ -360,7 +362,7 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
     if not figures.ignored.empty:
         sections += [
             "<h2>6. Left alone this run / 未处理的文件</h2>",
-            _table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
+            html_table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
         ]
     if data_docs:
         sections.append(

@@ -179,13 +179,13 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         )
         if county is None:
             return None
-        files = report._frame(
+        files = report.query_frame(
             connection,
             "SELECT as_of, file_name, status, rows_read, rows_loaded, rows_rejected, error"
             " FROM reporting.file_audit WHERE county_code = :c ORDER BY received_at DESC LIMIT 100",
             c=county_code,
         )
-        branches = report._frame(
+        branches = report.query_frame(
             connection,
             "SELECT branch, count(DISTINCT member_key) AS members,"
             " count(DISTINCT member_key) FILTER (WHERE NOT flags && ARRAY['missing_outflow_time',"
@@ -194,7 +194,7 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
             " FROM reporting.member_current WHERE county_code = :c GROUP BY branch ORDER BY branch",
             c=county_code,
         )
-        flags = report._frame(
+        flags = report.query_frame(
             connection,
             "SELECT flag, count(*) AS open_flags FROM core.member_flag"
             " WHERE county_code = :c AND closed_on IS NULL GROUP BY flag ORDER BY flag",
@@ -233,18 +233,18 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         if follow_up
         else "<p class='none'>none yet / 尚无</p>",
         "<h2>Open flags / 待处理问题</h2>",
-        report._table(flags, {"flag": "Flag", "open_flags": "Open"})
+        report.html_table(flags, {"flag": "Flag", "open_flags": "Open"})
         if not flags.empty
         else "<p class='none'>none / 无</p>",
         "<h2>Branches / 支部</h2>",
-        report._table(
+        report.html_table(
             branches,
             {"branch": "Branch / 支部", "members": "Members", "complete": "Complete", "lost_contact": "Lost contact"},
         )
         if not branches.empty
         else "<p class='none'>none / 无</p>",
         "<h2>Files received / 收到的文件</h2>",
-        report._table(
+        report.html_table(
             files,
             {
                 "as_of": "As of",
