@@ -245,9 +245,8 @@ def phone_columns(values: list) -> tuple[list, list, list]:
     libphonenumber's mobile pattern) and never become ``Phone`` objects; everything else goes through
     ``normalise_phone``. ``tests/test_normalise.py`` holds the result equal to ``normalise_phone`` value by value.
     """
-    try:
-        written = pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+    written = _text_array(values)
+    if written is None:
         phones = [normalise_phone(value) for value in values]
         return (
             [p.number if p else None for p in phones],
@@ -342,6 +341,14 @@ def branch_from_file_name(stem: str) -> str:
 # --- The whole roster -------------------------------------------------------------------------------------------
 
 
+def _text_array(values: list) -> pa.Array | None:
+    """The column as an Arrow string array, or ``None`` when a value is not text (the one-value path then)."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return None
+
+
 def _by_distinct(values: list, function) -> list:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``.
 
@@ -349,11 +356,12 @@ def _by_distinct(values: list, function) -> list:
     else by ``pandas.factorize``; ``function`` runs once for each, and the results are spread back by array
     indexing (the null code, -1, picks the last slot).
     """
-    try:
-        encoded = pa.array(values, type=pa.string()).dictionary_encode()
+    text = _text_array(values)
+    if text is not None:
+        encoded = text.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         distinct = encoded.dictionary.to_pylist()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+    else:
         codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         distinct = distinct.tolist()  # plain Python values (iterating pandas' index costs a call per value)
     results = np.fromiter((function(value) for value in distinct), dtype=object, count=len(distinct))
@@ -368,9 +376,8 @@ def _unless_normal(values: list, normal_form: str, function) -> list:
     is different on every row, so ``_by_distinct`` alone would still call ``function`` a million times.
     ``tests/test_normalise.py`` holds the result equal to ``function`` value by value.
     """
-    try:
-        text = pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+    text = _text_array(values)
+    if text is None:
         return _by_distinct(values, function)
     unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True).to_numpy(zero_copy_only=False)
     result = np.array(values, dtype=object)

@@ -65,7 +65,7 @@ def member_keys(id_numbers: list[str], secret: bytes) -> list[str]:
 def masked_id_numbers(id_numbers: list[str]) -> pa.Array | list:
     """``mask_id_number`` for a column of accepted (18-character) ID numbers, by Arrow string slicing."""
     ids = pa.array(id_numbers, type=pa.string())
-    if len(ids) == 0 or pc.min(pc.utf8_length(ids)).as_py() != 18 or pc.max(pc.utf8_length(ids)).as_py() != 18:
+    if len(ids) == 0 or pc.min_max(pc.utf8_length(ids)).as_py() != {"min": 18, "max": 18}:
         return [mask_id_number(value) for value in id_numbers]
     head, tail = pc.utf8_slice_codeunits(ids, 0, 6), pc.utf8_slice_codeunits(ids, 14, 18)
     return pc.binary_join_element_wise(head, "********", tail, "")

@@ -119,6 +119,16 @@ def migrate(engine: sa.Engine) -> str:
     return revision
 
 
+def replace_view(bind, view: str, definition: str) -> None:
+    """``CREATE OR REPLACE VIEW`` with the view's own options kept (migrations that change a view's definition)."""
+    options = bind.exec_driver_sql(
+        "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class WHERE oid = %(view)s::regclass",
+        {"view": view},
+    ).scalar()
+    with_options = f" WITH ({options})" if options else ""
+    bind.exec_driver_sql(f"CREATE OR REPLACE VIEW {view}{with_options} AS {definition}")
+
+
 def sql(name: str) -> str:
     """The text of ``sql/<name>.sql``."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")

@@ -11,6 +11,8 @@ Revision ID: 0015
 
 from alembic import op
 
+from roster_recon import warehouse
+
 revision = "0015"
 down_revision = "0014"
 branch_labels = None
@@ -99,19 +101,9 @@ SELECT c.county_code,
 """
 
 
-def _replace(definition: str) -> None:
-    bind = op.get_bind()
-    options = bind.exec_driver_sql(
-        "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class"
-        " WHERE oid = 'reporting.county_summary'::regclass"
-    ).scalar()
-    with_options = f" WITH ({options})" if options else ""
-    bind.exec_driver_sql(f"CREATE OR REPLACE VIEW reporting.county_summary{with_options} AS {definition}")
-
-
 def upgrade() -> None:
-    _replace(FROM_TABLES)
+    warehouse.replace_view(op.get_bind(), "reporting.county_summary", FROM_TABLES)
 
 
 def downgrade() -> None:
-    _replace(THROUGH_MEMBER_CURRENT)
+    warehouse.replace_view(op.get_bind(), "reporting.county_summary", THROUGH_MEMBER_CURRENT)

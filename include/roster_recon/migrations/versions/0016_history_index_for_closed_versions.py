@@ -15,6 +15,8 @@ Revision ID: 0016
 
 from alembic import op
 
+from roster_recon import warehouse
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -40,23 +42,13 @@ SELECT {_COLUMNS}
 """
 
 
-def _replace_history_view(definition: str) -> None:
-    bind = op.get_bind()
-    options = bind.exec_driver_sql(
-        "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class"
-        " WHERE oid = 'reporting.member_history'::regclass"
-    ).scalar()
-    with_options = f" WITH ({options})" if options else ""
-    bind.exec_driver_sql(f"CREATE OR REPLACE VIEW reporting.member_history{with_options} AS {definition}")
-
-
 def upgrade() -> None:
     op.get_bind().exec_driver_sql(
         "CREATE INDEX IF NOT EXISTS roster_version_closed ON core.roster_version (member_key)"
         " WHERE valid_to IS NOT NULL;"
         " DROP INDEX IF EXISTS core.roster_version_member"
     )
-    _replace_history_view(IN_HALVES)
+    warehouse.replace_view(op.get_bind(), "reporting.member_history", IN_HALVES)
 
 
 def downgrade() -> None:
@@ -64,4 +56,4 @@ def downgrade() -> None:
         "CREATE INDEX IF NOT EXISTS roster_version_member ON core.roster_version (member_key);"
         " DROP INDEX IF EXISTS core.roster_version_closed"
     )
-    _replace_history_view(WHOLE)
+    warehouse.replace_view(op.get_bind(), "reporting.member_history", WHOLE)
