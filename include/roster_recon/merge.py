@@ -52,7 +52,7 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_to IS NULL")
         before = cursor.fetchone()[0]
         cursor.execute(warehouse.sql("merge_snapshot"), {"run_id": run_id, "as_of": as_of})
-        cursor.execute("SELECT count(*), count(DISTINCT (county_code, branch)) FROM branch_snapshot")
+        cursor.execute("SELECT (SELECT count(*) FROM branch_snapshot), (SELECT count(*) FROM branch_file)")
         snapshot_rows, branches = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_from = %s AND valid_to IS NULL", (as_of,))
         opened = cursor.fetchone()[0]

@@ -192,9 +192,12 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             timed.rows = len(batch)
         with timing.stage("stage", county_code) as timed:
             per_file = outcome.split(batch["file_key"].to_numpy(), range(len(readable)))
-            positions = batch.groupby("file_key").indices
-            for file_key, (path, sha256, _, notes) in enumerate(readable):
-                rows = batch.iloc[positions[file_key]] if file_key in positions else batch.iloc[:0]
+            start = 0
+            for file_key, (path, sha256, roster, notes) in enumerate(readable):
+                # The file's rows under their labels in the batch (which holds the files one after another), the
+                # labels its outcome names: no copy of the batch's columns.
+                rows = roster.set_axis(pd.RangeIndex(start, start + len(roster)))
+                start += len(roster)
                 with engine.begin() as connection:
                     status = _stage_file(
                         connection, settings, county_code, path, sha256, rows, per_file[file_key], notes
@@ -431,7 +434,7 @@ def _stage_file(
         )
         _record_problems(connection, file_id, problems)
         return "rejected"
-    accepted = roster.drop(index=list(rejected_rows))
+    accepted = roster[list(stage.ROSTER_COLUMNS)].drop(index=list(rejected_rows))  # only the columns staged
     rows = stage.staging_table(accepted, settings.run_id, file_id, county_code, settings.pii_secret)
     raw = connection.connection.driver_connection
     stage.copy_rows(raw, rows)

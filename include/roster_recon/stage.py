@@ -44,6 +44,10 @@ STAGING_COLUMNS = (
     "contact_status",
     "status_lost",
 )
+# Staging columns computed here rather than taken from the normalised roster.
+DERIVED_COLUMNS = ("run_id", "file_id", "county_code", "member_key", "id_masked")
+# The normalised roster's columns that staging reads.
+ROSTER_COLUMNS = ("id_number", *(column for column in STAGING_COLUMNS if column not in DERIVED_COLUMNS))
 
 
 def member_key(id_number: str, secret: bytes) -> str:
