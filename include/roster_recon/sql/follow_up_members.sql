@@ -17,4 +17,7 @@ SELECT v.branch,
   FROM open_flags f
   JOIN core.roster_version v
     ON v.valid_to IS NULL AND v.member_key = f.member_key AND v.county_code = f.county_code AND v.branch = f.branch
+-- Said again for the table: the planner does not carry the county through the materialised CTE, and without
+-- it hashed every current version to disk (1.05 s per county of 20,000 entries at 1M; 0.37 s by index).
+   AND v.county_code = %(county_code)s
  ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST, f.raised_on, v.branch, v.name, f.member_key
