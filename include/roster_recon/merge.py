@@ -51,6 +51,16 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         check_staged_rows(cursor, run_id)
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_to IS NULL")
         before = cursor.fetchone()[0]
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM audit.file WHERE run_id = %s AND status = 'staged')", (run_id,))
+        if not cursor.fetchone()[0]:  # a day without new rosters: no snapshot to apply (the flags still move on)
+            log.info("merge as of %s: no file staged, no branch refreshed", as_of)
+            return {
+                "snapshot_rows": 0,
+                "branches_refreshed": 0,
+                "current_entries_before": before,
+                "current_entries_after": before,
+                "versions_opened_today": 0,
+            }
         cursor.execute(warehouse.sql("merge_snapshot"), {"run_id": run_id, "as_of": as_of})
         cursor.execute("SELECT (SELECT count(*) FROM branch_snapshot), (SELECT count(*) FROM branch_file)")
         snapshot_rows, branches = cursor.fetchone()
