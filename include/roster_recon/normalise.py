@@ -341,8 +341,10 @@ def branch_from_file_name(stem: str) -> str:
 # --- The whole roster -------------------------------------------------------------------------------------------
 
 
-def _text_array(values: list) -> pa.Array | None:
+def _text_array(values: list | pa.Array) -> pa.Array | None:
     """The column as an Arrow string array, or ``None`` when a value is not text (the one-value path then)."""
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else None
     try:
         return pa.array(values, type=pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
@@ -369,7 +371,8 @@ def _by_distinct(values: list, function) -> list:
 
 
 def _unless_normal(values: list, normal_form: str, function) -> list:
-    """``function`` over a column whose values are mostly unique and mostly already in normal form.
+    """``function`` over a column whose values are mostly unique and mostly already in normal form; an Arrow
+    string array when the column is text (the readers' output), else a list.
 
     ``normal_form`` is a regular expression (RE2, matched by Arrow over the whole column) of values that
     ``function`` returns unchanged; only the others are computed, once per distinct value. An ID number or a name
@@ -379,12 +382,12 @@ def _unless_normal(values: list, normal_form: str, function) -> list:
     text = _text_array(values)
     if text is None:
         return _by_distinct(values, function)
-    unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True).to_numpy(zero_copy_only=False)
-    result = np.array(values, dtype=object)
-    todo = np.flatnonzero(~unchanged)
-    if len(todo):
-        result[todo] = _by_distinct(result[todo].tolist(), function)
-    return result.tolist()
+    unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True)
+    todo = np.flatnonzero(~unchanged.to_numpy(zero_copy_only=False))
+    if not len(todo):
+        return text
+    fixed = pa.array(_by_distinct(text.take(pa.array(todo)).to_pylist(), function), type=pa.string())
+    return pc.replace_with_mask(text, pc.invert(unchanged), fixed)
 
 
 # Values the normalisers return as they are: an 18-character ID number in ASCII, a name of CJK unified
@@ -396,9 +399,21 @@ _CLEAN_CHAR = r"\x21-\x7E\x{4E00}-\x{9FFF}"
 CLEAN_TEXT_NORMAL_FORM = rf"^[{_CLEAN_CHAR}](?:[ {_CLEAN_CHAR}]*[{_CLEAN_CHAR}])?$"
 
 
-def _clean_column(values: list) -> list:
+def _clean_column(values: list | pa.Array) -> list | pa.Array:
     """``clean_text`` over a whole column."""
     return _unless_normal(values, CLEAN_TEXT_NORMAL_FORM, clean_text)
+
+
+# The dtype pandas gives a column of text and missing values ("str": Arrow storage, NaN for missing).
+_TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _for_frame(column: list | pa.Array) -> object:
+    """A normalised column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into
+    the dtype pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
+    if isinstance(column, pa.Array) and column.null_count < len(column):
+        return pd.array(column, dtype=_TEXT_DTYPE)
+    return column.to_pylist() if isinstance(column, pa.Array) else column
 
 
 def _name(value: object) -> str | None:
@@ -420,7 +435,11 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
     out["name"] = _unless_normal(column("name"), NAME_NORMAL_FORM, _name)
     out["gender"] = _by_distinct(column("gender"), normalise_gender)
     out["id_number"] = _unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
-    out["branch"] = [value or default_branch for value in _clean_column(column("branch"))]
+    branch = _clean_column(column("branch"))
+    if isinstance(branch, pa.Array):
+        out["branch"] = pc.fill_null(branch, default_branch) if default_branch else branch
+    else:
+        out["branch"] = [value or default_branch for value in branch]
     out["outflow_date_raw"] = _clean_column(column("outflow_date"))
     out["outflow_date"] = _by_distinct(out["outflow_date_raw"], parse_date)
     out["destination"] = _clean_column(column("destination"))
@@ -436,4 +455,4 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
     out["contact_status"] = _clean_column(column("contact_status"))
     out["status_lost"] = [bool(lost) for lost in _by_distinct(out["contact_status"], is_lost_status)]
     out["notes"] = _clean_column(column("notes"))
-    return pd.DataFrame(out, index=raw.index)
+    return pd.DataFrame({name: _for_frame(values) for name, values in out.items()}, index=raw.index)
