@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roster_recon import reference
 from roster_recon.normalise import id_number_problem, mask_id_number
@@ -126,43 +128,58 @@ def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.Da
 
 
 def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame:
-    """Warnings for accepted rows: the four clears, unreadable dates, unknown cities and place codes."""
-    accepted = roster.drop(index=list(rejected_rows)) if rejected_rows else roster
-    places = reference.known_place_codes()
-    ids = accepted["id_number"].tolist()
+    """Warnings for accepted rows: the four clears, unreadable dates, unknown cities and place codes.
+
+    Each check is a mask over the whole roster (rows rejected by a hard rule masked out), so that neither the
+    accepted rows nor whole columns are copied; only the rows with a warning are read back as Python values.
+    """
+    accepted = np.ones(len(roster), dtype=bool)
+    if rejected_rows:
+        accepted[roster.index.get_indexer(list(rejected_rows))] = False
     checks = [
-        ("outflow_date_missing", accepted["outflow_date"].isna(), "outflow_date_raw"),
-        ("destination_missing", accepted["destination"].isna(), None),
-        ("phone_missing_or_invalid", ~accepted["phone_valid"].astype(bool), "phone"),
-        ("industry_missing", accepted["industry"].isna(), None),
+        ("outflow_date_missing", roster["outflow_date"].isna(), "outflow_date_raw"),
+        ("destination_missing", roster["destination"].isna(), None),
+        ("phone_missing_or_invalid", ~roster["phone_valid"].astype(bool), "phone"),
+        ("industry_missing", roster["industry"].isna(), None),
         (
             "destination_unknown_city",
-            accepted["destination"].notna() & accepted["destination_city_code"].isna(),
+            roster["destination"].notna() & roster["destination_city_code"].isna(),
             "destination",
         ),
-        ("id_place_code_unknown", [str(v)[:6] not in places for v in ids], None),
+        ("id_place_code_unknown", ~_known_place_codes(roster["id_number"]), None),
         (
             "last_contact_unreadable",
-            accepted["last_contact_raw"].notna() & accepted["last_contact_date"].isna(),
+            roster["last_contact_raw"].notna() & roster["last_contact_date"].isna(),
             "last_contact_raw",
         ),
     ]
-    source_rows, names = accepted["source_row"].tolist(), accepted["name"].tolist()
     found = _Found()
     for code, mask, value_column in checks:
-        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
         if not len(hits):
             continue
         column, zh, en = MESSAGES[code]
         if code == "id_place_code_unknown":
-            values = [mask_id_number(ids[i]) for i in hits]
+            values = [mask_id_number(value) for value in roster["id_number"].iloc[hits].tolist()]
         elif value_column:
-            column_values = accepted[value_column].tolist()
-            values = [_text(column_values[i]) for i in hits]
+            values = [_text(value) for value in roster[value_column].iloc[hits].tolist()]
         else:
             values = None
-        found.add([source_rows[i] for i in hits], [names[i] for i in hits], column, values, code, WARNING, zh, en)
+        source_rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
+        found.add(source_rows, names, column, values, code, WARNING, zh, en)
     return found.frame()
+
+
+def _known_place_codes(id_numbers: pd.Series) -> np.ndarray:
+    """Whether each ID number starts with a known place code (by Arrow: pandas' ``isin`` on text columns looks
+    at every value in Python); a missing ID number has none."""
+    places = reference.known_place_codes()
+    try:
+        ids = pa.array(id_numbers, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not a column of text
+        return np.array([isinstance(value, str) and value[:6] in places for value in id_numbers], dtype=bool)
+    known = pc.is_in(pc.utf8_slice_codeunits(ids, 0, 6), value_set=pa.array(sorted(places), type=pa.string()))
+    return pc.fill_null(known, False).to_numpy(zero_copy_only=False)
 
 
 def _text(value: object) -> str | None:
