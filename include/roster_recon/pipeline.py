@@ -22,6 +22,7 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -185,7 +186,8 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             first_document = len(validator.documents)
             batch = pd.concat([r for _, _, r, _ in readable], keys=range(len(readable)), names=["file_key", None])
             batch = batch.reset_index(level="file_key").reset_index(drop=True)
-            batch["file_name"] = [readable[key][0].name for key in batch["file_key"]]
+            names = np.array([path.name for path, *_ in readable], dtype=object)
+            batch["file_name"] = names[batch["file_key"].to_numpy()]
             run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
             file_names = [path.name for path, *_ in readable]
             outcome = validator.validate(batch, f"county_{county_code}", run_name, file_names)

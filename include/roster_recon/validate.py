@@ -251,10 +251,11 @@ class RosterValidator:
             frame = frame.assign(file_key=0)
         if "file_name" not in frame.columns:
             frame = frame.assign(file_name=run_name)
+        # The files of the batch, those with no rows (empty rosters) too, so Data Docs name every one.
+        files_in_batch = sorted(set(file_names or []) | set(frame["file_name"].unique().tolist()))
         result = self._checkpoint(asset_name).run(
             batch_parameters={"dataframe": frame},
-            # The files of the batch, those with no rows (empty rosters) too, so Data Docs name every one.
-            expectation_parameters={"files_in_batch": sorted(set(file_names or []) | set(frame["file_name"]))},
+            expectation_parameters={"files_in_batch": files_in_batch},
             run_id=gx.RunIdentifier(run_name=run_name),
         )
         outcome = ValidationOutcome()
