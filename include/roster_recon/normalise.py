@@ -351,7 +351,7 @@ def _text_array(values: list | pa.Array) -> pa.Array | None:
         return None
 
 
-def _by_distinct(values: list, function) -> list:
+def _by_distinct(values: list | pa.Array, function) -> list:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``.
 
     The distinct values are found by Arrow's dictionary encoding when every value is text (the readers' output),
@@ -370,7 +370,7 @@ def _by_distinct(values: list, function) -> list:
     return np.append(results, None)[codes].tolist()
 
 
-def _unless_normal(values: list, normal_form: str, function) -> list:
+def _unless_normal(values: list | pa.Array, normal_form: str, function) -> list | pa.Array:
     """``function`` over a column whose values are mostly unique and mostly already in normal form; an Arrow
     string array when the column is text (the readers' output), else a list.
 

@@ -186,10 +186,9 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             first_document = len(validator.documents)
             batch = pd.concat([r for _, _, r, _ in readable], keys=range(len(readable)), names=["file_key", None])
             batch = batch.reset_index(level="file_key").reset_index(drop=True)
-            names = np.array([path.name for path, *_ in readable], dtype=object)
-            batch["file_name"] = names[batch["file_key"].to_numpy()]
-            run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
             file_names = [path.name for path, *_ in readable]
+            batch["file_name"] = np.array(file_names, dtype=object)[batch["file_key"].to_numpy()]
+            run_name = f"{settings.run_id} {county_code} ({len(readable)} files)"
             outcome = validator.validate(batch, f"county_{county_code}", run_name, file_names)
             timed.rows = len(batch)
         with timing.stage("stage", county_code) as timed:
