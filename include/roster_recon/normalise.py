@@ -411,9 +411,9 @@ _TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 def _for_frame(column: list | pa.Array) -> object:
     """A normalised column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into
     the dtype pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
-    if isinstance(column, pa.Array) and column.null_count < len(column):
-        return pd.array(column, dtype=_TEXT_DTYPE)
-    return column.to_pylist() if isinstance(column, pa.Array) else column
+    if not isinstance(column, pa.Array):
+        return column
+    return pd.array(column, dtype=_TEXT_DTYPE) if column.null_count < len(column) else column.to_pylist()
 
 
 def _name(value: object) -> str | None:

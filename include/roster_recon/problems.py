@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -173,13 +175,19 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame
 def _known_place_codes(id_numbers: pd.Series) -> np.ndarray:
     """Whether each ID number starts with a known place code (by Arrow: pandas' ``isin`` on text columns looks
     at every value in Python); a missing ID number has none."""
-    places = reference.known_place_codes()
     try:
         ids = pa.array(id_numbers, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # not a column of text
+        places = reference.known_place_codes()
         return np.array([isinstance(value, str) and value[:6] in places for value in id_numbers], dtype=bool)
-    known = pc.is_in(pc.utf8_slice_codeunits(ids, 0, 6), value_set=pa.array(sorted(places), type=pa.string()))
+    known = pc.is_in(pc.utf8_slice_codeunits(ids, 0, 6), value_set=_place_code_array())
     return pc.fill_null(known, False).to_numpy(zero_copy_only=False)
+
+
+@cache
+def _place_code_array() -> pa.Array:
+    """``reference.known_place_codes`` as an Arrow value set, built once per process rather than once per file."""
+    return pa.array(sorted(reference.known_place_codes()), type=pa.string())
 
 
 def _text(value: object) -> str | None:
