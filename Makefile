@@ -56,12 +56,12 @@ airflow-db: $(DATA_DIR)/airflow/airflow.db
 demo: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	@$(BIN)/python -m roster_recon.demo reset --data-dir $(DATA_DIR)
-	@$(BIN)/python -m roster_recon.generate --drop-root $(DATA_DIR)/drop --month 1 --seed $(SEED) --as-of $(MONTH1)
+	@$(BIN)/python -m roster_recon.demo.generate --drop-root $(DATA_DIR)/drop --month 1 --seed $(SEED) --as-of $(MONTH1)
 	@echo "== roster_reconcile $(MONTH1) (month one) =="
 	@$(DEMO_ENV) $(BIN)/airflow dags test roster_reconcile $(MONTH1) > $(DATA_DIR)/demo-run-1.log 2>&1 \
 	  || (tail -50 $(DATA_DIR)/demo-run-1.log; exit 1)
 	@$(BIN)/python -m roster_recon.demo summary --data-dir $(DATA_DIR) --as-of $(MONTH1) --check-ground-truth || true
-	@$(BIN)/python -m roster_recon.generate --drop-root $(DATA_DIR)/drop --month 2 --seed $(SEED) --as-of $(MONTH2) --month-one-as-of $(MONTH1)
+	@$(BIN)/python -m roster_recon.demo.generate --drop-root $(DATA_DIR)/drop --month 2 --seed $(SEED) --as-of $(MONTH2) --month-one-as-of $(MONTH1)
 	@echo "== roster_reconcile $(MONTH2) (month two) =="
 	@$(DEMO_ENV) $(BIN)/airflow dags test roster_reconcile $(MONTH2) > $(DATA_DIR)/demo-run-2.log 2>&1 \
 	  || (tail -50 $(DATA_DIR)/demo-run-2.log; exit 1)

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import discover, normalise, reference
-from roster_recon.read import decode_text
+from roster_recon import reference
+from roster_recon.intake import discover, normalise
+from roster_recon.intake.read import decode_text
+from roster_recon.intake.stage import member_key
 from roster_recon.settings import DEMO_PII_SECRET
-from roster_recon.stage import member_key
 
 
 def _naive_read(path: Path) -> pd.DataFrame:

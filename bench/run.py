@@ -244,8 +244,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.naive import naive_run
-    from roster_recon import demo, warehouse
-    from roster_recon.generate import generate
+    from roster_recon import warehouse
+    from roster_recon.demo import driver as demo
+    from roster_recon.demo.generate import generate
 
     data_dir = args.data_dir.resolve()
     for name in ("timings", "naive"):

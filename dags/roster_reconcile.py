@@ -57,7 +57,7 @@ def _schedule():
             drop_root = None
     if not drop_root:
         return daily
-    from roster_recon.ready import ReadyMarkerTrigger
+    from roster_recon.airflow_facing.ready import ReadyMarkerTrigger
 
     ready = Asset(
         name="roster_drop_ready",
@@ -101,7 +101,7 @@ def _notify_stale(settings, counties: list[dict]) -> None:
     from airflow.exceptions import AirflowNotFoundException
     from airflow.sdk import Connection
 
-    from roster_recon.notify import StaleCountyNotifier
+    from roster_recon.airflow_facing.notify import StaleCountyNotifier
     from roster_recon.pipeline import record_stale_notices
 
     to = [a.strip() for a in str(Variable.get("roster_alert_email", default="") or "").split(",") if a.strip()]
@@ -134,7 +134,7 @@ def roster_reconcile():
     @task
     def prepare() -> list[str]:
         from roster_recon.pipeline import prepare_run
-        from roster_recon.runs import RunClaimedError
+        from roster_recon.warehouse.runs import RunClaimedError
 
         try:
             return prepare_run(_settings())
@@ -144,7 +144,7 @@ def roster_reconcile():
     @task(map_index_template="{{ county_code }}")
     def ingest(county_code: str) -> dict:
         from roster_recon.pipeline import ingest_county
-        from roster_recon.runs import RunClaimedError
+        from roster_recon.warehouse.runs import RunClaimedError
 
         try:
             return {"county_code": county_code, **ingest_county(_settings(), county_code)}
@@ -155,9 +155,9 @@ def roster_reconcile():
     @task(pool="roster_merge", trigger_rule="all_done")
     def merge() -> list[str]:
         """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
-        from roster_recon.merge import StagedRowsMissingError
         from roster_recon.pipeline import counties_to_finish, merge_run
-        from roster_recon.runs import RunClaimedError
+        from roster_recon.warehouse.merge import StagedRowsMissingError
+        from roster_recon.warehouse.runs import RunClaimedError
 
         settings = _settings()
         try:

@@ -1,4 +1,4 @@
-"""The "Rosters" entry in the Airflow UI: the pages of ``roster_recon.web`` mounted at /roster, behind Airflow login."""
+"""The "Rosters" entry in the Airflow UI: ``roster_recon.airflow_facing.web`` at /roster, behind Airflow login."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from airflow.plugins_manager import AirflowPlugin
 
-from roster_recon.web import PREFIX, create_app
+from roster_recon.airflow_facing.web import PREFIX, create_app
 
 
 class RosterPagesPlugin(AirflowPlugin):

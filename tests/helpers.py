@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from roster_recon import pipeline
-from roster_recon.normalise import check_character
+from roster_recon.intake.normalise import check_character
 from roster_recon.settings import RunSettings
 
 HEADER = ["姓名", "身份证号码", "流出时间", "流入地", "联系电话", "从事行业", "最后联系时间", "联系状态"]

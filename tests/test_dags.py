@@ -54,7 +54,7 @@ def test_the_dag_runs_at_two_in_shanghai_or_when_a_county_marks_its_files_ready(
     (asset,) = schedule.asset_condition.objects
     (watcher,) = asset.watchers
     classpath, kwargs = watcher.trigger.serialize()
-    assert classpath == "roster_recon.ready.ReadyMarkerTrigger" and kwargs["drop_root"] == str(tmp_path)
+    assert classpath == "roster_recon.airflow_facing.ready.ReadyMarkerTrigger" and kwargs["drop_root"] == str(tmp_path)
 
 
 def test_dag_file_parses_quickly_and_imports_no_heavy_modules():
@@ -62,7 +62,7 @@ def test_dag_file_parses_quickly_and_imports_no_heavy_modules():
         "import time, sys; import airflow.sdk; start = time.perf_counter();"
         f"import runpy; runpy.run_path({str(DAGS / 'roster_reconcile.py')!r});"
         "print(time.perf_counter() - start);"
-        "print(any(m in sys.modules for m in ('pandas', 'great_expectations', 'roster_recon.validate')))"
+        "print(any(m in sys.modules for m in ('pandas', 'great_expectations', 'roster_recon.intake.validate')))"
     )
     seconds, heavy = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

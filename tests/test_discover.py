@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roster_recon import discover
+from roster_recon.intake import discover
 
 
 def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):

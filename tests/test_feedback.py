@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from roster_recon.feedback import write_file_feedback
+from roster_recon.delivery.feedback import write_file_feedback
 
 
 def test_feedback_workbook_lists_problems_and_neutralises_formulas(tmp_path):
@@ -85,7 +85,7 @@ def test_feedback_for_two_files_of_one_branch_in_one_run_do_not_overwrite_each_o
     )
 )
 def test_a_sheets_digest_by_column_equals_the_digest_row_by_row(rows):
-    from roster_recon.feedback import Sheet, content_digest, sheet_digest
+    from roster_recon.delivery.feedback import Sheet, content_digest, sheet_digest
 
     sheet = Sheet("s", ["a", "b", "c"], [10, 10, 10], [list(row) for row in rows])
     assert sheet_digest(sheet) == content_digest(sheet.rows)

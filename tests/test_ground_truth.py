@@ -6,9 +6,9 @@ import datetime as dt
 
 from helpers import run_all
 
-from roster_recon.demo import compare_with_ground_truth
-from roster_recon.generate import generate
-from roster_recon.validate import RosterValidator
+from roster_recon.demo.driver import compare_with_ground_truth
+from roster_recon.demo.generate import generate
+from roster_recon.intake.validate import RosterValidator
 
 MONTH1, MONTH2 = dt.date(2026, 10, 26), dt.date(2026, 11, 26)
 
@@ -38,7 +38,7 @@ def test_the_generator_is_deterministic_by_seed_whatever_the_hash_seed(tmp_path)
         drop = tmp_path / hash_seed / "drop"
         arguments = ["--drop-root", str(drop), "--month", "2", "--seed", "5", "--scale", "0.3"]
         subprocess.run(
-            [sys.executable, "-m", "roster_recon.generate", *arguments, "--as-of", "2026-11-26"],
+            [sys.executable, "-m", "roster_recon.demo.generate", *arguments, "--as-of", "2026-11-26"],
             env={**os.environ, "PYTHONHASHSEED": hash_seed},
             check=True,
             capture_output=True,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roster_recon import normalise as n
+from roster_recon.intake import normalise as n
 
 VALID = ["360426199101010071", "44011320141005001X"]
 
@@ -313,6 +313,6 @@ def test_whole_column_normalising_agrees_with_the_one_value_functions(rows):
     ],
 )
 def test_lost_contact_is_more_than_n_calendar_months_at_month_ends(last_contact, as_of, lost):
-    from roster_recon.flag import is_lost_contact
+    from roster_recon.warehouse.flag import is_lost_contact
 
     assert is_lost_contact(last_contact, as_of, 6) is lost

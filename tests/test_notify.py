@@ -7,7 +7,7 @@ import threading
 from email import message_from_bytes, policy
 from typing import ClassVar
 
-from roster_recon.notify import StaleCountyNotifier, notice_text
+from roster_recon.airflow_facing.notify import StaleCountyNotifier, notice_text
 
 COUNTIES = [
     {

@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 import xlwt
 
-from roster_recon.read import RosterFileError, read_roster
+from roster_recon.intake.read import RosterFileError, read_roster
 
 HEADERS = ["姓名（必填）", "公民身份号码", "流出时间", "去向地址", "手机号码", "从事行业"]
 ROW = ["张三", "360426199101010071", "2023-04-15", "广东省深圳市", "13800138000", "电子信息制造"]
@@ -124,7 +124,7 @@ def test_a_cell_past_the_csv_field_limit_rejects_the_file_with_a_reason(tmp_path
 def test_any_reader_failure_becomes_a_rejection_with_a_reason_and_no_id_number(
     tmp_path, monkeypatch, failure, code, said
 ):
-    from roster_recon import read
+    from roster_recon.intake import read
 
     def failing_reader(path):
         raise failure
@@ -197,7 +197,7 @@ def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memo
     sheet.write_string(1048575, 16383, " ")  # XFD1048576: calamine would hold 17 billion cells (and abort)
     workbook.close()
     outcome, peak_mb = _peak_rss_mb_of(
-        "from pathlib import Path; from roster_recon.read import RosterFileError, read_roster\n"
+        "from pathlib import Path; from roster_recon.intake.read import RosterFileError, read_roster\n"
         f"try:\n    read_roster(Path({str(path)!r}))\n    print('read')\n"
         "except RosterFileError as error:\n    print(error.code)"
     )
@@ -206,7 +206,7 @@ def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memo
 
 
 def test_an_xlsx_that_inflates_past_the_limit_is_rejected_unread(tmp_path, monkeypatch):
-    from roster_recon import read
+    from roster_recon.intake import read
 
     path = tmp_path / "甲支部.xlsx"
     write_xlsx_with_title(path, [ROW] * 2000)
@@ -231,7 +231,7 @@ def test_a_row_of_white_space_alone_is_blank_as_python_sees_white_space():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from roster_recon.read import WHITE_SPACE
+    from roster_recon.intake.read import WHITE_SPACE
 
     characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     matched = pc.match_substring_regex(pa.array(characters), f"^[{WHITE_SPACE}]$").to_pylist()

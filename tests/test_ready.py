@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from roster_recon import discover
-from roster_recon.ready import ReadyMarkerTrigger, find_markers
+from roster_recon.airflow_facing.ready import ReadyMarkerTrigger, find_markers
+from roster_recon.intake import discover
 
 
 def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serialises(tmp_path):
@@ -26,7 +26,7 @@ def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serial
     assert event.payload == {"folders": ["360922-万载县", "360926"]}
     assert find_markers(tmp_path) == [] and roster.read_bytes() == b"a roster"
     classpath, kwargs = trigger.serialize()
-    assert classpath == "roster_recon.ready.ReadyMarkerTrigger"
+    assert classpath == "roster_recon.airflow_facing.ready.ReadyMarkerTrigger"
     assert ReadyMarkerTrigger(**kwargs).serialize() == (classpath, kwargs)
 
 

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import sqlalchemy as sa
 from helpers import id_number, person, run_all, write_roster
 
-from roster_recon import report
-from roster_recon.validate import RosterValidator
+from roster_recon.delivery import report
+from roster_recon.intake.validate import RosterValidator
 
 
 class _Text(HTMLParser):

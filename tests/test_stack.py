@@ -23,8 +23,8 @@ from pii import leaks
 
 from deploy import stack
 from roster_recon import warehouse
-from roster_recon.demo import compare_with_ground_truth
-from roster_recon.generate import generate
+from roster_recon.demo.driver import compare_with_ground_truth
+from roster_recon.demo.generate import generate
 
 pytestmark = pytest.mark.stack
 DAG_ID = "roster_reconcile"

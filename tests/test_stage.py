@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import id_number
 
-from roster_recon.stage import member_key, member_keys
+from roster_recon.intake.stage import member_key, member_keys
 
 
 def test_member_keys_in_bulk_equal_one_at_a_time():
@@ -16,8 +16,8 @@ def test_member_keys_in_bulk_equal_one_at_a_time():
 
 
 def test_masked_id_numbers_by_column_equal_one_at_a_time():
-    from roster_recon.normalise import mask_id_number
-    from roster_recon.stage import masked_id_numbers
+    from roster_recon.intake.normalise import mask_id_number
+    from roster_recon.intake.stage import masked_id_numbers
 
     ids = [id_number(serial) for serial in range(20)]
     assert masked_id_numbers(ids).to_pylist() == [mask_id_number(value) for value in ids]

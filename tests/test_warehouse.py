@@ -11,11 +11,12 @@ from helpers import HEADER, id_number, person, run_all, write_roster
 from pii import leaks
 from python_calamine import CalamineWorkbook
 
-from roster_recon import pipeline, report, warehouse
-from roster_recon.merge import RunOutOfOrderError, StagedRowsMissingError
+from roster_recon import pipeline, warehouse
+from roster_recon.delivery import report
+from roster_recon.intake.validate import RosterValidator
 from roster_recon.pipeline import RunNotPreparedError
-from roster_recon.runs import RunClaimedError
-from roster_recon.validate import RosterValidator
+from roster_recon.warehouse.merge import RunOutOfOrderError, StagedRowsMissingError
+from roster_recon.warehouse.runs import RunClaimedError
 
 AS_OF = dt.date(2026, 11, 26)
 WANZAI, TONGGU = "360922-万载县", "360926"
@@ -488,7 +489,7 @@ def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, va
 
 
 def test_a_silent_county_is_named_in_every_report_and_announced_once_per_spell(make_settings, engine, validator):
-    from roster_recon import stale
+    from roster_recon.warehouse import stale
 
     def silent(result):
         figures = report.read_figures(engine, result["run_id"], stale_days=35)
@@ -575,7 +576,7 @@ def test_a_crash_between_recording_the_destination_and_moving_is_finished_by_the
 def test_a_file_that_breaks_the_reader_is_rejected_and_the_countys_other_files_load(
     make_settings, engine, validator, monkeypatch
 ):
-    from roster_recon import read
+    from roster_recon.intake import read
 
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
@@ -597,7 +598,7 @@ def test_a_file_that_breaks_the_reader_is_rejected_and_the_countys_other_files_l
 
 
 def test_lost_contact_in_sql_agrees_with_the_calendar_rule_at_month_ends(make_settings, engine, validator):
-    from roster_recon.flag import is_lost_contact
+    from roster_recon.warehouse.flag import is_lost_contact
 
     as_of = dt.date(2026, 8, 31)
     last_contacts = ["2026-02-28", "2026-02-27", "2026-03-01", "2026-02-28", "2025-08-31"]
@@ -701,7 +702,7 @@ def test_a_file_is_read_only_after_two_looks_the_settle_window_apart(engine, tmp
     import os
     import time
 
-    from roster_recon import settle
+    from roster_recon.intake import settle
 
     folder = tmp_path / "360922"
     folder.mkdir()

@@ -1,4 +1,4 @@
-"""The Rosters pages (``roster_recon.web``) on a real warehouse after a real run.
+"""The Rosters pages (``roster_recon.airflow_facing.web``) on a real warehouse after a real run.
 
 Here the pages are exercised without Airflow's login (``auth=False``); that every route refuses an anonymous user
 and serves a logged-in one is shown against a real api-server in ``tests/test_stack.py``.
@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from helpers import id_number, person, run_all, write_roster
 from pii import leaks
 
-from roster_recon import web
-from roster_recon.validate import RosterValidator
+from roster_recon.airflow_facing import web
+from roster_recon.intake.validate import RosterValidator
 
 AS_OF = dt.date(2026, 11, 26)
 

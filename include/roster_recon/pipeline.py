@@ -26,24 +26,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import (
-    archive,
-    discover,
-    feedback,
-    flag,
-    merge,
-    reference,
-    runs,
-    settle,
-    stage,
-    stale,
-    timing,
-    warehouse,
-)
-from roster_recon.normalise import branch_from_file_name, normalise_roster
-from roster_recon.problems import file_problem, hard_problems, sheet_warnings, soft_problems
-from roster_recon.read import RosterFileError, read_roster, safe_message
+from roster_recon import reference, timing, warehouse
+from roster_recon.delivery import archive, feedback
+from roster_recon.intake import discover, settle, stage
+from roster_recon.intake.normalise import branch_from_file_name, normalise_roster
+from roster_recon.intake.problems import file_problem, hard_problems, sheet_warnings, soft_problems
+from roster_recon.intake.read import RosterFileError, read_roster, safe_message
 from roster_recon.settings import RunSettings
+from roster_recon.warehouse import flag, merge, runs, stale
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +136,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     The county's readable files are validated by Great Expectations as one batch (rows told apart by file), which
     costs one checkpoint per county instead of one per file; the verdict is then split back per file.
     """
-    from roster_recon.validate import RosterValidator
+    from roster_recon.intake.validate import RosterValidator
 
     engine = engine_for(settings)
     folder = county_folder(settings, county_code)
@@ -646,7 +636,7 @@ def report_run(settings: RunSettings) -> dict:
 
     Returns the report's path, the Data Docs index and the run's failures (the DAG fails the run when there are any).
     """
-    from roster_recon import report
+    from roster_recon.delivery import report
 
     engine = engine_for(settings)
     with engine.connect() as connection:
@@ -654,7 +644,7 @@ def report_run(settings: RunSettings) -> dict:
         documents = validation_documents(connection, settings.run_id)
     data_docs = None
     if documents:
-        from roster_recon.validate import build_data_docs
+        from roster_recon.intake.validate import build_data_docs
 
         with timing.stage("validate"):  # the Data Docs site, rendered once per run from every county's results
             data_docs = build_data_docs(documents, settings.data_dir / "data_docs" / settings.as_of.isoformat())

@@ -13,7 +13,7 @@ DEFAULT_LOST_CONTACT_MONTHS = 6
 DEFAULT_SETTLE_SECONDS = 60.0
 DEFAULT_MAX_REJECT_SHARE = 0.5
 DEFAULT_MAX_FILE_MB = 50.0
-DEFAULT_STALE_DAYS = 35  # roster_recon.stale: a county silent this many days is named, and the team told once
+DEFAULT_STALE_DAYS = 35  # roster_recon.warehouse.stale: a county silent this many days is named, and the team told once
 MIN_SECRET_BYTES = 32
 # What .env.example ships: a deployment that copied it without filling it in must not start.
 PLACEHOLDER_SECRETS = frozenset({"change-me-to-64-random-characters", "change-me"})

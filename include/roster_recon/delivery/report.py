@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import reference, stale
-from roster_recon.feedback import FLAG_NAMES_ZH
+from roster_recon import reference
+from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
+from roster_recon.warehouse import stale
 
 FLAGS = tuple(FLAG_NAMES_ZH)
 

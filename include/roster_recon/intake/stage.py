@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from roster_recon.normalise import mask_id_number, valid_id_numbers
+from roster_recon.intake.normalise import mask_id_number, valid_id_numbers
 
 STAGING_COLUMNS = (
     "run_id",

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from roster_recon import report, warehouse
+from roster_recon import warehouse
+from roster_recon.delivery import report
 
 
 def reset(data_dir: Path) -> None:

@@ -1,6 +1,6 @@
 """Demo data: Yichun's mobile-member rosters as county offices send them, with a ground truth to check against.
 
-``python -m roster_recon.generate --drop-root DIR --month 1|2 --seed N --as-of YYYY-MM-DD``
+``python -m roster_recon.demo.generate --drop-root DIR --month 1|2 --seed N --as-of YYYY-MM-DD``
 
 Ten county folders, about 200 branches (township, village, community and non-public-enterprise branches), 11,300
 members of whom 5,226 are in the Greater Bay Area. Files come in the mix counties send: xlsx with a title row, old
@@ -27,10 +27,10 @@ from pathlib import Path
 import phonenumbers
 import xlsxwriter
 
-from roster_recon.flag import is_lost_contact
-from roster_recon.normalise import check_character
+from roster_recon.intake.normalise import check_character
+from roster_recon.intake.stage import member_key
 from roster_recon.settings import DEMO_PII_SECRET
-from roster_recon.stage import member_key
+from roster_recon.warehouse.flag import is_lost_contact
 
 COUNTIES = {  # code: (name, old code before 2000, share of members)
     "360902": ("袁州区", "362201", 0.16),

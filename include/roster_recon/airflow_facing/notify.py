@@ -1,4 +1,4 @@
-"""Telling the data team that a county has gone silent: an Airflow notifier, once per spell (``roster_recon.stale``).
+"""Telling the data team that a county has gone silent: an Airflow notifier, once per spell (``warehouse.stale``).
 
 By default the notice is a warning in the ``report`` task's log (and the report names the county on every run while it
 stays silent). With an SMTP connection ``smtp_default`` and the Variable ``roster_alert_email`` (comma-separated
@@ -13,7 +13,7 @@ import logging
 
 from airflow.sdk import BaseNotifier
 
-from roster_recon.stale import StaleCounty
+from roster_recon.warehouse.stale import StaleCounty
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roster_recon import reference
-from roster_recon.normalise import id_number_problem, mask_id_number
+from roster_recon.intake.normalise import id_number_problem, mask_id_number
 
 ERROR, WARNING = "error", "warning"
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roster_recon import reference
-from roster_recon.read import ROSTER_SUFFIXES
-from roster_recon.ready import READY_MARKER  # a clerk's "my files are there": starts a run, never read
+from roster_recon.intake.read import ROSTER_SUFFIXES
 
+READY_MARKER = "_READY"  # a clerk's "my files are there": starts a run, never read
 ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR = "_archive", "_rejected", "_feedback", "_follow_up"
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
 MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"

@@ -83,7 +83,7 @@ NAV_STYLE = (
 
 
 def _page(title: str, body: str, active: str = "") -> str:
-    from roster_recon.report import STYLE
+    from roster_recon.delivery.report import STYLE
 
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
@@ -112,7 +112,8 @@ def latest_run_id(connection) -> str | None:
 
 def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     """One run's report, as the ``report`` task renders it, with links to its Data Docs and county pages."""
-    from roster_recon import reference, report
+    from roster_recon import reference
+    from roster_recon.delivery import report
     from roster_recon.pipeline import run_failures
 
     with engine.connect() as connection:
@@ -166,8 +167,9 @@ def runs_page(engine: sa.Engine) -> str:
 
 
 def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | None:
-    from roster_recon import report, stale
-    from roster_recon.feedback import FLAG_NAMES_ZH
+    from roster_recon.delivery import report
+    from roster_recon.delivery.feedback import FLAG_NAMES_ZH
+    from roster_recon.warehouse import stale
 
     with engine.connect() as connection:
         county = (
@@ -269,8 +271,8 @@ _docs_lock = threading.Lock()
 
 def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
     """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse."""
+    from roster_recon.intake.validate import build_data_docs
     from roster_recon.pipeline import validation_documents
-    from roster_recon.validate import build_data_docs
 
     key = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
     site = cache / key

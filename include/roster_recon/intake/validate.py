@@ -37,7 +37,7 @@ with warnings.catch_warnings():
         multicolumn_condition_partial,
     )
 
-from roster_recon.normalise import valid_id_numbers
+from roster_recon.intake.normalise import valid_id_numbers
 
 log = logging.getLogger(__name__)
 for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):

@@ -23,7 +23,7 @@ import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
 from roster_recon import warehouse
-from roster_recon.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
+from roster_recon.intake.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
 
 FLAG_NAMES_ZH = {
     "missing_outflow_time": "流出时间缺失",

@@ -16,7 +16,7 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-READY_MARKER = "_READY"
+from roster_recon.intake.discover import READY_MARKER
 
 
 def find_markers(drop_root: Path, marker: str = READY_MARKER) -> list[Path]:
@@ -38,7 +38,7 @@ class ReadyMarkerTrigger(BaseEventTrigger):
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
-            "roster_recon.ready.ReadyMarkerTrigger",
+            "roster_recon.airflow_facing.ready.ReadyMarkerTrigger",
             {"drop_root": self.drop_root, "marker": self.marker, "poke_interval": self.poke_interval},
         )
 
