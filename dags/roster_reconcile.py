@@ -45,16 +45,12 @@ SHANGHAI = pendulum.timezone("Asia/Shanghai")
 def _schedule():
     """02:00 in Shanghai every day, or as soon as a county puts a ``_READY`` marker beside its files.
 
-    The marker's watcher needs the drop root when the DAG is parsed: from the environment (``AIRFLOW_VAR_…``, as
-    deployed) or the Variable. Without it the DAG runs on the clock alone.
+    The marker's watcher needs the drop root when the DAG is parsed, and parsing reads no Variable (Airflow's best
+    practice: no metadata-database query per parse): it comes from the environment, ``AIRFLOW_VAR_ROSTER_DROP_ROOT``,
+    as deployed. Without it the DAG runs on the clock alone.
     """
     daily = CronTriggerTimetable("0 2 * * *", timezone=SHANGHAI)
     drop_root = os.environ.get("AIRFLOW_VAR_ROSTER_DROP_ROOT")
-    if not drop_root:
-        try:
-            drop_root = Variable.get("roster_drop_root", default=None)
-        except Exception:  # parsed where no Variable can be read (a unit test's DagBag): the clock alone
-            drop_root = None
     if not drop_root:
         return daily
     from roster_recon.airflow_facing.ready import ReadyMarkerTrigger
@@ -102,7 +98,7 @@ def _notify_stale(settings, counties: list[dict]) -> None:
     from airflow.sdk import Connection
 
     from roster_recon.airflow_facing.notify import StaleCountyNotifier
-    from roster_recon.pipeline import record_stale_notices
+    from roster_recon.tasks import record_stale_notices
 
     to = [a.strip() for a in str(Variable.get("roster_alert_email", default="") or "").split(",") if a.strip()]
     try:
@@ -113,7 +109,7 @@ def _notify_stale(settings, counties: list[dict]) -> None:
     record_stale_notices(settings, counties)
 
 
-def _final(error: Exception):
+def _fail_without_retry(error: Exception):
     """An error that retrying cannot mend: fail the task at once, with the error's message."""
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -133,60 +129,60 @@ def _final(error: Exception):
 def roster_reconcile():
     @task
     def prepare() -> list[str]:
-        from roster_recon.pipeline import prepare_run
-        from roster_recon.warehouse.runs import RunClaimedError
+        from roster_recon.errors import RunCannotProceed
+        from roster_recon.tasks import prepare_run
 
         try:
             return prepare_run(_settings())
-        except RunClaimedError as error:  # another run holds the warehouse: stop now, do not retry into it
-            raise _final(error) from error
+        except RunCannotProceed as error:  # another run holds the warehouse, a run out of order, another key …
+            raise _fail_without_retry(error) from error
 
     @task(map_index_template="{{ county_code }}")
     def ingest(county_code: str) -> dict:
-        from roster_recon.pipeline import ingest_county
-        from roster_recon.warehouse.runs import RunClaimedError
+        from roster_recon.errors import RunCannotProceed
+        from roster_recon.tasks import ingest_county
 
         try:
             return {"county_code": county_code, **ingest_county(_settings(), county_code)}
-        except RunClaimedError as error:
-            raise _final(error) from error
+        except RunCannotProceed as error:
+            raise _fail_without_retry(error) from error
 
     # all_done: one county's failed ingest must not hold back the others' rosters; its files stay in the drop folder.
     @task(pool="roster_merge", trigger_rule="all_done")
     def merge() -> list[str]:
         """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
-        from roster_recon.pipeline import counties_to_finish, merge_run
-        from roster_recon.warehouse.merge import StagedRowsMissingError
-        from roster_recon.warehouse.runs import RunClaimedError
+        from roster_recon.errors import RunCannotProceed
+        from roster_recon.tasks import counties_to_finish, merge_run
 
         settings = _settings()
         try:
             counts = merge_run(settings)
-        except (StagedRowsMissingError, RunClaimedError) as error:  # a new run reads the files again
-            raise _final(error) from error
+        except RunCannotProceed as error:  # a new run reads the files again
+            raise _fail_without_retry(error) from error
         get_current_context()["ti"].xcom_push(key="counts", value=counts)
         return counties_to_finish(settings)
 
     @task(map_index_template="{{ county_code }}")
     def finish(county_code: str) -> dict[str, int]:
-        from roster_recon.pipeline import finish_county
+        from roster_recon.tasks import finish_county
 
         return finish_county(_settings(), county_code)
 
     # all_done: the report is written whatever failed upstream; the data team needs it most on a bad day.
     @task(trigger_rule="all_done")
     def report() -> dict:
-        from roster_recon.pipeline import RunNotPreparedError, report_run
+        from roster_recon.errors import RunCannotProceed
+        from roster_recon.tasks import report_run
 
         settings = _settings()
         try:
             written = report_run(settings)
-        except RunNotPreparedError as error:
-            raise _final(error) from error
+        except RunCannotProceed as error:
+            raise _fail_without_retry(error) from error
         if written["newly_stale"]:  # once per spell of silence; the report names them on every run
             _notify_stale(settings, written["newly_stale"])
         if written["failures"]:  # the other counties were merged and reported; the run still shows red
-            raise _final(RuntimeError("; ".join(written["failures"])))
+            raise _fail_without_retry(RuntimeError("; ".join(written["failures"])))
         return written
 
     ingested = ingest.expand(county_code=prepare())

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from roster_recon import pipeline
+from roster_recon import tasks
 from roster_recon.intake.normalise import check_character
 from roster_recon.settings import RunSettings
 
@@ -46,9 +46,9 @@ def write_roster(drop_root: Path, county: str, branch_file: str, people: list[di
 
 
 def run_all(settings: RunSettings, validator=None) -> dict:
-    counties = pipeline.prepare_run(settings)
-    ingested = {c: pipeline.ingest_county(settings, c, validator=validator) for c in counties}
-    merged = pipeline.merge_run(settings)
-    finished = {c: pipeline.finish_county(settings, c) for c in pipeline.counties_to_finish(settings)}
-    reported = pipeline.report_run(settings)
+    counties = tasks.prepare_run(settings)
+    ingested = {c: tasks.ingest_county(settings, c, validator=validator) for c in counties}
+    merged = tasks.merge_run(settings)
+    finished = {c: tasks.finish_county(settings, c) for c in tasks.counties_to_finish(settings)}
+    reported = tasks.report_run(settings)
     return {"counties": counties, "ingested": ingested, "merged": merged, "finished": finished, "reported": reported}

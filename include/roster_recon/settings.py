@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from roster_recon.errors import RunCannotProceed
+
 DEMO_PII_SECRET = b"roster-recon-demo-secret-not-for-production"
 DEFAULT_LOST_CONTACT_MONTHS = 6
 DEFAULT_SETTLE_SECONDS = 60.0
@@ -21,7 +23,7 @@ PLACEHOLDER_SECRETS = frozenset({"change-me-to-64-random-characters", "change-me
 log = logging.getLogger(__name__)
 
 
-class SettingsError(ValueError):
+class SettingsError(RunCannotProceed, ValueError):
     """A setting is missing or wrong; the message names the Airflow Variable to set."""
 
 
@@ -92,6 +94,12 @@ def build_settings(
     if not drop_root:
         raise SettingsError("set the Airflow Variable roster_drop_root to the folder that holds the county folders")
     secret = _pii_secret(pii_secret, demo_mode)
+    if warehouse_url is not None and demo_mode:
+        raise SettingsError(
+            "demo mode (Variable roster_demo_mode=true) keys members with a public secret and runs only on the embedded"
+            " PostgreSQL under the data directory: unset the connection roster_warehouse, or turn demo mode off and"
+            " set roster_pii_secret"
+        )
     if warehouse_url is None and not demo_mode:
         raise SettingsError(
             "set the Airflow connection roster_warehouse (env AIRFLOW_CONN_ROSTER_WAREHOUSE) to the warehouse;"

@@ -114,13 +114,13 @@ def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     """One run's report, as the ``report`` task renders it, with links to its Data Docs and county pages."""
     from roster_recon import reference
     from roster_recon.delivery import report
-    from roster_recon.pipeline import run_failures
+    from roster_recon.warehouse import ledger, runs
 
     with engine.connect() as connection:
         known = connection.execute(sa.text("SELECT 1 FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
         if not known:
             return None
-        failures = run_failures(connection, run_id)
+        failures = runs.failures(connection, run_id, ledger.held_back(connection, run_id))
         documents = connection.execute(
             sa.text("SELECT count(*) FROM audit.validation_document WHERE run_id = :r"), {"r": run_id}
         ).scalar()
@@ -272,7 +272,7 @@ _docs_lock = threading.Lock()
 def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
     """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse."""
     from roster_recon.intake.validate import build_data_docs
-    from roster_recon.pipeline import validation_documents
+    from roster_recon.warehouse.ledger import validation_documents
 
     key = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
     site = cache / key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -16,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import reference
+from roster_recon import reference, timing
 from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
 from roster_recon.warehouse import stale
+
+log = logging.getLogger(__name__)
 
 FLAGS = tuple(FLAG_NAMES_ZH)
 
@@ -399,3 +402,32 @@ def write_report(
             part.write(page)
         os.replace(part.name, target)
     return path, summary_text(figures, failures), figures
+
+
+def report_run(engine: sa.Engine, settings) -> dict:
+    """The run's report task: Data Docs from the stored GX results, the HTML report, the summary in the log.
+
+    Returns the report's path, the Data Docs index, the run's failures and the counties silent too long (``stale``).
+    """
+    from roster_recon.warehouse import ledger, runs
+
+    with engine.connect() as connection:
+        failures = runs.failures(connection, settings.run_id, ledger.held_back(connection, settings.run_id))
+        documents = ledger.validation_documents(connection, settings.run_id)
+    data_docs = None
+    if documents:
+        from roster_recon.intake.validate import build_data_docs
+
+        with timing.stage("validate"):  # the Data Docs site, rendered once per run from every county's results
+            data_docs = build_data_docs(documents, settings.data_dir / "data_docs" / settings.as_of.isoformat())
+    with timing.stage("reports"):
+        path, summary, figures = write_report(
+            engine, settings.run_id, settings.data_dir / "reports", data_docs, failures, settings.stale_days
+        )
+    log.info("run summary\n%s\nreport: %s\nData Docs: %s", summary, path, data_docs or "none (nothing validated)")
+    return {
+        "report": str(path),
+        "data_docs": str(data_docs) if data_docs else None,
+        "failures": failures,
+        "stale": figures.stale,
+    }

@@ -9,6 +9,7 @@ a file is still being written is ``settle.py``'s question.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,11 @@ from roster_recon.intake.read import ROSTER_SUFFIXES
 
 READY_MARKER = "_READY"  # a clerk's "my files are there": starts a run, never read
 ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR = "_archive", "_rejected", "_feedback", "_follow_up"
+PIPELINE_DIRS = (ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR)
+FOLDER_REASON = (
+    "a folder: files inside folders are not read; put the roster files directly in the county folder"
+    " / 这是一个文件夹，其中的文件不会被读取；请把台账文件直接放在县（市、区）文件夹中"
+)
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
 MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"
 
@@ -38,6 +44,36 @@ class IgnoredEntry:
     holds_back_county: bool = False
 
 
+def shown(name: str) -> str:
+    """A file or folder name as people read it: a name that is not UTF-8 (a zip unpacked with GBK names, an FTP
+    upload) is decoded as GB18030, bytes that decode as neither shown as ``\\xNN``. The file keeps its bytes on disk.
+
+    Python hands such a name over with the bad bytes escaped as lone surrogates, which no database, log or
+    workbook can hold; everything the pipeline records or writes uses this form instead.
+    """
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="backslashreplace")
+
+
+def shown_path(path: Path) -> str:
+    """A whole path as people read it, folder by folder (each may be encoded its own way)."""
+    return str(Path(*(shown(part) for part in path.parts))) if path.parts else str(path)
+
+
+def find_entry(folder: Path, name_shown: str) -> Path | None:
+    """The entry of ``folder`` whose name reads ``name_shown`` (the way back from a recorded name to the bytes)."""
+    candidate = folder / name_shown
+    if candidate.exists() or candidate.is_symlink():
+        return candidate
+    try:
+        return next((entry for entry in folder.iterdir() if shown(entry.name) == name_shown), None)
+    except OSError:
+        return None
+
+
 def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEntry]]:
     """County folders under the drop root (sorted by code), and folders that name no Yichun county."""
     known = reference.counties()
@@ -46,28 +82,29 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
     if not drop_root.is_dir():
         raise FileNotFoundError(f"drop root {drop_root} does not exist (Variable roster_drop_root)")
     for entry in sorted(drop_root.iterdir()):
-        if entry.name.startswith("."):
+        name = shown(entry.name)
+        if name.startswith("."):
             continue
-        match = re.match(r"^(\d{6})(?!\d)", entry.name)
-        if entry.name == READY_MARKER:
-            ignored.append(IgnoredEntry(None, entry.name, MARKER_REASON))
+        match = re.match(r"^(\d{6})(?!\d)", name)
+        if name == READY_MARKER:
+            ignored.append(IgnoredEntry(None, name, MARKER_REASON))
         elif entry.is_symlink() and not entry.exists():
-            ignored.append(IgnoredEntry(None, entry.name, "a link to something that no longer exists"))
+            ignored.append(IgnoredEntry(None, name, "a link to something that no longer exists"))
         elif not entry.is_dir():
-            ignored.append(IgnoredEntry(None, entry.name, "not in a county folder"))
+            ignored.append(IgnoredEntry(None, name, "not in a county folder"))
         elif match is None or match.group(1) not in known:
-            ignored.append(IgnoredEntry(None, entry.name, "folder name does not start with a Yichun county code"))
+            ignored.append(IgnoredEntry(None, name, "folder name does not start with a Yichun county code"))
         else:
             folders.append(CountyFolder(match.group(1), entry))
     codes = [folder.county_code for folder in folders]
     claimed_twice = {code for code in codes if codes.count(code) > 1}
     for folder in folders:
         if folder.county_code in claimed_twice:
-            claimants = " and ".join(f.path.name for f in folders if f.county_code == folder.county_code)
+            claimants = " and ".join(shown(f.path.name) for f in folders if f.county_code == folder.county_code)
             ignored.append(
                 IgnoredEntry(
                     folder.county_code,
-                    folder.path.name,
+                    shown(folder.path.name),
                     f"county {folder.county_code} held back: folders {claimants} both claim it; their files stay"
                     " where they are until one folder is removed or merged into the other",
                     holds_back_county=True,
@@ -76,50 +113,64 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
     return [folder for folder in folders if folder.county_code not in claimed_twice], ignored
 
 
+def county_folder(drop_root: Path, county_code: str) -> CountyFolder:
+    """The county's drop folder (as ``county_folders`` finds it), or ``FileNotFoundError``."""
+    folders, _ = county_folders(drop_root)
+    for folder in folders:
+        if folder.county_code == county_code:
+            return folder
+    raise FileNotFoundError(f"no drop folder for county {county_code} under {drop_root}")
+
+
 def ignore_reason(path: Path) -> str | None:
-    """Why a file in a county folder is not read this run, or ``None`` when it is a roster ready to read."""
-    name = path.name
+    """Why an entry of a county folder is not read this run, or ``None`` when it is a roster ready to read."""
+    name = shown(path.name)
     if name == READY_MARKER:
         return MARKER_REASON
     if name.startswith("~$"):
         return "Office lock file"
     if name.startswith("."):
         return "hidden file"
+    if path.is_dir():
+        return FOLDER_REASON
     if path.suffix.lower() in PARTIAL_SUFFIXES:
         return "partial download"
     if path.suffix.lower() not in ROSTER_SUFFIXES:
-        return f"not a roster file type ({path.suffix or 'no extension'}); send .xlsx, .xls or .csv"
+        return f"not a roster file type ({shown(path.suffix) or 'no extension'}); send .xlsx, .xls or .csv"
     return None
 
 
 def roster_files(folder: CountyFolder) -> tuple[list[Path], list[IgnoredEntry]]:
     """Roster files directly in a county folder (oldest first), and the entries left alone with the reason.
 
-    Whether a file is stable is ``settle.settled``'s to judge (two looks apart), not this listing's.
+    The pipeline's own folders (``_archive`` …) are passed over; any other folder is listed as ignored, so the clerk
+    learns its files were not read. Whether a file is stable is ``settle.settled``'s to judge, not this listing's.
     """
-    ready: list[Path] = []
+    ready: list[tuple[tuple, Path]] = []
     ignored: list[IgnoredEntry] = []
     try:
         entries = list(folder.path.iterdir())
     except OSError as error:
         reason = f"county {folder.county_code} held back: its folder cannot be read ({error.strerror or error})"
-        return [], [IgnoredEntry(folder.county_code, folder.path.name, reason, holds_back_county=True)]
+        return [], [IgnoredEntry(folder.county_code, shown(folder.path.name), reason, holds_back_county=True)]
     for path in entries:
-        if path.is_symlink() and not path.exists():
-            ignored.append(IgnoredEntry(folder.county_code, path.name, "a link to something that no longer exists"))
-            continue
-        if path.is_dir():
+        name = shown(path.name)
+        if name in PIPELINE_DIRS:
             continue
         try:
-            reason = ignore_reason(path)
+            if path.is_symlink() and not path.exists():
+                reason = "a link to something that no longer exists"
+            else:
+                reason = ignore_reason(path)
+            order = (path.stat().st_mtime, name) if reason is None else None
         except OSError as error:
             reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         if reason is None:
-            ready.append(path)
+            ready.append((order, path))
         else:
-            ignored.append(IgnoredEntry(folder.county_code, path.name, reason))
-    ready.sort(key=lambda path: (path.stat().st_mtime, path.name))
-    return ready, ignored
+            ignored.append(IgnoredEntry(folder.county_code, name, reason))
+    ready.sort(key=lambda item: item[0])
+    return [path for _, path in ready], ignored
 
 
 def sha256_of(path: Path) -> str:

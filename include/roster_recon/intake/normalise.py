@@ -304,9 +304,9 @@ def resolve_destination(value: object) -> reference.City | None:
 
 
 def is_lost_status(value: object) -> bool:
-    """Whether a contact status means lost (``失联``, ``失去联系``, ``联系不上``, ``lost``)."""
+    """Whether a contact status means lost (``失联``, ``失去联系``, ``联系不上``, ``lost``), read as written."""
     text = clean_text(value)
-    return text is not None and reference.normalise_header(text) in reference.lost_contact_statuses()
+    return text is not None and reference.status_key(text) in reference.lost_contact_statuses()
 
 
 def normalise_gender(value: object) -> str | None:

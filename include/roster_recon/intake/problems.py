@@ -109,6 +109,38 @@ def sheet_warnings(skipped_sheets: list[tuple[str, str]]) -> pd.DataFrame:
     return found.frame()
 
 
+COLUMN_HEADERS_ZH = {
+    "name": "姓名",
+    "gender": "性别",
+    "id_number": "身份证号码",
+    "branch": "所在党支部",
+    "outflow_date": "流出时间",
+    "destination": "流入地",
+    "phone": "联系电话",
+    "industry": "从事行业",
+    "last_contact_date": "最后联系时间",
+    "contact_status": "联系状态",
+    "notes": "备注",
+}
+
+
+def control_character_warnings(control_characters: dict[str, list[int]]) -> pd.DataFrame:
+    """A warning per cell whose invisible control characters the reader removed, naming its row and column."""
+    found = _Found()
+    for column, rows in control_characters.items():
+        found.add(
+            list(rows),
+            [None] * len(rows),
+            COLUMN_HEADERS_ZH.get(column, column),
+            None,
+            "control_characters_removed",
+            WARNING,
+            "单元格中有不可见的控制字符，已删除；请检查该单元格的内容",
+            "the cell held invisible control characters, which were removed; check what the cell says",
+        )
+    return found.frame()
+
+
 def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.DataFrame:
     """A problem per (row, hard rule) that GX reported; ``roster`` is the normalised frame with ``source_row``."""
     found = _Found()

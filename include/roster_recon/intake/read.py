@@ -58,6 +58,7 @@ class RosterTable:
     skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, "hidden" | "no roster header")
     empty_sheets: list[str] = field(default_factory=list)  # roster sheets with a header and no rows (empty branches)
     column_positions: dict[str, int] = field(default_factory=dict)  # canonical name -> 0-based column
+    control_characters: dict[str, list[int]] = field(default_factory=dict)  # column -> rows whose cells lost some
 
 
 DEFAULT_MAX_FILE_MB = 50
@@ -233,17 +234,29 @@ def _text_column(raw: list, convert) -> list:
 WHITE_SPACE = r"\x{9}-\x{D}\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
 
 
+# Control characters a cell may not keep (U+0000-U+001F but tab and line breaks, and U+007F): PostgreSQL refuses a
+# NUL in text, and none of them is anything a clerk meant to type.
+CONTROL_CHARACTERS = r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}]"
+
+
 def _frame(
     values: dict[str, list], first_data_row: int, header_row: int, sheet: str | None, unmatched: list[str]
 ) -> RosterTable:
     """Canonical columns of text cells into a table, leaving out rows blank in every one of them.
 
-    Each column is looked at once by Arrow: which cells hold more than white space, and the longest cell.
+    Each column is looked at once by Arrow: control characters (removed, and where noted), which cells hold more
+    than white space, and the longest cell.
     """
     height = len(next(iter(values.values()))) if values else 0
     filled = np.zeros(height, dtype=bool)
+    controlled: dict[str, np.ndarray] = {}
     for name, column in values.items():
         text = pa.array(column, type=pa.string())
+        control = pc.fill_null(pc.match_substring_regex(text, CONTROL_CHARACTERS), False)
+        if pc.any(control).as_py():
+            controlled[name] = control.to_numpy(zero_copy_only=False)
+            text = pc.replace_substring_regex(text, CONTROL_CHARACTERS, "")
+            values[name] = [value or None for value in text.to_pylist()]
         _check_cell_lengths(name, text, first_data_row)
         blank = pc.match_substring_regex(text, f"^[{WHITE_SPACE}]*$")
         filled |= ~pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
@@ -251,7 +264,13 @@ def _frame(
     if len(kept) < height:
         values = {name: [column[i] for i in kept] for name, column in values.items()}
     frame = pd.DataFrame(values, columns=list(values), dtype=object)
-    return RosterTable(frame, (kept + first_data_row).tolist(), header_row, sheet, unmatched)
+    table = RosterTable(frame, (kept + first_data_row).tolist(), header_row, sheet, unmatched)
+    table.control_characters = {
+        name: [table.row_numbers[i] for i in np.flatnonzero(rows[kept])]
+        for name, rows in controlled.items()
+        if rows[kept].any()
+    }
+    return table
 
 
 # --- Excel ------------------------------------------------------------------------------------------------------
@@ -429,6 +448,10 @@ def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
         sorted({header for table in tables for header in table.ignored_headers}),
         row_sheets=[table.sheet for table in tables for _ in table.row_numbers],
         empty_sheets=[table.sheet for table in tables if table.frame.empty and "branch" not in table.frame.columns],
+        control_characters={
+            name: [row for table in tables for row in table.control_characters.get(name, [])]
+            for name in {name for table in tables for name in table.control_characters}
+        },
     )
 
 

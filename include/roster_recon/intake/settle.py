@@ -16,6 +16,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from roster_recon.intake import discover
+from roster_recon.intake.discover import IgnoredEntry, shown
+
 log = logging.getLogger(__name__)
 
 
@@ -43,11 +46,11 @@ def look(connection, county_code: str, paths: list[Path]) -> dict[Path, float]:
                 "    = (excluded.size_bytes, excluded.mtime_ns) THEN audit.file_sighting.first_seen_at ELSE now() END"
                 " RETURNING extract(epoch FROM now() - first_seen_at)"
             ),
-            {"county": county_code, "name": path.name, "size": size, "mtime": mtime_ns},
+            {"county": county_code, "name": shown(path.name), "size": size, "mtime": mtime_ns},
         ).scalar_one()
     connection.execute(
         sa.text("DELETE FROM audit.file_sighting WHERE county_code = :county AND NOT file_name = ANY (:names)"),
-        {"county": county_code, "names": [path.name for path in paths]},
+        {"county": county_code, "names": [shown(path.name) for path in paths]},
     )
     return {path: float(age) for path, age in ages.items()}
 
@@ -82,3 +85,46 @@ def forget(connection, county_code: str, file_name: str) -> None:
         sa.text("DELETE FROM audit.file_sighting WHERE county_code = :county AND file_name = :name"),
         {"county": county_code, "name": file_name},
     )
+
+
+def first_look(engine: sa.Engine, drop_root: Path) -> tuple[list[str], list[IgnoredEntry]]:
+    """The first look at every county folder: the counties with a roster file to read, and the entries left alone
+    (in the other counties' folders; an ingesting county records its own). A folder that cannot be looked at holds
+    back its county only."""
+    folders, ignored = discover.county_folders(drop_root)
+    to_ingest = []
+    for folder in folders:
+        files, left_alone = discover.roster_files(folder)
+        try:
+            with engine.begin() as connection:
+                look(connection, folder.county_code, files)
+        except OSError as error:
+            reason = f"county {folder.county_code} held back: its files cannot be looked at ({error.strerror or error})"
+            left_alone = [IgnoredEntry(folder.county_code, shown(folder.path.name), reason, holds_back_county=True)]
+            files = []
+        if files:
+            to_ingest.append(folder.county_code)
+        else:
+            ignored.extend(left_alone)
+    for entry in ignored:
+        log.warning("%s: %s ignored: %s", entry.county_code or "drop root", entry.name, entry.reason)
+    return to_ingest, ignored
+
+
+def ready_files(
+    engine: sa.Engine, folder: discover.CountyFolder, settle_seconds: float
+) -> tuple[list[Path], list[IgnoredEntry]]:
+    """The second look at a county folder: files ready to read (oldest first), and the entries left alone."""
+    files, ignored = discover.roster_files(folder)
+    files, changing = settled(engine, folder.county_code, files, settle_seconds)
+    ignored += [
+        IgnoredEntry(
+            folder.county_code,
+            shown(path.name),
+            f"still being written (changed between two looks {settle_seconds:g} s apart); read next run",
+        )
+        for path in changing
+    ]
+    for entry in ignored:
+        log.info("county %s: %s ignored: %s", folder.county_code, entry.name, entry.reason)
+    return files, ignored

@@ -75,6 +75,15 @@ def masked_id_numbers(id_numbers: list[str]) -> pa.Array | list:
     return pc.binary_join_element_wise(head, "********", tail, "")
 
 
+def stage_file(connection, outcome, run_id: str, file_id: int, county_code: str, secret: bytes) -> None:
+    """COPY a staged file's accepted rows into ``staging.roster_row``, and into ``staging.branch_presence`` who is
+    still on its branches without new facts: members whose row broke a hard rule (they keep their last accepted
+    facts), and the empty branches themselves. ``connection`` is psycopg2's, inside the ledger's transaction."""
+    copy_rows(connection, staging_table(outcome.accepted, run_id, file_id, county_code, secret))
+    presence = presence_table(outcome.kept, outcome.empty_branches, run_id, file_id, county_code, secret)
+    copy_rows(connection, presence, table="staging.branch_presence")
+
+
 def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code: str, secret: bytes) -> pa.Table:
     """The staging rows for a file's accepted rows (normalised columns plus ``source_row``); no raw ID number.
 

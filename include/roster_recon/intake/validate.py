@@ -238,6 +238,21 @@ class RosterValidator:
             )
         return self._checkpoints[asset_name]
 
+    def for_county(self, run_id: str, county_code: str):
+        """The call that validates a county's batches in a run: ``validate(batch, file_names)``.
+
+        Each batch is its own asset (``county_<code>``, then ``county_<code>_2`` …), so Data Docs show every one.
+        """
+        batches = 0
+
+        def validate(batch: pd.DataFrame, file_names: list[str]) -> ValidationOutcome:
+            nonlocal batches
+            batches += 1
+            asset = f"county_{county_code}" + (f"_{batches}" if batches > 1 else "")
+            return self.validate(batch, asset, f"{run_id} {county_code} ({len(file_names)} files)", file_names)
+
+        return validate
+
     def validate(
         self, roster: pd.DataFrame, asset_name: str, run_name: str, file_names: list[str] | None = None
     ) -> ValidationOutcome:

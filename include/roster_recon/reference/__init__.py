@@ -104,8 +104,14 @@ def header_aliases() -> dict[str, str]:
 
 @cache
 def lost_contact_statuses() -> frozenset[str]:
-    """Contact-status words (normalised like headers) that mean the member is out of touch."""
-    return frozenset(normalise_header(row["status"]) for row in _rows("contact_status_lost.csv"))
+    """Contact-status words (``status_key``) that mean the member is out of touch."""
+    return frozenset(status_key(row["status"]) for row in _rows("contact_status_lost.csv"))
+
+
+def status_key(text: str) -> str:
+    """A contact status as written, for matching: NFKC, no white space, lower case. A note is kept, unlike a header's
+    (``失联（已找回）``, found again, is not ``失联``)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 @cache

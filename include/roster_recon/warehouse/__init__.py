@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from roster_recon.errors import RunCannotProceed
+
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "roster_warehouse"
@@ -89,7 +91,7 @@ def create_engine(url: str | None, data_dir: Path) -> sa.Engine:
     return sa.create_engine(target, pool_pre_ping=True)
 
 
-class WarehouseRoleError(RuntimeError):
+class WarehouseRoleError(RunCannotProceed):
     """The pipeline was pointed at the warehouse with the wrong role."""
 
 
@@ -117,6 +119,25 @@ def migrate(engine: sa.Engine) -> str:
         revision = connection.exec_driver_sql("SELECT version_num FROM audit.alembic_version").scalar_one()
     log.info("warehouse schema at revision %s", revision)
     return revision
+
+
+def sync_reference(connection: sa.Connection) -> None:
+    """The county list of the reference data into ``core.county`` (names follow the reference file)."""
+    from roster_recon import reference
+
+    connection.execute(
+        sa.text(
+            "INSERT INTO core.county (county_code, county_name) VALUES (:code, :name)"
+            " ON CONFLICT (county_code) DO UPDATE SET county_name = excluded.county_name"
+            " WHERE core.county.county_name IS DISTINCT FROM excluded.county_name"
+        ),
+        [{"code": county.code, "name": county.name} for county in reference.counties().values()],
+    )
+
+
+def engine_for(settings) -> sa.Engine:
+    """The warehouse of a run's settings (``RunSettings``): its connection, or the embedded one."""
+    return create_engine(settings.warehouse_url, settings.data_dir)
 
 
 def replace_view(bind, view: str, definition: str) -> None:

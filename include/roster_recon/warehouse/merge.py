@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 
 from roster_recon import warehouse
+from roster_recon.errors import RunCannotProceed
 
 log = logging.getLogger(__name__)
 
 
-class RunOutOfOrderError(RuntimeError):
+class RunOutOfOrderError(RunCannotProceed):
     """The run's as-of date is earlier than one already merged."""
 
 
@@ -79,7 +80,7 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     return counts
 
 
-class StagedRowsMissingError(RuntimeError):
+class StagedRowsMissingError(RunCannotProceed):
     """Rows staged for the run are gone (the server restarted: staging is unlogged); the run must start over."""
 
 

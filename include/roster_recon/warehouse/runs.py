@@ -7,6 +7,9 @@ the claim; ``report`` releases it. A run that finds the claim held by another, r
 message naming it. A claim untouched for ``STALE_AFTER`` (its run died without reaching ``report``) is taken over,
 and the run that lost it can no longer merge.
 
+``begin`` records the run (``audit.run``) under its claim, refusing a run dated before the latest merged one;
+``failures`` says, from the warehouse alone, what went wrong in a run.
+
 ``audit.county_run`` records which counties a run sent to ``ingest`` and ``finish`` and which of them finished, so
 ``report`` names the county whose task failed from the warehouse alone: tasks may run on different hosts.
 """
@@ -18,13 +21,16 @@ import logging
 
 import sqlalchemy as sa
 
+from roster_recon.errors import RunCannotProceed
+from roster_recon.warehouse.merge import check_run_order
+
 log = logging.getLogger(__name__)
 
 CLAIM_LOCK_KEY = 73_690_003
 STALE_AFTER = dt.timedelta(hours=6)
 
 
-class RunClaimedError(RuntimeError):
+class RunClaimedError(RunCannotProceed):
     """Another run holds the warehouse, or this run lost its claim; retrying will not help."""
 
 
@@ -125,3 +131,48 @@ def unfinished(connection, run_id: str) -> dict[str, list[str]]:
         "ingest": [row.county_code for row in rows if row.ingest_failed],
         "finish": [row.county_code for row in rows if row.finish_failed],
     }
+
+
+class RunNotPreparedError(RunCannotProceed):
+    """The run has no record in the warehouse: its ``prepare`` task failed before recording it."""
+
+
+def begin(connection, run_id: str, as_of: dt.date, lost_contact_months: int) -> None:
+    """Claim the warehouse for the run and record it; a run dated before the latest merged one is refused."""
+    claim(connection, run_id)
+    check_run_order(connection, as_of)
+    connection.execute(
+        sa.text(
+            "INSERT INTO audit.run (run_id, as_of, lost_contact_months) VALUES (:run_id, :as_of, :months)"
+            " ON CONFLICT (run_id) DO NOTHING"
+        ),
+        {"run_id": run_id, "as_of": as_of, "months": lost_contact_months},
+    )
+
+
+def failures(connection, run_id: str, held_back: list[str]) -> list[str]:
+    """What went wrong in the run, one line each for the data team (empty when every task completed).
+
+    ``held_back`` are the ledger's reasons for counties the run held back (``ledger.held_back``).
+    """
+    status = connection.execute(sa.text("SELECT status FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
+    if status is None:
+        raise RunNotPreparedError(
+            f"run {run_id} was never recorded in the warehouse: its prepare task failed (see that task's log);"
+            " no file was read, moved or merged."
+        )
+    missing = unfinished(connection, run_id)
+    found = list(held_back)
+    if missing["ingest"]:
+        found.append(
+            f"ingest failed for county {', '.join(missing['ingest'])}: its files were not merged and stay in the"
+            " drop folder, to be read again by the next run (see the county's ingest task log)"
+        )
+    if status != "merged":
+        found.append("merge failed: nothing of this run was merged; every file stays in its drop folder")
+    if missing["finish"]:
+        found.append(
+            f"finish failed for county {', '.join(missing['finish'])}: its files were merged but not moved out of"
+            " the drop folder, and its feedback may be missing; the next run archives them and writes the feedback"
+        )
+    return found

@@ -5,19 +5,7 @@
 ANALYZE staging.roster_row;
 ANALYZE staging.branch_presence;
 
--- 1. The same content twice in one run: the later file is a duplicate of the first.
-WITH ranked AS (
-    SELECT file_id, min(file_id) OVER (PARTITION BY sha256) AS first_id
-      FROM audit.file
-     WHERE run_id = %(run_id)s AND status = 'staged'
-)
-UPDATE audit.file f
-   SET status = 'duplicate', duplicate_of = r.first_id, rows_loaded = 0,
-       error = 'same content as another file received in this run'
-  FROM ranked r
- WHERE f.file_id = r.file_id AND r.file_id <> r.first_id;
-
--- 2. The snapshot: per (county, branch), the newest staged file that holds that branch (with rows, or as an
+-- 1. The snapshot: per (county, branch), the newest staged file that holds that branch (with rows, or as an
 --    empty roster, or only rows that broke a hard rule), and its accepted rows.
 CREATE TEMP TABLE branch_file ON COMMIT DROP AS
 SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
@@ -29,6 +17,11 @@ SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
 -- Temporary tables have no statistics until analysed: without them the planner takes branch_file for one row and
 -- looks up each presence marker's branch in roster_version (a 1M-row delta merge ran for over seven minutes).
 ANALYZE branch_file;
+
+-- 2. Which file each branch's current snapshot now comes from (a later copy of that file is a duplicate).
+INSERT INTO core.branch_source (county_code, branch, file_id, as_of)
+SELECT county_code, branch, file_id, %(as_of)s FROM branch_file
+    ON CONFLICT (county_code, branch) DO UPDATE SET file_id = excluded.file_id, as_of = excluded.as_of;
 
 -- Current members the snapshot names without new facts: by key, or by a name unique among the branch's members.
 -- No index serves (county, branch, name), and the planner, misjudging how many markers match branch_file, looked
@@ -109,31 +102,37 @@ SELECT s.member_key, s.county_code, s.branch, s.name, s.gender, s.outflow_date, 
            AND v.member_key = s.member_key AND v.county_code = s.county_code AND v.branch = s.branch)
  ORDER BY s.member_key, s.county_code, s.branch;
 
--- 6. The run's staged files are loaded; a file all of whose branches a newer file replaced says so.
+-- 6. The run's staged files are loaded; a file every branch of which a newer file of the run replaced is superseded.
 UPDATE audit.file f
-   SET status = 'loaded',
+   SET status = CASE WHEN EXISTS (SELECT 1 FROM branch_file b WHERE b.file_id = f.file_id)
+                     THEN 'loaded' ELSE 'superseded' END,
        rows_loaded = coalesce(n.rows_loaded, 0),
-       error = CASE WHEN n.rows_loaded IS NULL AND f.rows_read > f.rows_rejected
-                    THEN 'every branch in this file was replaced by a newer file in the same run' END
+       error = CASE WHEN NOT EXISTS (SELECT 1 FROM branch_file b WHERE b.file_id = f.file_id)
+                    THEN 'every branch in this file was replaced by a newer file in the same run'
+                         || ' / 本文件的各支部均已被本次收到的更新文件取代' END
   FROM (SELECT file_id FROM audit.file WHERE run_id = %(run_id)s AND status = 'staged') staged
   LEFT JOIN (SELECT file_id, count(*) AS rows_loaded FROM branch_snapshot GROUP BY file_id) n USING (file_id)
  WHERE f.file_id = staged.file_id;
 
--- 7. An empty roster says how many members left its branch (for the feedback and the report).
+-- 7. Each empty roster in a file (an empty file, or an empty sheet of a workbook) says how many members left its
+--    branch, for the feedback and the report: one note per emptied branch.
 UPDATE audit.file f
-   SET error = format('empty roster: %%s member(s) left the roster of %%s / 空台账：%%s 退出台账 %%s 人',
-                      e.members_left, e.branch, e.branch, e.members_left)
-  FROM (SELECT p.file_id, p.branch, count(v.version_id) AS members_left
-          FROM staging.branch_presence p
-          JOIN branch_file b USING (county_code, branch, file_id)
-          LEFT JOIN core.roster_version v
-            ON v.county_code = p.county_code AND v.branch = p.branch AND v.valid_to = %(as_of)s
-           AND NOT EXISTS (SELECT 1 FROM core.roster_version w
-                            WHERE w.valid_to IS NULL AND w.member_key = v.member_key
-                              AND w.county_code = v.county_code AND w.branch = v.branch)
-         WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NULL
-         GROUP BY p.file_id, p.branch) e
- WHERE f.file_id = e.file_id AND f.rows_read = 0;
+   SET error = concat_ws('; ', f.error, e.notes)
+  FROM (SELECT file_id,
+               string_agg(format('empty roster: %%s member(s) left the roster of %%s / 空台账：%%s 退出台账 %%s 人',
+                                 members_left, branch, branch, members_left), '; ' ORDER BY branch) AS notes
+          FROM (SELECT p.file_id, p.branch, count(v.version_id) AS members_left
+                  FROM staging.branch_presence p
+                  JOIN branch_file b USING (county_code, branch, file_id)
+                  LEFT JOIN core.roster_version v
+                    ON v.county_code = p.county_code AND v.branch = p.branch AND v.valid_to = %(as_of)s
+                   AND NOT EXISTS (SELECT 1 FROM core.roster_version w
+                                    WHERE w.valid_to IS NULL AND w.member_key = v.member_key
+                                      AND w.county_code = v.county_code AND w.branch = v.branch)
+                 WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NULL
+                 GROUP BY p.file_id, p.branch) per_branch
+         GROUP BY file_id) e
+ WHERE f.file_id = e.file_id;
 
 DELETE FROM staging.roster_row WHERE run_id = %(run_id)s;
 DELETE FROM staging.branch_presence WHERE run_id = %(run_id)s;

@@ -1,0 +1,81 @@
+"""Finish a county after the merge: feedback for each file, files out of the drop folder, the follow-up list.
+
+Files move only after the warehouse committed what was loaded from them. A file's destination is recorded before it
+moves, and the content that arrives there is checked against the sha256 that was read: a clerk who saved the file
+again meanwhile gets it back in the drop folder (read again next run), never an unread version archived. Feedback
+owed by an earlier run whose finish died is written now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from roster_recon import timing
+from roster_recon.delivery import archive, feedback
+from roster_recon.intake import discover, settle
+from roster_recon.warehouse import ledger
+
+log = logging.getLogger(__name__)
+
+
+def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, as_of: dt.date) -> dict[str, int]:
+    """Feedback and archive for the county's files; returns how many moved and how much feedback was written."""
+    counts = {"files_moved": 0, "feedback_files": 0, "feedback_rows": 0}
+    with engine.connect() as connection:
+        files = ledger.files_to_finish(connection, run_id, folder.county_code)
+    with timing.stage("finish", folder.county_code) as timed:
+        for file in files:
+            if file["feedback_owed"]:
+                with engine.connect() as connection:
+                    problems = ledger.problems_of(connection, file["file_id"])
+                path = feedback.write_file_feedback(folder.path, file, problems, as_of)
+                with engine.begin() as connection:
+                    ledger.record_feedback(connection, file["file_id"], path)
+                counts["feedback_files"] += 1
+                counts["feedback_rows"] += len(problems)
+            if file["this_run"] and _archive(engine, folder, file, as_of):
+                counts["files_moved"] += 1
+        timed.rows = counts["feedback_rows"]
+    return counts
+
+
+def _archive(engine: sa.Engine, folder: discover.CountyFolder, file: dict, as_of: dt.date) -> bool:
+    """Move one file of the run out of the drop folder; returns whether it moved now."""
+    target = _on_disk(folder, file["archived_to"])
+    if target is not None and target.exists():
+        return False  # an earlier try moved it; a file of that name in the drop folder now is a new file
+    source = discover.find_entry(folder.path, file["file_name"])
+    if source is None:
+        return False  # taken away by the county
+    if target is None:
+        target = archive.destination(folder.path, source.name, file["status"], as_of)
+        with engine.begin() as connection:
+            ledger.record_archive_destination(connection, file["file_id"], target)
+    archive.move(source, target)
+    if discover.sha256_of(target) != file["sha256"]:  # saved again after it was read: not the file the warehouse holds
+        archive.move(target, archive.free_name(folder.path, source.name))
+        log.warning(
+            "county %s: %s changed after it was read; left in the drop folder", folder.county_code, file["file_name"]
+        )
+        with engine.begin() as connection:
+            ledger.record_left_in_drop_folder(connection, file["file_id"])
+        return False
+    with engine.begin() as connection:
+        settle.forget(connection, folder.county_code, file["file_name"])
+    return True
+
+
+def _on_disk(folder: discover.CountyFolder, recorded: str | None) -> Path | None:
+    """The path a recorded destination (as people read it) has on disk, under the county folder."""
+    if not recorded:
+        return None
+    try:
+        relative = Path(recorded).relative_to(discover.shown_path(folder.path))
+    except ValueError:  # the county folder was renamed since: the recorded path as it stands
+        return Path(recorded)
+    parent = folder.path.joinpath(*relative.parts[:-1])
+    return discover.find_entry(parent, relative.name) or parent / relative.name

@@ -1,0 +1,275 @@
+"""A county's roster files, one outcome each: held, hashed, read, normalised, validated by GX, checked.
+
+Nothing here writes to the warehouse: each ``FileOutcome`` goes to ``warehouse.ledger``, which records it (and stages
+its rows) in one transaction. What a file is judged on is one content: the file is copied once into a private holding
+folder while its sha256 is computed, and the copy is what is parsed; the archive step checks the same sha256 again.
+
+Files are validated in batches (one GX checkpoint for several files, the verdict split back per file); a batch closes
+once it holds ``BATCH_ROWS`` rows, so a county of many large files never holds more than a batch at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from roster_recon import timing
+from roster_recon.intake import stage
+from roster_recon.intake.discover import IgnoredEntry, shown
+from roster_recon.intake.normalise import branch_from_file_name, clean_text, normalise_roster
+from roster_recon.intake.problems import (
+    control_character_warnings,
+    file_problem,
+    hard_problems,
+    no_problems,
+    sheet_warnings,
+    soft_problems,
+)
+from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message
+from roster_recon.settings import RunSettings
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 250_000
+
+
+@dataclasses.dataclass
+class FileOutcome:
+    """What one file came to: ``staged`` (rows to merge), ``duplicate`` or ``rejected``, and why."""
+
+    path: Path
+    name: str  # as people read it (a name that is not UTF-8 decoded as GB18030)
+    sha256: str
+    size_bytes: int
+    modified_at: dt.datetime
+    status: str
+    rows_read: int = 0
+    rows_rejected: int = 0
+    error: str | None = None
+    duplicate_of: int | None = None
+    problems: pd.DataFrame = dataclasses.field(default_factory=no_problems)
+    validation: list = dataclasses.field(default_factory=list)
+    accepted: pd.DataFrame | None = None  # rows to stage (``stage.ROSTER_COLUMNS``)
+    kept: pd.DataFrame | None = None  # rows that broke a hard rule: their members stay with the facts last accepted
+    empty_branches: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class CurrentSnapshots:
+    """Which content gave each of the county's branches its current snapshot (``core.branch_source``)."""
+
+    by_branch: dict[str, tuple[str, int]]  # branch -> (sha256, file_id)
+
+    def duplicate_of(self, sha256: str, branches: set[str]) -> int | None:
+        """The file this content would merely repeat: the current snapshot of every branch it covers, else None."""
+        sources = {self.by_branch.get(branch) for branch in branches}
+        if not branches or len(sources) != 1:
+            return None
+        (source,) = sources
+        return source[1] if source is not None and source[0] == sha256 else None
+
+
+@dataclasses.dataclass
+class _Readable:
+    held: _Held
+    roster: pd.DataFrame
+    table: RosterTable
+    empty_branches: list[str]
+
+
+@dataclasses.dataclass
+class _Held:
+    path: Path
+    copy: Path
+    sha256: str
+    size_bytes: int
+    modified_at: dt.datetime
+
+    def outcome(self, status: str, **fields) -> FileOutcome:
+        return FileOutcome(
+            self.path, shown(self.path.name), self.sha256, self.size_bytes, self.modified_at, status, **fields
+        )
+
+
+def county_outcomes(
+    files: list[Path],
+    county_code: str,
+    snapshots: CurrentSnapshots,
+    validate: Callable[[pd.DataFrame, list[str]], object],
+    settings: RunSettings,
+) -> Iterator[FileOutcome | IgnoredEntry]:
+    """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch.
+
+    A file the share will not let us read is left where it is, as an ignored entry with the reason.
+    """
+    max_file_mb, max_reject_share = settings.max_file_mb, settings.max_reject_share
+    with tempfile.TemporaryDirectory(prefix="roster-holding-") as holding:
+        batch: list[_Readable] = []
+        for index, path in enumerate(files):
+            held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", county_code)
+            if held is None:
+                continue  # gone since it was listed: the next run sees whether it comes back
+            if isinstance(held, IgnoredEntry):
+                yield held
+                continue
+            readable = _read(held, county_code, max_file_mb)
+            if isinstance(readable, FileOutcome):
+                yield readable
+                continue
+            duplicate_of = snapshots.duplicate_of(held.sha256, _branches(readable))
+            if duplicate_of is not None:
+                yield held.outcome(
+                    "duplicate",
+                    rows_read=len(readable.roster),
+                    duplicate_of=duplicate_of,
+                    error="same content as the file that gave its branches their current roster; nothing changes"
+                    " / 与各支部当前台账的来源文件内容相同，无需重复导入",
+                )
+                continue
+            batch.append(readable)
+            if sum(len(r.roster) for r in batch) >= BATCH_ROWS:
+                yield from _checked(batch, county_code, validate, max_reject_share)
+                batch = []
+        if batch:
+            yield from _checked(batch, county_code, validate, max_reject_share)
+
+
+def _hold(path: Path, copy: Path, county_code: str) -> _Held | IgnoredEntry | None:
+    """Copy the file into the holding folder while hashing it: the sha256 is that of the bytes parsed."""
+    digest = hashlib.sha256()
+    try:
+        stat = path.stat()
+        with path.open("rb") as source, copy.open("wb") as target:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+                target.write(block)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
+        return IgnoredEntry(county_code, shown(path.name), reason)
+    modified = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
+    return _Held(path, copy, digest.hexdigest(), copy.stat().st_size, modified)
+
+
+def _read(held: _Held, county_code: str, max_file_mb: float) -> _Readable | FileOutcome:
+    """The file's normalised rows, or its rejection naming what the clerk must do."""
+    try:
+        with timing.stage("read", county_code) as timed:
+            table = read_roster(held.copy, max_file_mb)
+            timed.rows = len(table.frame)
+        with timing.stage("normalise", county_code) as timed:
+            roster = _normalised(table, held.path)
+            timed.rows = len(roster)
+    except RosterFileError as error:
+        log.info("county %s: %s -> rejected (%s)", county_code, shown(held.path.name), error.code)
+        return held.outcome(
+            "rejected",
+            error=f"{error.message_en} / {error.message_zh}",
+            problems=file_problem(error.code, error.message_zh, error.message_en),
+        )
+    finally:
+        held.copy.unlink(missing_ok=True)
+    return _Readable(held, roster, table, _empty_branches(table, roster, held.path))
+
+
+def _normalised(table: RosterTable, path: Path) -> pd.DataFrame:
+    try:
+        roster = normalise_roster(table.frame, default_branch=branch_from_file_name(shown(path.stem)))
+    except (ValueError, TypeError, OverflowError, MemoryError) as error:
+        raise RosterFileError(
+            "unusable_values",
+            "文件中的数据无法识别；请用 Excel 或 WPS 打开检查后另存为 .xlsx 再报送",
+            f"the file's cells could not be understood ({type(error).__name__}: {safe_message(error)});"
+            " check it in Excel or WPS, save it as .xlsx and send it again",
+        ) from error
+    roster["source_row"] = table.row_numbers
+    roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
+    return roster
+
+
+def _empty_branches(table: RosterTable, roster: pd.DataFrame, path: Path) -> list[str]:
+    """The branches the file is an empty roster of, named as row branches are (a workbook's empty roster sheets, or
+    an empty file's name). With a branch column and no rows, the branch is not known."""
+    if table.row_sheets is not None:  # several roster sheets
+        names = table.empty_sheets
+    elif roster.empty and "branch" not in table.frame.columns:
+        names = [branch_from_file_name(shown(path.stem))]
+    else:
+        names = []
+    return sorted({branch for branch in map(clean_text, names) if branch})
+
+
+def _branches(readable: _Readable) -> set[str]:
+    return set(readable.roster["branch"].dropna().tolist()) | set(readable.empty_branches)
+
+
+def _checked(batch: list[_Readable], county_code: str, validate, max_reject_share: float) -> Iterator[FileOutcome]:
+    """Validate the batch as one frame (rows told apart by ``file_key``), then judge each file on its own."""
+    with timing.stage("validate", county_code) as timed:
+        frame = pd.concat([r.roster for r in batch], keys=range(len(batch)), names=["file_key", None])
+        frame = frame.reset_index(level="file_key").reset_index(drop=True)
+        file_names = [shown(r.held.path.name) for r in batch]
+        frame["file_name"] = np.array(file_names, dtype=object)[frame["file_key"].to_numpy()]
+        verdict = validate(frame, file_names)
+        timed.rows = len(frame)
+    with timing.stage("stage", county_code) as timed:
+        per_file = verdict.split(frame["file_key"].to_numpy(), range(len(batch)))
+        del frame
+        start = 0
+        for file_key, readable in enumerate(batch):
+            # The file's rows under their labels in the batch, the labels its verdict names: no copy of the batch.
+            rows = readable.roster.set_axis(pd.RangeIndex(start, start + len(readable.roster)))
+            start += len(rows)
+            outcome = _judged(readable, rows, per_file[file_key], max_reject_share)
+            log.info("county %s: %s -> %s", county_code, outcome.name, outcome.status)
+            yield outcome
+        timed.rows = start
+
+
+def _judged(readable: _Readable, roster: pd.DataFrame, verdict, max_reject_share: float) -> FileOutcome:
+    """Staged with its accepted rows, or rejected whole past the reject share (or empty with no branch)."""
+    rejected_rows = verdict.rejected_rows
+    problems = pd.concat(
+        [
+            sheet_warnings(readable.table.skipped_sheets),
+            control_character_warnings(readable.table.control_characters),
+            hard_problems(roster, verdict.rejected),
+            soft_problems(roster, rejected_rows),
+        ]
+    )
+    fields = {"rows_read": len(roster), "problems": problems, "validation": verdict.results}
+    share = len(rejected_rows) / len(roster) if len(roster) else 0.0
+    if len(roster) == 0 and not readable.empty_branches:
+        return readable.held.outcome(
+            "rejected",
+            rows_rejected=0,
+            error="no data rows below the header, and no branch named by the file or sheet name"
+            " / 表头下没有数据行，且无法从文件名或工作表名确定支部",
+            **fields,
+        )
+    if share > max_reject_share:
+        return readable.held.outcome(
+            "rejected",
+            rows_rejected=len(roster),
+            error=f"{len(rejected_rows)} of {len(roster)} rows break hard rules (more than {max_reject_share:.0%}):"
+            f" not a usable roster / 超过{max_reject_share:.0%}的行存在错误，整个文件未导入",
+            **fields,
+        )
+    labels = list(rejected_rows)
+    return readable.held.outcome(
+        "staged",
+        rows_rejected=len(labels),
+        accepted=roster[list(stage.ROSTER_COLUMNS)].drop(index=labels),  # only the columns staged
+        kept=roster.loc[labels],
+        empty_branches=readable.empty_branches,
+        **fields,
+    )

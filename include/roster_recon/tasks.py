@@ -1,0 +1,161 @@
+"""The run, task by task: one function per DAG task, each safe to retry and to run beside the others.
+
+prepare_run        -> migrate, check the key, claim the warehouse, record the run, first look at the county folders
+ingest_county      -> per county: second look (settle), then one outcome per file, each recorded by the ledger
+merge_run          -> one transaction: snapshot merge, history, flags; staged files become ``loaded``
+counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
+finish_county      -> per county: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
+report_run         -> whatever failed upstream: Data Docs, the run report, the summary naming every failure;
+                      releases the claim on every path
+
+Tasks share nothing but the warehouse and the county share: what one task tells another (which counties were sent
+where and finished, GX results, the claim) is in the warehouse. Each function opens the warehouse, checks the claim,
+calls the stage, records what it returned through the table's owner, and closes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from roster_recon import timing, warehouse
+from roster_recon.delivery import feedback, finish
+from roster_recon.intake import county, discover, settle
+from roster_recon.settings import RunSettings
+from roster_recon.warehouse import flag, keys, ledger, merge, runs, stale
+
+log = logging.getLogger(__name__)
+
+
+def prepare_run(settings: RunSettings) -> list[str]:
+    """Bring the schema up to date, record the run under its claim; return the counties with files to read.
+
+    Only counties with a roster file ready get an ingest task (a task instance costs Airflow about a second);
+    the other counties' entries left alone (lock files, folders, files still being written) are recorded here.
+    """
+    engine = warehouse.engine_for(settings)
+    warehouse.migrate(engine)
+    with engine.begin() as connection:
+        keys.check_key(connection, settings.pii_secret)
+        runs.begin(connection, settings.run_id, settings.as_of, settings.lost_contact_months)
+        warehouse.sync_reference(connection)
+        ledger.abandon_other_runs(connection, settings.run_id)
+    to_ingest, ignored = settle.first_look(engine, settings.drop_root)
+    with engine.begin() as connection:
+        runs.record_counties(connection, settings.run_id, to_ingest, "ingest_required")
+        ledger.clear_ignored(connection, settings.run_id, to_ingest)
+        ledger.record_ignored(connection, settings.run_id, ignored)
+    log.info("counties with rosters to read: %s", ", ".join(to_ingest) or "none")
+    engine.dispose()
+    return to_ingest
+
+
+def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
+    """Read, validate and stage every ready file of one county; returns counts for XCom (no personal data)."""
+    from roster_recon.intake.validate import RosterValidator
+
+    engine = warehouse.engine_for(settings)
+    with engine.begin() as connection:
+        if merge.run_is_merged(connection, settings.run_id):  # a retry after the merge: nothing left to do
+            return ledger.county_counts(connection, settings.run_id, county_code)
+        keys.check_key(connection, settings.pii_secret)
+        runs.hold(connection, settings.run_id)
+        ledger.forget_county_attempt(connection, settings.run_id, county_code)
+        snapshots = ledger.current_snapshots(connection, county_code)
+    folder = discover.county_folder(settings.drop_root, county_code)
+    files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
+    validator = validator or RosterValidator()
+    documents = len(validator.documents)
+    validate = validator.for_county(settings.run_id, county_code)
+    for outcome in county.county_outcomes(files, county_code, snapshots, validate, settings):
+        with engine.begin() as connection:
+            ledger.record(connection, settings, county_code, outcome)
+    with engine.begin() as connection:
+        ledger.record_ignored(connection, settings.run_id, left_alone)
+        ledger.record_validation_documents(connection, settings.run_id, county_code, validator.documents[documents:])
+        runs.mark_done(connection, settings.run_id, county_code, "ingested_at")
+        counts = ledger.county_counts(connection, settings.run_id, county_code)
+    engine.dispose()
+    timing.flush(settings.run_id)
+    return counts
+
+
+def merge_run(settings: RunSettings) -> dict[str, int]:
+    """Merge everything this run staged, and recompute flags, in one transaction."""
+    engine = warehouse.engine_for(settings)
+    with engine.begin() as connection:
+        keys.check_key(connection, settings.pii_secret)
+        runs.hold(connection, settings.run_id)
+    with warehouse.raw_connection(engine) as connection:
+        with timing.stage("merge") as timed:
+            counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
+            timed.rows = counts["snapshot_rows"]
+        with timing.stage("flags") as timed:
+            counts.update(flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months))
+            timed.rows = counts["current_entries_after"]
+        merge.mark_merged(connection, settings.run_id)
+    engine.dispose()
+    timing.flush(settings.run_id)
+    return counts
+
+
+def counties_to_finish(settings: RunSettings) -> list[str]:
+    """Counties whose folder needs ``finish``: files of this run, or a follow-up list that is out of date."""
+    engine = warehouse.engine_for(settings)
+    folders, _ = discover.county_folders(settings.drop_root)
+    with engine.begin() as connection:
+        with_files = ledger.counties_with_files(connection, settings.run_id)
+        codes = [
+            folder.county_code
+            for folder in folders
+            if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
+        ]
+        runs.record_counties(connection, settings.run_id, codes, "finish_required")
+    engine.dispose()
+    return codes
+
+
+def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
+    """Feedback and archive for the county's files, and its follow-up workbook."""
+    engine = warehouse.engine_for(settings)
+    folder = discover.county_folder(settings.drop_root, county_code)
+    counts = finish.finish_files(engine, folder, settings.run_id, settings.as_of)
+    with timing.stage("finish", county_code):
+        follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of, settings.run_id)
+    counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
+    with engine.begin() as connection:
+        runs.mark_done(connection, settings.run_id, county_code, "finished_at")
+    log.info("county %s: follow-up list of %d members at %s", county_code, follow_up["members"], follow_up["path"])
+    engine.dispose()
+    timing.flush(settings.run_id)
+    return counts
+
+
+def report_run(settings: RunSettings) -> dict:
+    """Write the run report and log the summary, whatever failed upstream; the claim is released on every path.
+
+    Returns the report's path, the Data Docs index, the run's failures (the DAG then fails the run) and the
+    counties newly silent (the DAG tells the data team).
+    """
+    from roster_recon.delivery import report
+
+    engine = warehouse.engine_for(settings)
+    try:
+        written = report.report_run(engine, settings)
+        with engine.begin() as connection:
+            written["newly_stale"] = [c.as_dict() for c in stale.not_yet_noticed(connection, written.pop("stale"))]
+    finally:
+        with engine.begin() as connection:
+            runs.release(connection, settings.run_id)
+        engine.dispose()
+        timing.flush(settings.run_id)
+    return written
+
+
+def record_stale_notices(settings: RunSettings, counties: list[dict]) -> None:
+    """After the data team was told: these spells of silence are not announced again."""
+    engine = warehouse.engine_for(settings)
+    with engine.begin() as connection:
+        stale.record_notices(
+            connection, settings.run_id, settings.as_of, [stale.StaleCounty.from_dict(c) for c in counties]
+        )
+    engine.dispose()

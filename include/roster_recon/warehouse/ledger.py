@@ -1,0 +1,194 @@
+"""The file ledger: every file a county drops, from the first look to the archive (``audit.file`` and its rows).
+
+A file is ``staged`` (its accepted rows wait in staging for the merge), ``duplicate`` or ``rejected`` when ingest
+records its outcome; the merge makes a staged file ``loaded`` or ``superseded``; finish records where its feedback
+went and where it was archived. The problems found per row (``audit.file_problem``), the GX verdicts per rule
+(``audit.validation_result``) and documents (``audit.validation_document``), and the entries a run deliberately left
+alone (``audit.ignored_entry``) belong to the ledger too. This module holds their SQL and every change of state;
+the stages hand it values (``intake.county.FileOutcome``) and never write these tables themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from roster_recon import warehouse
+from roster_recon.intake import stage
+from roster_recon.intake.county import CurrentSnapshots, FileOutcome
+from roster_recon.intake.discover import IgnoredEntry, shown_path
+from roster_recon.settings import RunSettings
+
+log = logging.getLogger(__name__)
+
+
+def record(
+    connection: sa.Connection, settings: RunSettings, county_code: str, outcome: FileOutcome | IgnoredEntry
+) -> int | None:
+    """Record one file's outcome, and stage its accepted rows, in the caller's transaction; returns its file_id.
+
+    A file that could not even be read is an ignored entry instead (it stays in the drop folder).
+    """
+    if isinstance(outcome, IgnoredEntry):
+        record_ignored(connection, settings.run_id, [outcome])
+        return None
+    file_id = connection.execute(
+        sa.text(warehouse.sql("insert_file")),
+        {
+            "run_id": settings.run_id,
+            "county_code": county_code,
+            "file_name": outcome.name,
+            "source_path": shown_path(outcome.path),
+            "sha256": outcome.sha256,
+            "size_bytes": outcome.size_bytes,
+            "modified_at": outcome.modified_at,
+            "status": outcome.status,
+            "rows_read": outcome.rows_read,
+            "rows_rejected": outcome.rows_rejected,
+            "error": outcome.error,
+            "duplicate_of": outcome.duplicate_of,
+        },
+    ).scalar_one()
+    if outcome.validation:
+        connection.execute(
+            sa.text(warehouse.sql("insert_validation_results")),
+            [{"run_id": settings.run_id, "file_id": file_id, **vars(result)} for result in outcome.validation],
+        )
+    raw = connection.connection.driver_connection
+    if not outcome.problems.empty:
+        problems = outcome.problems.copy()
+        problems.insert(0, "file_id", file_id)
+        stage.copy_rows(raw, problems, table="audit.file_problem")
+    if outcome.status == "staged":
+        stage.stage_file(raw, outcome, settings.run_id, file_id, county_code, settings.pii_secret)
+    return file_id
+
+
+def record_ignored(connection: sa.Connection, run_id: str, ignored: list[IgnoredEntry]) -> None:
+    if ignored:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit.ignored_entry (run_id, county_code, name, reason, holds_back_county)"
+                " VALUES (:run_id, :county_code, :name, :reason, :holds_back_county)"
+            ),
+            [{"run_id": run_id, **dataclasses.asdict(entry)} for entry in ignored],
+        )
+
+
+def clear_ignored(connection: sa.Connection, run_id: str, ingesting: list[str]) -> None:
+    """Forget the run's ignored entries but those of counties that ingest (a rerun of ``prepare``)."""
+    connection.execute(sa.text(warehouse.sql("clear_ignored_entries")), {"run_id": run_id, "to_ingest": ingesting})
+
+
+def held_back(connection: sa.Connection, run_id: str) -> list[str]:
+    """Why each county the run held back was held back (two folders claiming it, a folder it could not read)."""
+    return list(
+        connection.execute(
+            sa.text(
+                "SELECT min(reason) FROM audit.ignored_entry WHERE run_id = :r AND holds_back_county"
+                " GROUP BY county_code ORDER BY county_code"
+            ),
+            {"r": run_id},
+        ).scalars()
+    )
+
+
+def abandon_other_runs(connection: sa.Connection, run_id: str) -> None:
+    """Staged files of runs that never merged (they died) are abandoned; their files are read again."""
+    connection.execute(sa.text(warehouse.sql("abandon_other_runs")), {"run_id": run_id})
+
+
+def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: str) -> None:
+    """Undo an earlier, unfinished attempt of the county's ingest in this run (a retry starts clean)."""
+    connection.execute(sa.text(warehouse.sql("forget_county_attempt")), {"run_id": run_id, "county_code": county_code})
+
+
+def current_snapshots(connection: sa.Connection, county_code: str) -> CurrentSnapshots:
+    rows = connection.execute(sa.text(warehouse.sql("current_snapshots")), {"county_code": county_code})
+    return CurrentSnapshots({row.branch: (row.sha256, row.file_id) for row in rows})
+
+
+def county_counts(connection: sa.Connection, run_id: str, county_code: str) -> dict[str, int]:
+    row = connection.execute(
+        sa.text(warehouse.sql("county_counts")), {"run_id": run_id, "county_code": county_code}
+    ).mappings()
+    return {key: int(value) for key, value in row.one().items()}
+
+
+def counties_with_files(connection: sa.Connection, run_id: str) -> set[str]:
+    rows = connection.execute(sa.text("SELECT DISTINCT county_code FROM audit.file WHERE run_id = :r"), {"r": run_id})
+    return set(rows.scalars())
+
+
+def record_validation_documents(connection, run_id: str, county_code: str, documents: list[dict]) -> None:
+    """Keep the county's GX results (no row values) for the run's Data Docs, which the report task renders."""
+    if documents:
+        connection.execute(
+            sa.text(warehouse.sql("upsert_validation_document")),
+            [
+                {
+                    "run_id": run_id,
+                    "county_code": county_code,
+                    **{key: document[key] for key in ("asset_name", "run_name", "run_time")},
+                    "result": json.dumps(document["result"]),
+                }
+                for document in documents
+            ],
+        )
+
+
+def validation_documents(connection, run_id: str) -> list[dict]:
+    """The run's stored GX results (no row values), as ``validate.build_data_docs`` renders them."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
+            " WHERE run_id = :r ORDER BY county_code, asset_name"
+        ),
+        {"r": run_id},
+    )
+    return [dict(row) for row in rows.mappings()]
+
+
+# --- finish -----------------------------------------------------------------------------------------------------
+
+
+def files_to_finish(connection, run_id: str, county_code: str) -> list[dict]:
+    """This run's files of the county, and earlier files whose feedback is still owed."""
+    rows = connection.execute(sa.text(warehouse.sql("files_to_finish")), {"run_id": run_id, "county_code": county_code})
+    return [dict(row) for row in rows.mappings()]
+
+
+def problems_of(connection, file_id: int) -> list[dict]:
+    rows = connection.execute(sa.text(warehouse.sql("file_problems")), {"file_id": file_id})
+    return [dict(row) for row in rows.mappings()]
+
+
+def record_feedback(connection, file_id: int, path: Path) -> None:
+    connection.execute(
+        sa.text("UPDATE audit.file SET feedback_path = :path WHERE file_id = :id"),
+        {"path": shown_path(path), "id": file_id},
+    )
+
+
+def record_archive_destination(connection, file_id: int, target: Path) -> None:
+    """Where the file is about to be moved: committed before the move, so a retry finishes it."""
+    connection.execute(
+        sa.text("UPDATE audit.file SET archived_to = :path WHERE file_id = :id"),
+        {"path": shown_path(target), "id": file_id},
+    )
+
+
+def record_left_in_drop_folder(connection, file_id: int) -> None:
+    """The file changed after it was read: it stays in the drop folder (read again next run), and says so."""
+    connection.execute(
+        sa.text("UPDATE audit.file SET archived_to = NULL, error = concat_ws(' / ', error, :note) WHERE file_id = :id"),
+        {
+            "id": file_id,
+            "note": "changed after it was read: left in the drop folder, read again next run"
+            " / 读取后文件又被修改，未归档，下次运行重新读取",
+        },
+    )
