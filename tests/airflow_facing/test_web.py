@@ -6,17 +6,13 @@ and serves a logged-in one is shown against a real api-server in ``tests/test_st
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from fastapi.testclient import TestClient
-from helpers import id_number, person, run_all, write_roster
+from helpers import AS_OF, id_number, person, run_all, write_roster
 from pii import leaks
 
 from roster_recon.airflow_facing import web
 from roster_recon.intake.validate import RosterValidator
-
-AS_OF = dt.date(2026, 11, 26)
 
 
 @pytest.fixture

@@ -1,0 +1,104 @@
+"""Finish on a real PostgreSQL: files archived once, feedback written, follow-up lists rewritten only on change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from helpers import AS_OF, WANZAI, person, rows, run_all, run_day, write_roster
+from python_calamine import CalamineWorkbook
+
+from roster_recon import tasks
+from roster_recon.delivery import finish
+
+
+def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, engine, validator):
+    def follow_up(result):
+        done = result["finished"].get("360922", {"follow_up_written": 0, "follow_up_members": None})
+        lists = sorted((settings.drop_root / WANZAI / "_follow_up").glob("*.xlsx"))
+        names = [row[1] for row in CalamineWorkbook.from_path(str(lists[-1])).get_sheet_by_index(0).to_python()[1:]]
+        return done["follow_up_written"], done["follow_up_members"], [p.name for p in lists], names
+
+    day1, day2, day3 = AS_OF, AS_OF + dt.timedelta(days=1), AS_OF + dt.timedelta(days=2)
+    settings = make_settings(day1)
+    write_roster(
+        settings.drop_root,
+        WANZAI,
+        "甲支部.csv",
+        [person(1), person(2, 流出时间=""), person(5, 最后联系时间="2026-05-27")],  # lost from 2026-11-28
+    )
+    assert follow_up(run_all(settings, validator)) == (1, 1, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
+    # The next day nothing arrives and no flag changes: the list on file is still right, and the county is not even
+    # finished (no task for it in the DAG).
+    idle = run_all(make_settings(day2), validator)
+    assert idle["finished"] == {}
+    assert follow_up(idle) == (0, None, ["随访名单_360922_2026-11-26.xlsx"], ["党员2"])
+    # A day later 党员5 passes six months without contact: a flag is raised, so a new list is written, lost first.
+    assert follow_up(run_all(make_settings(day3), validator)) == (
+        1,
+        2,
+        ["随访名单_360922_2026-11-26.xlsx", "随访名单_360922_2026-11-28.xlsx"],
+        ["党员5", "党员2"],
+    )
+    # A file that loads also writes it again, even when the flags stay the same.
+    again = [person(1), person(2, 流出时间="", 联系电话="13900000002"), person(5, 最后联系时间="2026-05-27")]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", again)
+    assert follow_up(run_all(make_settings(day3 + dt.timedelta(days=1)), validator))[:2] == (1, 2)
+    # A file that loads but changes nothing on the list (a member without flags changed industry): the rows are read
+    # and hashed, and the workbook on file stays.
+    unflagged = [person(1, 从事行业="物流"), *again[1:]]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", unflagged)
+    day5 = day3 + dt.timedelta(days=2)
+    assert follow_up(run_all(make_settings(day5), validator))[:3] == (
+        0,
+        2,
+        ["随访名单_360922_2026-11-26.xlsx", "随访名单_360922_2026-11-28.xlsx", "随访名单_360922_2026-11-29.xlsx"],
+    )
+    written = rows(
+        engine, "SELECT as_of, members, path FROM audit.follow_up_list WHERE county_code = '360922' ORDER BY list_id"
+    )
+    assert [(w["as_of"], w["members"]) for w in written] == [
+        (day1, 1),
+        (day3, 2),
+        (day3 + dt.timedelta(days=1), 2),
+        (day5, 2),  # checked, not written: it points at the list of the day before
+    ]
+    assert written[-1]["path"] == written[-2]["path"]
+
+
+def test_a_file_saved_again_after_it_was_read_stays_and_is_read_next_run(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="merge")
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # the clerk saves again
+    for county in tasks.counties_to_finish(settings):
+        tasks.finish_county(settings, county)
+    tasks.report_run(settings)
+    assert path.exists()  # not archived under the old content's audit row
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT rows_loaded, archived_to IS NOT NULL AS archived FROM audit.file ORDER BY file_id")
+    assert [(a["rows_loaded"], a["archived"]) for a in audit] == [(1, False), (2, True)]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_a_crash_between_recording_the_destination_and_moving_is_finished_by_the_retry(
+    make_settings, engine, validator, monkeypatch
+):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="merge")
+
+    def worker_dies(source, target):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(finish.archive, "move", worker_dies)
+    with pytest.raises(SystemExit):
+        tasks.finish_county(settings, "360922")
+    recorded = rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"]
+    assert recorded and path.exists()  # the destination is known before the move
+    monkeypatch.undo()
+    tasks.finish_county(settings, "360922")  # the retry
+    assert not path.exists() and Path(recorded).exists()
+    assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == recorded

@@ -1,0 +1,37 @@
+"""Migrations on a real PostgreSQL: from empty to head, and data written by earlier versions mended in place."""
+
+from __future__ import annotations
+
+from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
+
+from roster_recon import warehouse
+
+
+def test_migrations_are_idempotent(engine):
+    assert warehouse.migrate(engine) == warehouse.migrate(engine)
+
+
+def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_settings, engine, validator):
+    from alembic import command
+    from alembic.config import Config
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 流入地="澳门特别行政区")])
+    run_all(settings, validator)
+    with engine.begin() as connection:  # as an earlier version of the pipeline wrote them
+        connection.exec_driver_sql(
+            "UPDATE core.roster_version SET gba_committee = CASE WHEN gba_committee LIKE '%%深圳%%'"
+            " THEN '宜春市驻深圳流动党员委员会' ELSE '宜春市驻大湾区流动党员委员会' END"
+        )
+    config = Config()
+    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+        command.upgrade(config, "head")
+    committees = rows(engine, "SELECT name, gba_committee, facts_since FROM reporting.member_current ORDER BY name")
+    assert [(c["name"], c["gba_committee"]) for c in committees] == [
+        ("党员1", "宜春市驻深圳流动党员党委"),
+        ("党员2", "宜春市驻粤港澳大湾区流动党员党委"),
+    ]
+    assert {c["facts_since"] for c in committees} == {AS_OF}  # renamed in place: no new version

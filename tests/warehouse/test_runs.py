@@ -1,0 +1,177 @@
+"""Runs on a real PostgreSQL: the claim, crashes at every step, what the report says failed, silent counties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, run_day, write_roster
+
+from roster_recon import tasks
+from roster_recon.delivery import report
+from roster_recon.warehouse.merge import RunOutOfOrderError, StagedRowsMissingError
+from roster_recon.warehouse.runs import RunClaimedError, RunNotPreparedError
+
+
+def test_crash_after_merge_before_archive_loses_and_doubles_nothing(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    run_day(settings, validator, until="merge")
+    # The worker dies here: the warehouse has committed, the file is still in the drop folder.
+    assert path.exists()
+    tasks.report_run(settings)  # the report task runs whatever failed (trigger rule all_done)
+    nxt = make_settings(AS_OF + dt.timedelta(days=1))
+    run_all(nxt, validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT status, rows_loaded FROM reporting.file_audit ORDER BY received_at")
+    assert [(a["status"], a["rows_loaded"]) for a in audit] == [("loaded", 2), ("duplicate", 0)]
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 2
+
+
+def test_crash_before_merge_reads_the_file_again(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="ingest")
+    # The run dies before merging; a later run picks the file up again and loads it once.
+    assert tasks.report_run(settings)["failures"] == [
+        "merge failed: nothing of this run was merged; every file stays in its drop folder"
+    ]
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not path.exists()
+    audit = rows(engine, "SELECT status FROM audit.file ORDER BY file_id")
+    assert [a["status"] for a in audit] == ["abandoned", "loaded"]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    run_day(settings, validator, until="ingest")
+    with engine.begin() as connection:  # what a crash of the server does to the unlogged staging table
+        connection.exec_driver_sql("TRUNCATE staging.roster_row")
+    with pytest.raises(StagedRowsMissingError, match=r"甲支部\.csv"):
+        tasks.merge_run(settings)
+    assert path.exists() and rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 0
+    tasks.report_run(settings)
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert [a["status"] for a in rows(engine, "SELECT status FROM audit.file ORDER BY file_id")] == [
+        "abandoned",
+        "loaded",
+    ]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_an_earlier_run_is_refused(make_settings, engine, validator):
+    run_all(make_settings(AS_OF), validator)
+    with pytest.raises(RunOutOfOrderError, match="not rewritten backwards"):
+        tasks.prepare_run(make_settings(AS_OF - dt.timedelta(days=1)))
+
+
+def test_a_second_run_stops_instead_of_spoiling_the_first(make_settings, engine, validator):
+    """A manual run started while the scheduled one is between ingest and merge loses nothing of either."""
+    scheduled = make_settings(AS_OF, run_id="scheduled__2026-11-26")
+    write_roster(scheduled.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    run_day(scheduled, validator, until="ingest")
+    manual = make_settings(AS_OF, run_id="manual__2026-11-26")
+    with pytest.raises(RunClaimedError, match=r"scheduled__2026-11-26.*still in progress"):
+        tasks.prepare_run(manual)
+    with pytest.raises(RunClaimedError, match="does not hold the warehouse"):
+        tasks.merge_run(manual)
+    with pytest.raises(RunNotPreparedError, match="prepare task failed"):
+        tasks.report_run(manual)  # its report says so and leaves the scheduled run's claim alone
+    assert rows(engine, "SELECT count(*) AS n FROM staging.roster_row")[0]["n"] == 2
+    merged = tasks.merge_run(scheduled)  # the staged-row check passes on the real rows
+    assert merged["snapshot_rows"] == 2
+    assert tasks.report_run(scheduled)["failures"] == []
+    run_all(manual, validator)  # once the first run has reported, the second may run
+
+
+def test_a_claim_left_by_a_dead_run_is_taken_over_and_the_dead_run_cannot_merge(make_settings, engine, validator):
+    dead = make_settings(AS_OF, run_id="dead")
+    write_roster(dead.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(dead, validator, until="ingest")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE audit.run_claim SET touched_at = now() - interval '7 hours'")
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    with pytest.raises(RunClaimedError):
+        tasks.merge_run(dead)
+    assert [a["status"] for a in rows(engine, "SELECT status FROM audit.file ORDER BY file_id")] == [
+        "abandoned",
+        "loaded",
+    ]
+
+
+def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, validator, monkeypatch):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    broken = write_roster(settings.drop_root, "360926", "乙支部.csv", [person(2)])
+    day = run_day(settings, validator, counties=["360922"])  # 360926's ingest task dies
+    assert day["counties"] == ["360922", "360926"]
+    reported = day["reported"]
+    assert reported["failures"] == [
+        "ingest failed for county 360926: its files were not merged and stay in the drop folder, to be read again"
+        " by the next run (see the county's ingest task log)"
+    ]
+    page = Path(reported["report"]).read_text(encoding="utf-8")
+    assert "ingest failed for county 360926" in page
+    assert broken.exists() and rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_silent_county_is_named_in_every_report_and_announced_once_per_spell(make_settings, engine, validator):
+    from roster_recon.warehouse import stale
+
+    def silent(result):
+        figures = report.read_figures(engine, result["run_id"], stale_days=35)
+        return [
+            (c.county_code, c.days_silent, c.never_sent) for c in figures.stale if c.county_code in ("360922", "360926")
+        ]
+
+    def run(as_of, files=()):
+        settings = make_settings(as_of)
+        for county, name, people in files:
+            write_roster(settings.drop_root, county, name, people)
+        result = run_all(settings, validator)
+        result["run_id"] = settings.run_id
+        newly = result["reported"]["newly_stale"]
+        tasks.record_stale_notices(settings, newly)  # what the DAG does once the notifier has told the team
+        return result, {c["county_code"] for c in newly}
+
+    day = AS_OF
+    first, told = run(day, [(WANZAI, "甲支部.csv", [person(1)])])
+    assert silent(first) == [] and told == set()
+    # 34 days on, 万载 has sent nothing since day one, 铜鼓 never sent: nobody is stale yet.
+    quiet, told = run(day + dt.timedelta(days=34))
+    assert silent(quiet) == [] and told == set()
+    # Day 35: both are named, and announced (with the eight other counties, which never sent either).
+    late, told = run(day + dt.timedelta(days=35))
+    assert silent(late) == [("360922", 35, False), ("360926", 35, True)]
+    assert {"360922", "360926"} <= told and len(told) == 10
+    page = Path(late["reported"]["report"]).read_text(encoding="utf-8")
+    assert "sent nothing for 35 days or more" in page and "从未报送" in page
+    # The next night they are still named but not announced again: one notice per spell.
+    later, told = run(day + dt.timedelta(days=36))
+    assert silent(later) == [("360922", 36, False), ("360926", 36, True)] and told == set()
+    # 万载 sends a file: its spell ends. Silent again 35 days later, it is a new spell and announced again.
+    back, told = run(day + dt.timedelta(days=37), [(WANZAI, "甲支部.csv", [person(1), person(2)])])
+    assert ("360922", 0, False) not in silent(back) and [c for c, *_ in silent(back)] == ["360926"]
+    again, told = run(day + dt.timedelta(days=72))
+    assert ("360922", 35, False) in silent(again) and told == {"360922"}
+    notices = rows(engine, "SELECT silent_since FROM audit.stale_notice WHERE county_code = '360922' ORDER BY 1")
+    assert [n["silent_since"] for n in notices] == [day, day + dt.timedelta(days=37)]
+    assert stale.StaleCounty("360922", "万载县", day, 35, False).describe().startswith("360922 万载县: nothing for 35")
+
+
+def test_two_folders_for_one_county_hold_back_that_county_only_and_the_run_says_so(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    first = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    second = write_roster(settings.drop_root, "360922", "乙支部.csv", [person(2)])
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(3)])
+    result = run_all(settings, validator)
+    assert result["counties"] == ["360926"]
+    assert first.exists() and second.exists()  # left where they are
+    assert [r["county_code"] for r in rows(engine, "SELECT county_code FROM reporting.member_current")] == ["360926"]
+    failures = result["reported"]["failures"]
+    assert len(failures) == 1 and failures[0].startswith("county 360922 held back")
+    assert "360922-万载县" in failures[0]
+    assert "county 360922 held back" in Path(result["reported"]["report"]).read_text(encoding="utf-8")

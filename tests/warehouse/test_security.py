@@ -1,0 +1,113 @@
+"""Personal data and roles on a real PostgreSQL: no raw ID anywhere, each reader sees only what its role allows."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from helpers import AS_OF, TONGGU, WANZAI, id_number, person, rows, run_all, write_roster
+from pii import leaks
+
+from roster_recon import warehouse
+
+
+def test_no_raw_id_number_anywhere_in_the_warehouse_or_in_any_file_the_run_wrote(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    one_digit_off = id_number(7)[:16] + str((int(id_number(7)[16]) + 1) % 10) + id_number(7)[17]
+    people = [person(i) for i in range(1, 6)] + [
+        person(6, 身份证号码=id_number(6)[:17] + "Y"),
+        person(7, 身份证号码=one_digit_off),  # GX's COMPLETE result lists such values
+        person(8, 身份证号码=id_number(1)),  # repeated in the branch: a valid raw ID among the unexpected values
+    ]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
+    run_all(settings, validator)
+    raw_ids = {id_number(i) for i in range(1, 7)} | {id_number(6)[:17] + "Y", one_digit_off}
+    tables = rows(
+        engine,
+        "SELECT table_schema, table_name FROM information_schema.tables"
+        " WHERE table_schema IN ('staging', 'core', 'audit')",
+    )
+    assert len(tables) >= 9
+    with engine.connect() as connection:
+        for table in tables:
+            name = f'"{table["table_schema"]}"."{table["table_name"]}"'
+            dump = connection.exec_driver_sql(
+                f"SELECT coalesce(string_agg(t::text, chr(10)), '') FROM {name} t"
+            ).scalar()
+            assert not any(raw in dump for raw in raw_ids), f"raw ID found in {table}"
+    # The mask hides exactly the birth date: no birth date may be kept anywhere beside it.
+    columns = rows(
+        engine,
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema IN ('staging', 'core', 'audit', 'reporting') AND column_name LIKE '%birth%'",
+    )
+    assert columns == []
+    # Reports, Data Docs and validation results the run wrote (everything outside the county folders).
+    assert (settings.data_dir / "data_docs").exists() and (settings.data_dir / "reports").exists()
+    assert leaks(settings.data_dir) == {}
+    assert leaks(settings.data_dir, phones=True) == {}
+
+
+@pytest.fixture
+def admin_engine(postgres_admin_url, warehouse_url):
+    """A superuser connection to the test database: only to act as other roles (SET ROLE), never the pipeline's."""
+    database = sa.engine.make_url(warehouse_url).database
+    admin = sa.create_engine(sa.engine.make_url(postgres_admin_url).set(database=database), poolclass=sa.pool.NullPool)
+    yield admin
+    admin.dispose()
+
+
+def as_role(admin_engine, role: str, query: str):
+    with admin_engine.connect() as connection:
+        connection.exec_driver_sql(f"SET ROLE {role}")
+        return connection.exec_driver_sql(query).all()
+
+
+def test_each_reader_sees_only_what_its_role_allows(make_settings, engine, admin_engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(3, 联系状态="失联")])
+    run_all(settings, validator)
+    counties = "SELECT DISTINCT county_code FROM reporting.member_current ORDER BY 1"
+    assert as_role(admin_engine, "roster_reader", counties) == [("360922",), ("360926",)]
+    assert as_role(admin_engine, "roster_county_360922", counties) == [("360922",)]
+    for view in ("member_history", "member_flags", "county_summary", "file_audit", "destination_summary"):
+        county_rows = as_role(admin_engine, "roster_county_360926", f"SELECT * FROM reporting.{view}")
+        assert county_rows, view
+        if view not in ("destination_summary",):
+            assert {row.county_code for row in county_rows} == {"360926"}, view
+    # A personal login that is a member of a county's role sees that county only.
+    with admin_engine.begin() as connection:
+        connection.exec_driver_sql("DROP ROLE IF EXISTS zhang_tonggu; CREATE ROLE zhang_tonggu LOGIN")
+        connection.exec_driver_sql("GRANT roster_county_360926 TO zhang_tonggu")
+    try:
+        assert as_role(admin_engine, "zhang_tonggu", counties) == [("360926",)]
+    finally:
+        with admin_engine.begin() as connection:
+            connection.exec_driver_sql("DROP OWNED BY zhang_tonggu; DROP ROLE zhang_tonggu")
+    for role in ("roster_reader", "roster_county_360922"):
+        for table in ("core.roster_version", "core.member", "staging.roster_row", "audit.file"):
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                as_role(admin_engine, role, f"SELECT 1 FROM {table} LIMIT 1")
+    # Phones are masked for every reader; the full number lives in core only.
+    phones = as_role(admin_engine, "roster_reader", "SELECT phone_masked FROM reporting.member_current")
+    assert {phone for (phone,) in phones} == {"138****0001", "138****0002", "138****0003"}
+
+
+def test_the_pipeline_refuses_to_connect_as_a_superuser(admin_engine):
+    with pytest.raises(warehouse.WarehouseRoleError, match="superuser: connect as roster_loader"):
+        warehouse.migrate(admin_engine)
+
+
+def test_row_security_is_forced_and_no_view_runs_as_a_reader_with_core_rights(engine):
+    tables = rows(
+        engine,
+        "SELECT n.nspname || '.' || c.relname AS name, c.relrowsecurity, c.relforcerowsecurity"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname IN ('core', 'audit') AND c.relkind = 'r' AND EXISTS"
+        " (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'county_code')",
+    )
+    exposed = {"core.roster_version", "core.member_flag", "core.county", "audit.file", "audit.ignored_entry"}
+    forced = {t["name"] for t in tables if t["relrowsecurity"] and t["relforcerowsecurity"]}
+    assert exposed <= forced
+    owners = rows(engine, "SELECT DISTINCT viewowner FROM pg_views WHERE schemaname = 'reporting'")
+    assert owners == [{"viewowner": "roster_loader"}]
