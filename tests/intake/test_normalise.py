@@ -80,13 +80,21 @@ def test_any_spelling_of_a_valid_id_normalises_to_it(digits, spaces, full_width)
 
 
 @given(st.one_of(st.text(), st.none(), st.integers(), st.floats()))
-def test_normalisers_never_raise(value):
-    n.id_number_problem(n.normalise_id_number(value))
-    n.parse_date(value if not isinstance(value, float) else str(value))
-    n.normalise_phone(str(value))
-    n.resolve_destination(str(value))
-    n.is_lost_status(value)
-    n.branch_from_file_name(str(value))
+def test_normalisers_never_raise_and_return_what_they_promise(value):
+    normalised = n.normalise_id_number(value)
+    assert normalised is None or (isinstance(normalised, str) and normalised and " " not in normalised)
+    problem = n.id_number_problem(normalised)
+    assert problem is None or (len(problem) == 3 and all(isinstance(part, str) and part for part in problem))
+    assert (problem is None) == n.is_valid_id_number(normalised)
+    parsed = n.parse_date(value if not isinstance(value, float) else str(value))
+    assert parsed is None or type(parsed) is dt.date
+    phone = n.normalise_phone(str(value))
+    assert phone is None or isinstance(phone, n.Phone)
+    city = n.resolve_destination(str(value))
+    assert city is None or (len(city.code) == 6 and city.code.isdigit())
+    assert n.is_lost_status(value) in (True, False)
+    branch = n.branch_from_file_name(str(value))
+    assert isinstance(branch, str) and (branch or not str(value))
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,30 @@ from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
 
 from roster_recon import warehouse
 
+CATALOG = """
+SELECT n.nspname, c.relname, c.relkind, coalesce(pg_get_viewdef(c.oid), ''),
+       coalesce((SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), ''),
+       coalesce((SELECT string_agg(pg_get_constraintdef(k.oid), ', ' ORDER BY k.conname)
+                   FROM pg_constraint k WHERE k.conrelid = c.oid), ''),
+       coalesce(pg_get_indexdef(c.oid), '')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname IN ('audit', 'core', 'staging', 'reporting')
+ ORDER BY 1, 2"""
 
-def test_migrations_are_idempotent(engine):
-    assert warehouse.migrate(engine) == warehouse.migrate(engine)
+
+def test_migrating_a_warehouse_at_head_again_changes_nothing(engine):
+    from alembic.script import ScriptDirectory
+
+    from roster_recon.warehouse import MIGRATIONS_DIR
+
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql(CATALOG).all()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert warehouse.migrate(engine) == head == f"{len(list((MIGRATIONS_DIR / 'versions').glob('0*.py'))):04d}"
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(CATALOG).all() == before
+    assert len(before) > 40  # the schema is there to compare (tables, views, indexes)
 
 
 def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_settings, engine, validator):
