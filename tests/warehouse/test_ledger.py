@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
+import datetime as dt
+import os
+from pathlib import Path
+
+from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, write_roster
 
 
 def test_same_file_again_is_a_duplicate_and_is_archived_not_loaded(make_settings, engine, validator):
@@ -50,3 +54,110 @@ def test_a_file_that_breaks_the_reader_is_rejected_and_the_countys_other_files_l
     assert "IndexError" in audit[0]["error"]
     assert (settings.drop_root / WANZAI / "_rejected" / broken.name).exists()
     assert list((settings.drop_root / WANZAI / "_feedback").glob("乙支部（csv）_反馈_*.xlsx"))
+
+
+def test_one_empty_template_saved_under_two_branch_names_empties_both_branches(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    run_all(settings, validator)
+    later = make_settings(AS_OF + dt.timedelta(days=1))
+    template = write_roster(later.drop_root, WANZAI, "甲支部.csv", [])  # the header only
+    (later.drop_root / WANZAI / "乙支部.csv").write_bytes(template.read_bytes())  # the same bytes, another branch
+    run_all(later, validator)
+    audit = rows(
+        engine, "SELECT file_name, status FROM reporting.file_audit WHERE run_id = :r ORDER BY 1", r=later.run_id
+    )
+    assert [(a["file_name"], a["status"]) for a in audit] == [("乙支部.csv", "loaded"), ("甲支部.csv", "loaded")]
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 0
+
+
+def test_a_county_that_sends_an_earlier_roster_again_goes_back_to_it(make_settings, engine, validator):
+    first = make_settings(AS_OF)
+    october = write_roster(first.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)]).read_bytes()
+    run_all(first, validator)
+    second = make_settings(AS_OF + dt.timedelta(days=1))
+    write_roster(second.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_all(second, validator)
+    third = make_settings(AS_OF + dt.timedelta(days=2))
+    (third.drop_root / WANZAI / "甲支部.csv").write_bytes(october)  # the clerk sends October's roster again
+    run_all(third, validator)
+    statuses = rows(engine, "SELECT status FROM audit.file ORDER BY file_id")
+    assert [s["status"] for s in statuses] == ["loaded", "loaded", "loaded"]
+    names = rows(engine, "SELECT name FROM reporting.member_current ORDER BY name")
+    assert [n["name"] for n in names] == ["党员1", "党员2"]
+    fourth = make_settings(AS_OF + dt.timedelta(days=3))
+    (fourth.drop_root / WANZAI / "甲支部.csv").write_bytes(october)  # and once more: now nothing would change
+    run_all(fourth, validator)
+    last = rows(engine, "SELECT status, duplicate_of FROM audit.file ORDER BY file_id DESC LIMIT 1")[0]
+    third_id = rows(engine, "SELECT file_id FROM audit.file WHERE run_id = :r", r=third.run_id)[0]["file_id"]
+    assert (last["status"], last["duplicate_of"]) == ("duplicate", third_id)
+
+
+def test_a_file_whose_branches_a_newer_file_of_the_run_replaced_is_superseded(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    older = write_roster(settings.drop_root, WANZAI, "甲支部_2026-10.csv", [person(1), person(2)])
+    newer = write_roster(settings.drop_root, WANZAI, "甲支部_2026-11.csv", [person(1)])
+    os.utime(older, (older.stat().st_atime, newer.stat().st_mtime - 60))
+    run_all(settings, validator)
+    audit = rows(engine, "SELECT file_name, status, error FROM reporting.file_audit ORDER BY file_name")
+    assert [(a["file_name"], a["status"]) for a in audit] == [
+        ("甲支部_2026-10.csv", "superseded"),
+        ("甲支部_2026-11.csv", "loaded"),
+    ]
+    assert "replaced by a newer file" in audit[0]["error"]
+    assert [r["name"] for r in rows(engine, "SELECT name FROM reporting.member_current")] == ["党员1"]
+    assert not older.exists() and (settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat() / older.name).exists()
+
+
+def test_names_that_are_not_utf8_stop_nothing_and_read_as_gb18030(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    root = os.fsencode(settings.drop_root)
+    gbk_file = write_roster(settings.drop_root, WANZAI, "placeholder.csv", [person(1)])
+    gbk_name = os.fsencode(gbk_file.parent) + b"/" + "丙支部.csv".encode("gbk")
+    os.rename(os.fsencode(gbk_file), gbk_name)
+    os.mkdir(os.fsencode(gbk_file.parent) + b"/" + "旧台账".encode("gbk"))  # a folder unpacked from a zip
+    os.mkdir(root + b"/" + "说明".encode("gbk") + b"\xff")  # a stray folder at the root, bytes of no encoding
+    write_roster(settings.drop_root, TONGGU, "丁支部.csv", [person(2)])
+    result = run_all(settings, validator)
+    assert result["reported"]["failures"] == []
+    audit = rows(engine, "SELECT county_code, file_name, status FROM reporting.file_audit ORDER BY county_code")
+    assert [(a["county_code"], a["file_name"], a["status"]) for a in audit] == [
+        ("360922", "丙支部.csv", "loaded"),
+        ("360926", "丁支部.csv", "loaded"),
+    ]
+    branches = rows(engine, "SELECT branch FROM reporting.member_current ORDER BY branch")
+    assert [b["branch"] for b in branches] == ["丁支部", "丙支部"]
+    archived = os.listdir(os.fsencode(gbk_file.parent) + b"/_archive/" + AS_OF.isoformat().encode())
+    assert archived == ["丙支部.csv".encode("gbk")]  # the file keeps its bytes on disk
+    ignored = rows(engine, "SELECT county_code, name, reason FROM audit.ignored_entry ORDER BY name")
+    assert ("360922", "旧台账") in [(i["county_code"], i["name"]) for i in ignored]
+    assert (None, "说明\\xff") in [(i["county_code"], i["name"]) for i in ignored]
+
+
+def test_a_folder_inside_a_county_folder_is_listed_as_ignored_with_the_reason(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    write_roster(settings.drop_root / WANZAI, "十一月", "乙支部.csv", [person(2)])  # a folder in the county folder
+    result = run_all(settings, validator)
+    ignored = rows(engine, "SELECT county_code, name, reason FROM audit.ignored_entry")
+    assert [(i["county_code"], i["name"]) for i in ignored] == [("360922", "十一月")]
+    assert "files inside folders are not read" in ignored[0]["reason"]
+    assert "十一月" in Path(result["reported"]["report"]).read_text(encoding="utf-8")
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
+
+
+def test_a_nul_byte_in_a_cell_is_removed_with_a_warning_and_the_file_loads(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1, 从事行业="电子\x00信息"), person(2)])
+    result = run_all(settings, validator)
+    assert result["ingested"]["360922"]["accepted"] == 1
+    industry = rows(engine, "SELECT industry FROM reporting.member_current WHERE name = '党员1'")[0]["industry"]
+    assert industry == "电子信息"
+    problems = rows(engine, "SELECT source_row, column_name, code, severity FROM audit.file_problem")
+    assert {
+        "source_row": 2,
+        "column_name": "从事行业",
+        "code": "control_characters_removed",
+        "severity": "warning",
+    } in (problems)
