@@ -29,8 +29,6 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from roster_recon.settings import DEMO_PII_SECRET
-
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SETTINGS = ROOT / "deploy" / "airflow.env"
 
@@ -65,6 +63,7 @@ class StackState:
     password: str = ""
     jwt_secret: str = ""
     fernet_key: str = ""
+    pii_secret: str = ""  # the member-key secret; demo mode (its public key) only with the embedded warehouse
     pids: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -80,7 +79,12 @@ class StackState:
         return f"postgresql://roster_loader@127.0.0.1:{self.pg_port}/roster_warehouse"
 
     def save(self) -> None:
-        (self.path / "stack.json").write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        """The state file holds secrets (the admin password, the JWT, Fernet and member-key secrets): its owner's."""
+        path = self.path / "stack.json"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(self), indent=2))
 
     @classmethod
     def load(cls, state_dir: Path) -> StackState:
@@ -111,15 +115,14 @@ def airflow_environment(state: StackState, extra: dict[str, str] | None = None) 
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(state.path / "passwords.json"),
             "AIRFLOW_VAR_ROSTER_DROP_ROOT": state.drop_root,
-            # A demonstration on generated rosters: the demo generator's key, so their ground truth can be checked
-            # against the warehouse (demo mode allows that public key, and says so in the task logs).
-            "AIRFLOW_VAR_ROSTER_PII_SECRET": DEMO_PII_SECRET.decode(),
-            "AIRFLOW_VAR_ROSTER_DEMO_MODE": "true",
+            "AIRFLOW_VAR_ROSTER_PII_SECRET": state.pii_secret,
             "ROSTER_DATA_DIR": str(state.path / "data"),
             "NO_COLOR": "1",
         }
     )
-    if not state.embedded_warehouse:
+    if state.embedded_warehouse:  # demo mode: the embedded PostgreSQL is only allowed there
+        env["AIRFLOW_VAR_ROSTER_DEMO_MODE"] = "true"
+    else:
         env["AIRFLOW_CONN_ROSTER_WAREHOUSE"] = state.warehouse_url
     if state.executor == "celery":
         env["AIRFLOW__CELERY__BROKER_URL"] = f"redis://127.0.0.1:{state.redis_port}/0"
@@ -218,6 +221,7 @@ def up(
         password=secrets.token_urlsafe(12),
         jwt_secret=secrets.token_urlsafe(32),
         fernet_key=Fernet.generate_key().decode(),
+        pii_secret=secrets.token_hex(32),
     )
     (state.path / "passwords.json").write_text(json.dumps({"admin": state.password}), encoding="utf-8")
     state.save()

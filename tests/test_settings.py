@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from roster_recon.errors import RunCannotProceed
 from roster_recon.settings import DEMO_PII_SECRET, SettingsError, build_settings
 
 REAL_SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -57,3 +58,9 @@ def test_demo_mode_uses_the_demo_secret_and_says_so(caplog):
 
 def test_the_secret_never_appears_in_the_settings_repr():
     assert REAL_SECRET not in repr(settings())
+
+
+def test_demo_mode_is_refused_with_any_warehouse_but_the_embedded_one():
+    with pytest.raises(SettingsError, match=r"demo mode .* runs only on the embedded"):
+        settings(pii_secret=None, demo_mode=True)
+    assert issubclass(SettingsError, RunCannotProceed)  # the DAG fails the task at once: a retry would not help

@@ -86,7 +86,7 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     state, api = running_stack, stack.ApiClient(running_stack)
     drop_root, truth_dir = Path(state.drop_root), Path(state.drop_root).parent
     month_one = scheduled_as_of()
-    generate(drop_root, 1, seed=SEED, as_of=month_one.date(), scale=SCALE)
+    generate(drop_root, 1, seed=SEED, as_of=month_one.date(), scale=SCALE, secret=state.pii_secret.encode())
     dropped_earlier(drop_root)
     api.wait_for_dag(DAG_ID)
     api.unpause(DAG_ID)  # catchup=False: the scheduler creates the run of the latest 02:00 at once
@@ -102,7 +102,15 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     # Their as-of date is the run's logical date in Shanghai: the same day, or the next one after 16:00 UTC.
     logical_date = just_now()
     month_two = pendulum.parse(logical_date).in_timezone(SHANGHAI).date()
-    generate(drop_root, 2, seed=SEED, as_of=month_two, scale=SCALE, month_one_as_of=month_one.date())
+    generate(
+        drop_root,
+        2,
+        seed=SEED,
+        as_of=month_two,
+        scale=SCALE,
+        month_one_as_of=month_one.date(),
+        secret=state.pii_secret.encode(),
+    )
     dropped_earlier(drop_root)
     second = api.trigger(DAG_ID, logical_date, run_id="month_two")
     run = api.wait_for_run(DAG_ID, second["dag_run_id"])

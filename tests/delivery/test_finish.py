@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,61 @@ def test_a_crash_between_recording_the_destination_and_moving_is_finished_by_the
     tasks.finish_county(settings, "360922")  # the retry
     assert not path.exists() and Path(recorded).exists()
     assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == recorded
+
+
+def test_what_is_hashed_parsed_and_archived_is_one_content(make_settings, engine, validator, monkeypatch):
+    """A clerk saving the file while it is read: the warehouse holds what was parsed, under that content's sha256."""
+    from roster_recon.intake import county
+
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    first_version = hashlib.sha256(path.read_bytes()).hexdigest()
+    real_reader = county.read_roster
+
+    def clerk_saves_while_it_is_read(copy, *args):
+        write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+        return real_reader(copy, *args)
+
+    monkeypatch.setattr(county, "read_roster", clerk_saves_while_it_is_read)
+    run_all(settings, validator)
+    monkeypatch.undo()
+    audit = rows(engine, "SELECT sha256, rows_loaded, archived_to FROM audit.file")
+    assert [(a["sha256"], a["rows_loaded"], a["archived_to"]) for a in audit] == [(first_version, 1, None)]
+    assert path.exists()  # the saved version was never read: it stays, and the next run reads it
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not path.exists() and rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_feedback_owed_by_a_finish_that_died_is_written_by_the_next_run(make_settings, engine, validator, monkeypatch):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1, 从事行业="")])
+    run_day(settings, validator, until="merge")
+
+    def worker_dies(*args):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(finish.feedback, "write_file_feedback", worker_dies)
+    with pytest.raises(SystemExit):  # every try of the finish task dies
+        tasks.finish_county(settings, "360922")
+    monkeypatch.undo()
+    tasks.report_run(settings)
+    assert path.exists() and not (settings.drop_root / WANZAI / "_feedback").exists()
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    audit = rows(engine, "SELECT status, feedback_path FROM audit.file ORDER BY file_id")
+    assert [a["status"] for a in audit] == ["loaded", "duplicate"]
+    assert audit[0]["feedback_path"] and Path(audit[0]["feedback_path"]).is_file()
+    cells = str(CalamineWorkbook.from_path(audit[0]["feedback_path"]).get_sheet_by_index(1).to_python())
+    assert "从事行业" in cells
+    assert not path.exists()
+
+
+def test_a_retry_never_erases_a_recorded_archive_destination(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="finish")
+    archived_to = rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"]
+    assert archived_to and Path(archived_to).is_file() and not path.exists()
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # December's roster arrives
+    tasks.finish_county(settings, "360922")  # a retry of the finish task (its first try's success was lost)
+    assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == archived_to
+    assert path.exists()  # the new file waits for the next run

@@ -183,6 +183,8 @@ def test_gba_committee_follows_the_1_7_n_structure():
         ("联系不上", True),
         ("LOST", True),
         ("正常", False),
+        ("失联（已找回）", False),  # a note is read as written: found again
+        ("失 联", True),
         (None, False),
         ("", False),
     ],

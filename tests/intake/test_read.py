@@ -270,3 +270,21 @@ def test_csv_row_numbers_stay_the_clerks_across_quoted_line_breaks(tmp_path):
     assert table.row_numbers == [3, 4]
     assert table.frame["name"].tolist() == ["张三", "李四"]
     assert table.frame["notes"].tolist()[0] == "在深圳\n电子厂"
+
+
+def test_control_characters_are_removed_from_every_cell_and_their_rows_named(tmp_path):
+    path = tmp_path / "甲支部.csv"
+    lines = [",".join(HEADERS), ",".join(ROW), ",".join(["李\x00四", ROW[1], "", "", "", "电子\x07信息\t制造"])]
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    table = read_roster(path)
+    assert table.frame["name"].tolist() == ["张三", "李四"]
+    assert table.frame["industry"].tolist() == ["电子信息制造", "电子信息\t制造"]  # a tab is kept
+    assert table.control_characters == {"name": [3], "industry": [3]}
+
+
+def test_a_cell_of_control_characters_alone_is_blank(tmp_path):
+    path = tmp_path / "甲支部.csv"
+    lines = [",".join(HEADERS), ",".join(ROW), ",".join(["\x00", "", "", "", "", ""])]
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    table = read_roster(path)
+    assert table.row_numbers == [2]

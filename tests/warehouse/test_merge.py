@@ -337,3 +337,28 @@ def test_a_known_member_whose_new_row_breaks_a_hard_rule_stays_with_the_facts_la
     assert current == {"党员1": "物流", "党员2": "物流", "党员3": "餐饮", "党员4": "餐饮", "党员5": "餐饮"}
     audit = rows(engine, "SELECT rows_read, rows_rejected FROM reporting.file_audit ORDER BY received_at")
     assert (audit[-1]["rows_read"], audit[-1]["rows_rejected"]) == (6, 3)
+
+
+def test_empty_sheets_are_branches_named_like_rows_and_each_says_how_many_left(make_settings, engine, validator):
+    import xlsxwriter
+
+    first = make_settings(AS_OF)
+    write_roster(first.drop_root, WANZAI, "二支部（驻深圳）.csv", [person(1), person(2)])
+    write_roster(first.drop_root, WANZAI, "三支部.csv", [person(3)])
+    run_all(first, validator)
+    later = make_settings(AS_OF + dt.timedelta(days=30))
+    workbook = xlsxwriter.Workbook(str(later.drop_root / WANZAI / "万载县台账_2026-12.xlsx"))
+    for sheet_name, serials in (("甲支部", (4,)), ("二支部（驻深圳） ", ()), ("三支部", ())):
+        sheet = workbook.add_worksheet(sheet_name)
+        for column, header in enumerate(["姓名", "身份证号码"]):
+            sheet.write_string(0, column, header)
+        for row, serial in enumerate(serials, start=1):
+            sheet.write_string(row, 0, f"党员{serial}")
+            sheet.write_string(row, 1, id_number(serial))
+    workbook.close()
+    run_all(later, validator)
+    current = rows(engine, "SELECT branch, name FROM reporting.member_current ORDER BY name")
+    assert [(c["branch"], c["name"]) for c in current] == [("甲支部", "党员4")]
+    error = rows(engine, "SELECT error FROM audit.file WHERE run_id = :r", r=later.run_id)[0]["error"]
+    assert "2 member(s) left the roster of 二支部(驻深圳)" in error
+    assert "1 member(s) left the roster of 三支部" in error

@@ -10,6 +10,7 @@ from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, run_day, write
 
 from roster_recon import tasks
 from roster_recon.delivery import report
+from roster_recon.errors import RunCannotProceed
 from roster_recon.warehouse.merge import RunOutOfOrderError, StagedRowsMissingError
 from roster_recon.warehouse.runs import RunClaimedError, RunNotPreparedError
 
@@ -62,10 +63,30 @@ def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
 
 
-def test_an_earlier_run_is_refused(make_settings, engine, validator):
+def test_an_earlier_run_is_refused_and_not_retried(make_settings, engine, validator):
     run_all(make_settings(AS_OF), validator)
     with pytest.raises(RunOutOfOrderError, match="not rewritten backwards"):
         tasks.prepare_run(make_settings(AS_OF - dt.timedelta(days=1)))
+    assert issubclass(RunOutOfOrderError, RunCannotProceed)  # the DAG fails the task at once
+    assert rows(engine, "SELECT count(*) AS n FROM audit.run_claim")[0]["n"] == 0  # and holds nothing
+
+
+def test_a_report_that_fails_still_releases_the_claim(make_settings, engine, validator, monkeypatch):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="finish")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "write_report", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        tasks.report_run(settings)
+    monkeypatch.undo()
+    assert rows(engine, "SELECT count(*) AS n FROM audit.run_claim")[0]["n"] == 0
+    later = make_settings(AS_OF, run_id="manual__after_a_failed_report")
+    write_roster(later.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    assert run_all(later, validator)["reported"]["failures"] == []  # not "still in progress" for six hours
 
 
 def test_a_second_run_stops_instead_of_spoiling_the_first(make_settings, engine, validator):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from helpers import AS_OF, TONGGU, WANZAI, id_number, person, rows, run_all, write_roster
 from pii import leaks
 
-from roster_recon import warehouse
+from roster_recon import tasks, warehouse
 
 
 def test_no_raw_id_number_anywhere_in_the_warehouse_or_in_any_file_the_run_wrote(make_settings, engine, validator):
@@ -111,3 +114,24 @@ def test_row_security_is_forced_and_no_view_runs_as_a_reader_with_core_rights(en
     assert exposed <= forced
     owners = rows(engine, "SELECT DISTINCT viewowner FROM pg_views WHERE schemaname = 'reporting'")
     assert owners == [{"viewowner": "roster_loader"}]
+
+
+def test_a_task_whose_key_is_not_the_warehouses_stops_before_it_writes_anything(make_settings, engine, validator):
+    from roster_recon.warehouse.keys import KeyMismatchError
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_all(settings, validator)
+    other_key = b"another-secret-typed-on-one-worker-0123456789"
+    later = make_settings(AS_OF + dt.timedelta(days=1), pii_secret=other_key)
+    write_roster(later.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    with pytest.raises(KeyMismatchError, match="not the key this warehouse was built with"):
+        tasks.prepare_run(later)
+    assert rows(engine, "SELECT count(*) AS n FROM audit.run")[0]["n"] == 1
+    good = make_settings(AS_OF + dt.timedelta(days=1))
+    tasks.prepare_run(good)  # the run itself, on a worker with the right key
+    with pytest.raises(KeyMismatchError):  # a worker of that run with another key writes nothing either
+        tasks.ingest_county(dataclasses.replace(good, pii_secret=other_key), "360922", validator=validator)
+    assert rows(engine, "SELECT count(*) AS n FROM audit.file WHERE run_id = :r", r=good.run_id)[0]["n"] == 0
+    fingerprint = rows(engine, "SELECT fingerprint FROM audit.key_fingerprint")[0]["fingerprint"]
+    assert other_key.hex() not in fingerprint and settings.pii_secret.hex() not in fingerprint

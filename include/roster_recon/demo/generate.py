@@ -645,10 +645,12 @@ def generate(
     scale: float = 1.0,
     month_one_as_of: dt.date | None = None,
     month_two: dict | None = None,
+    secret: bytes = DEMO_PII_SECRET,
 ) -> dict:
     """Write month one (or month two, which regenerates month one first from the same seed) into ``drop_root``.
 
-    ``month_two`` overrides the rates of ``MONTH_TWO`` (the benchmark's 5 % delta uses it).
+    ``month_two`` overrides the rates of ``MONTH_TWO`` (the benchmark's 5 % delta uses it). ``secret`` is the
+    member-key secret the ground truth's keys are made with: the demo's, or the native stack's own.
     """
     first_as_of = month_one_as_of or (as_of if month == 1 else _month_before(as_of))
     gen = Generator(seed, first_as_of, scale, month_two)
@@ -679,7 +681,7 @@ def generate(
     truth = {
         "as_of": as_of.isoformat(),
         "month": month,
-        "entries": ground_truth(entries, as_of, DEMO_PII_SECRET),
+        "entries": ground_truth(entries, as_of, secret),
         "files": files_truth,
         "rates": DEFECT_RATES,
     }

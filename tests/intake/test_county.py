@@ -1,0 +1,48 @@
+"""A county's files into outcomes (intake.county): one per file, in bounded batches, nothing written on the way."""
+
+from __future__ import annotations
+
+import pandas as pd
+from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
+
+from roster_recon.intake import county, discover
+from roster_recon.intake.county import CurrentSnapshots
+
+
+def test_a_county_of_many_files_is_validated_in_bounded_batches(make_settings, engine, validator, monkeypatch):
+    monkeypatch.setattr(county, "BATCH_ROWS", 3)
+    batches = []
+    real_validate = validator.validate
+
+    def counting(frame, *args, **kwargs):
+        batches.append(len(frame))
+        return real_validate(frame, *args, **kwargs)
+
+    monkeypatch.setattr(validator, "validate", counting)
+    settings = make_settings(AS_OF)
+    for branch, serials in (("甲", (1, 2)), ("乙", (3, 4)), ("丙", (5, 6)), ("丁", (7,))):
+        write_roster(settings.drop_root, WANZAI, f"{branch}支部.csv", [person(s) for s in serials])
+    run_all(settings, validator)
+    assert batches == [4, 3]  # a batch closes once it holds 3 rows or more: never the whole county at once
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 7
+    documents = rows(engine, "SELECT asset_name FROM audit.validation_document ORDER BY asset_name")
+    assert [d["asset_name"] for d in documents] == ["county_360922", "county_360922_2"]
+
+
+def test_outcomes_are_values_one_per_file_and_the_ledger_is_untouched(tmp_path, engine, make_settings):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 身份证号码="123")])
+    (settings.drop_root / WANZAI / "乙支部.csv").write_bytes(b"\x00\x01 not a roster")
+    files, _ = discover.roster_files(discover.county_folder(settings.drop_root, "360922"))
+
+    def validate(frame: pd.DataFrame, file_names):
+        from roster_recon.intake.validate import RosterValidator
+
+        return RosterValidator().validate(frame, "county_360922", "test", file_names)
+
+    outcomes = {o.name: o for o in county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings)}
+    assert {name: o.status for name, o in outcomes.items()} == {"甲支部.csv": "staged", "乙支部.csv": "rejected"}
+    staged = outcomes["甲支部.csv"]
+    assert (staged.rows_read, staged.rows_rejected, len(staged.accepted), len(staged.kept)) == (2, 1, 1, 1)
+    assert "id_number" in staged.accepted.columns and staged.sha256 == discover.sha256_of(files[0])
+    assert rows(engine, "SELECT count(*) AS n FROM audit.file")[0]["n"] == 0
