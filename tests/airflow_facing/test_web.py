@@ -68,3 +68,19 @@ def test_every_route_refuses_a_caller_without_an_airflow_login(engine):
         response = client.get(path)
         assert response.status_code == 401, (path, response.status_code, response.text[:200])
         assert "流动党员" not in response.text
+
+
+def test_run_ids_dot_and_dot_dot_reach_no_folder_outside_the_data_docs(make_settings, engine, tmp_path, monkeypatch):
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    assert list(temp.iterdir()) == []  # importing the plugin (every task process does) makes no folder
+    (temp / "index.html").write_text("<p>not Data Docs</p>", encoding="utf-8")
+    (temp / "secret.txt").write_text("the neighbour's file", encoding="utf-8")
+    for run_id in ("%2e", "%2e%2e", "."):
+        for path in ("index.html", "secret.txt"):
+            response = client.get(f"/runs/{run_id}/data-docs/{path}")
+            assert response.status_code == 404 and "neighbour" not in response.text and "not Data" not in response.text

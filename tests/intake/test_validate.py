@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from helpers import id_number
 
-from roster_recon.intake.validate import RosterValidator, build_data_docs
+from roster_recon.delivery.data_docs import build_data_docs
+from roster_recon.intake.validate import RosterValidator
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_validators_in_parallel_processes_share_no_file(tmp_path):
     """Mapped ingest tasks validate at once in separate processes; none may write where another reads."""
     code = (
         "import os, sys, pandas as pd; from helpers import id_number;"
-        "from roster_recon.intake.validate import RosterValidator, build_data_docs;"
+        "from roster_recon.intake.validate import RosterValidator;"
         "frame = pd.DataFrame({'name': ['a'], 'id_number': [id_number(1)], 'branch': ['x'], 'outflow_date': [None],"
         " 'destination': [None], 'phone_if_valid': [None], 'industry': [None]});"
         "outcome = RosterValidator().validate(frame, 'county_' + sys.argv[1], 'r ' + sys.argv[1]);"

@@ -15,6 +15,7 @@ views show: IDs and phones masked, nothing from which an ID could be rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import shutil
 import tempfile
@@ -270,12 +271,15 @@ _docs_lock = threading.Lock()
 
 
 def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
-    """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse."""
-    from roster_recon.intake.validate import build_data_docs
+    """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse.
+
+    The site's folder is named by a digest of the run id, never by the id itself (``.`` or ``..`` would name the
+    cache or its parent).
+    """
+    from roster_recon.delivery.data_docs import build_data_docs
     from roster_recon.warehouse.ledger import validation_documents
 
-    key = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
-    site = cache / key
+    site = cache / hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:32]
     with _docs_lock:
         if (site / "index.html").is_file():
             return site
@@ -286,6 +290,21 @@ def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
         shutil.rmtree(site, ignore_errors=True)
         build_data_docs(documents, site)
         return site
+
+
+class _DocsCache:
+    """Where this process keeps the Data Docs sites it rendered: a private folder made on the first request (every
+    task process imports the plugin; none of them should leave a folder behind)."""
+
+    def __init__(self):
+        self._folder: Path | None = None
+        self._lock = threading.Lock()
+
+    def folder(self) -> Path:
+        with self._lock:
+            if self._folder is None or not self._folder.is_dir():
+                self._folder = Path(tempfile.mkdtemp(prefix="roster-data-docs-"))
+            return self._folder
 
 
 def _safe_file(site: Path, path: str) -> Path | None:
@@ -328,7 +347,7 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
 
     dependencies = [Depends(reader)] if auth else []
     app = FastAPI(title="Rosters", dependencies=dependencies, docs_url=None, redoc_url=None, openapi_url=None)
-    cache = Path(tempfile.mkdtemp(prefix="roster-data-docs-"))
+    cache = _DocsCache()
 
     @app.get("/", response_class=HTMLResponse)
     def latest() -> str:
@@ -358,7 +377,9 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
 
     @app.get("/runs/{run_id}/data-docs/{path:path}")
     def data_docs(run_id: str, path: str):
-        site = data_docs_site(engine_factory(), run_id, cache)
+        if run_id in (".", "..") or "/" in run_id:
+            raise HTTPException(404, "no such run")
+        site = data_docs_site(engine_factory(), run_id, cache.folder())
         target = _safe_file(site, path or "index.html") if site else None
         if target is None:
             raise HTTPException(404, "no such Data Docs page")

@@ -416,7 +416,7 @@ def report_run(engine: sa.Engine, settings) -> dict:
         documents = ledger.validation_documents(connection, settings.run_id)
     data_docs = None
     if documents:
-        from roster_recon.intake.validate import build_data_docs
+        from roster_recon.delivery.data_docs import build_data_docs
 
         with timing.stage("validate"):  # the Data Docs site, rendered once per run from every county's results
             data_docs = build_data_docs(documents, settings.data_dir / "data_docs" / settings.as_of.isoformat())

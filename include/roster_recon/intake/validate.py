@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -205,7 +204,7 @@ class RosterValidator:
     that several of them write (suite, datasource, checkpoint JSON) corrupts (seen under a real scheduler). Each task
     therefore builds its own in-memory context; what must outlive the task is the validation result, which
     ``stored_result`` turns into a JSON document with no row values for the warehouse, and from which the report
-    task renders Data Docs once per run (``build_data_docs``).
+    task renders Data Docs once per run (``delivery.data_docs``).
     """
 
     def __init__(self):
@@ -351,47 +350,6 @@ def stored_result(run_result) -> dict:
 def _not_kept(_result) -> None:
     """What the ephemeral context's results store keeps of a result: nothing."""
     return None
-
-
-def build_data_docs(documents: list[dict], site_dir: Path) -> Path | None:
-    """Render stored validation results as a Data Docs site under ``site_dir`` (created here, must not exist).
-
-    Called once per run by the report task. The site is rendered in a private scratch folder by a file context of
-    its own and moved into place in one rename, so nobody sees a half-written site and no other task shares it.
-    Returns the site's index page, or ``None`` when there is nothing to render.
-    """
-    import shutil
-    import tempfile
-
-    from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
-    if not documents:
-        return None
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=site_dir.parent))
-    try:
-        context = gx.get_context(mode="file", project_root_dir=str(scratch))
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        context.suites.add(build_suite(suite_expectations()))
-        for document in documents:
-            result = expectationSuiteValidationResultSchema.load(document["result"])
-            key = ValidationResultIdentifier(
-                expectation_suite_identifier=ExpectationSuiteIdentifier(name=SUITE_NAME),
-                run_id=gx.RunIdentifier(run_name=document["run_name"], run_time=document["run_time"]),
-                batch_identifier=document["asset_name"],
-            )
-            context.validation_results_store.set(key, result)
-        context.build_data_docs()
-        site = scratch / "gx" / "uncommitted" / "data_docs" / "local_site"
-        shutil.rmtree(site_dir, ignore_errors=True)
-        site.rename(site_dir)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return site_dir / "index.html"
 
 
 def _index_labels(unexpected: list) -> list[int]:

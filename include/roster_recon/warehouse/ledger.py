@@ -142,7 +142,7 @@ def record_validation_documents(connection, run_id: str, county_code: str, docum
 
 
 def validation_documents(connection, run_id: str) -> list[dict]:
-    """The run's stored GX results (no row values), as ``validate.build_data_docs`` renders them."""
+    """The run's stored GX results (no row values), as ``delivery.data_docs.build_data_docs`` renders them."""
     rows = connection.execute(
         sa.text(
             "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
