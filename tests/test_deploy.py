@@ -115,3 +115,14 @@ def test_the_pipeline_connects_to_the_warehouse_as_roster_loader_not_its_superus
     script = (ROOT / init.split(":")[0]).read_text(encoding="utf-8")
     assert "CREATE ROLE roster_loader LOGIN CREATEROLE" in script and "SUPERUSER" not in script
     assert "OWNER roster_loader" in script
+
+
+def test_the_native_stacks_state_file_with_its_secrets_is_readable_by_its_owner_only(tmp_path):
+    from deploy.stack import StackState
+
+    (tmp_path / "stack.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "stack.json").chmod(0o644)  # an older state file, or a umask of 022
+    state = StackState(str(tmp_path), "celery", 2, str(tmp_path / "drop"), jwt_secret="j", pii_secret="p" * 64)
+    state.save()
+    assert (tmp_path / "stack.json").stat().st_mode & 0o777 == 0o600
+    assert StackState.load(tmp_path).pii_secret == "p" * 64

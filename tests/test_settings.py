@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from roster_recon.errors import RunCannotProceed
-from roster_recon.settings import DEMO_PII_SECRET, SettingsError, build_settings
+from roster_recon.settings import DEMO_PII_SECRET, SettingsError, build_settings, placeholder_secrets
 
 REAL_SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
@@ -64,3 +68,32 @@ def test_demo_mode_is_refused_with_any_warehouse_but_the_embedded_one():
     with pytest.raises(SettingsError, match=r"demo mode .* runs only on the embedded"):
         settings(pii_secret=None, demo_mode=True)
     assert issubclass(SettingsError, RunCannotProceed)  # the DAG fails the task at once: a retry would not help
+
+
+def test_a_deployment_that_kept_env_examples_placeholders_is_refused(monkeypatch):
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    env = dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#"))
+    compose = {  # the names docker-compose.yaml gives these values inside the Airflow services
+        "AIRFLOW__API_AUTH__JWT_SECRET": env["AIRFLOW_JWT_SECRET"],
+        "AIRFLOW__CORE__FERNET_KEY": env["AIRFLOW_FERNET_KEY"],
+        "_AIRFLOW_WWW_USER_PASSWORD": env["_AIRFLOW_WWW_USER_PASSWORD"],
+        "AIRFLOW_CONN_ROSTER_WAREHOUSE": f"postgresql://roster_loader:{env['WAREHOUSE_PASSWORD']}@warehouse:5432/w",
+    }
+    assert sorted(placeholder_secrets(compose)) == sorted(compose)
+    for name, value in compose.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=r"AIRFLOW__API_AUTH__JWT_SECRET.*placeholder of \.env\.example"):
+        settings()
+    for name in compose:
+        monkeypatch.setenv(name, "k7Qw9ZpX2vL0sR4tY8uI1oP3aS6dF5gH")
+    assert settings().run_id == "r"
+    result = subprocess.run([sys.executable, "-m", "roster_recon.settings"], env=dict(os.environ), check=False)
+    assert result.returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "roster_recon.settings"],
+        env={**os.environ, "_AIRFLOW_WWW_USER_PASSWORD": "change-me"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "_AIRFLOW_WWW_USER_PASSWORD" in result.stderr

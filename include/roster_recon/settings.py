@@ -19,6 +19,15 @@ DEFAULT_STALE_DAYS = 35  # roster_recon.warehouse.stale: a county silent this ma
 MIN_SECRET_BYTES = 32
 # What .env.example ships: a deployment that copied it without filling it in must not start.
 PLACEHOLDER_SECRETS = frozenset({"change-me-to-64-random-characters", "change-me"})
+PLACEHOLDER_PREFIX = "change-me"  # every placeholder of .env.example starts so
+# The deployment's secrets as the Airflow services see them (docker-compose.yaml maps .env onto these names).
+DEPLOYMENT_SECRETS = (
+    "AIRFLOW__API_AUTH__JWT_SECRET",
+    "AIRFLOW__CORE__FERNET_KEY",
+    "_AIRFLOW_WWW_USER_PASSWORD",
+    "AIRFLOW_VAR_ROSTER_PII_SECRET",
+    "AIRFLOW_CONN_ROSTER_WAREHOUSE",
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +84,26 @@ def _pii_secret(pii_secret: str | None, demo_mode: bool) -> bytes:
     return secret
 
 
+def placeholder_secrets(environ: dict[str, str]) -> list[str]:
+    """The deployment's secrets still holding a placeholder of ``.env.example`` (``change-me…``, also inside the
+    warehouse connection's URL)."""
+    return [name for name in DEPLOYMENT_SECRETS if PLACEHOLDER_PREFIX in environ.get(name, "")]
+
+
+def refuse_placeholder_secrets(environ: dict[str, str] | None = None) -> None:
+    """Stop a deployment that copied ``.env.example`` without filling it in (``SettingsError`` naming the settings).
+
+    docker compose's ``airflow-init`` runs this before it migrates anything (``python -m roster_recon.settings``),
+    and every run checks again, so a JWT secret anyone can read in this repository never signs a token.
+    """
+    found = placeholder_secrets(dict(os.environ) if environ is None else environ)
+    if found:
+        raise SettingsError(
+            f"{', '.join(found)} still hold the placeholder of .env.example: set each to a long random value"
+            " in .env (openssl rand -base64 32) and start again"
+        )
+
+
 def build_settings(
     *,
     run_id: str,
@@ -91,6 +120,8 @@ def build_settings(
     data_dir: Path | None = None,
 ) -> RunSettings:
     """Check and convert raw Variable values into ``RunSettings``, with an actionable message when one is wrong."""
+    if not demo_mode:
+        refuse_placeholder_secrets()
     if not drop_root:
         raise SettingsError("set the Airflow Variable roster_drop_root to the folder that holds the county folders")
     secret = _pii_secret(pii_secret, demo_mode)
@@ -132,3 +163,12 @@ def build_settings(
         max_file_mb=file_mb,
         stale_days=stale,
     )
+
+
+if __name__ == "__main__":  # docker compose's airflow-init: refuse to start on .env.example's placeholders
+    import sys
+
+    try:
+        refuse_placeholder_secrets()
+    except SettingsError as error:
+        sys.exit(f"roster_recon: {error}")
