@@ -436,7 +436,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stack: {state.executor} executor, {state.workers} Celery workers, PostgreSQL on 127.0.0.1:{state.pg_port}")
     print(f"stack: Airflow UI {state.api_url}  (user admin, password {state.password})")
     print(f"stack: county share {state.drop_root}; logs under {state.path / 'logs'}; stop with make stack-down")
+    print(seed_share(state))
     return 0
+
+
+def seed_share(state: StackState, scale: float = 0.3) -> str:
+    """A month of generated rosters in the county share when it holds none, so that the first scheduled run has
+    something to read (after ``make demo`` the share holds only archived files); says what it did.
+
+    The rosters are keyed, for the ground truth, with the stack's own secret, and dated as of today in Shanghai: the
+    run the scheduler creates when the DAG is unpaused reads them.
+    """
+    import datetime as dt
+
+    from roster_recon.demo.generate import generate
+    from roster_recon.intake import discover
+
+    drop_root = Path(state.drop_root)
+    folders, _ = discover.county_folders(drop_root)
+    if any(discover.roster_files(folder)[0] for folder in folders):
+        return "stack: the county share already holds rosters; unpause roster_reconcile to load them"
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    summary = generate(drop_root, 1, seed=2026, as_of=today, scale=scale, secret=state.pii_secret.encode())
+    return (
+        f"stack: seeded the county share with a generated month ({summary['members']} members in {summary['files']}"
+        f" files, as of {today}); unpause roster_reconcile in the UI and its first scheduled run loads them"
+        f" (or drop your own rosters into {drop_root}/<county code>/ and an empty _READY beside them)"
+    )
 
 
 if __name__ == "__main__":
