@@ -126,3 +126,17 @@ def test_the_native_stacks_state_file_with_its_secrets_is_readable_by_its_owner_
     state.save()
     assert (tmp_path / "stack.json").stat().st_mode & 0o777 == 0o600
     assert StackState.load(tmp_path).pii_secret == "p" * 64
+
+
+def test_make_stack_seeds_an_empty_county_share_once(tmp_path):
+    from deploy.stack import StackState, seed_share
+    from roster_recon.intake import discover
+
+    drop = tmp_path / "drop"
+    (drop / "360922-万载县" / "_archive").mkdir(parents=True)  # what make demo leaves: archived files only
+    state = StackState(str(tmp_path), "celery", 2, str(drop), pii_secret="s" * 64)
+    said = seed_share(state, scale=0.02)
+    assert "seeded the county share" in said and "unpause roster_reconcile" in said
+    folders, _ = discover.county_folders(drop)
+    assert sum(len(discover.roster_files(folder)[0]) for folder in folders) > 10
+    assert "already holds rosters" in seed_share(state, scale=0.02)

@@ -90,9 +90,11 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
             counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
             timed.rows = counts["snapshot_rows"]
         with timing.stage("flags") as timed:
-            counts.update(flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months))
+            counts.update(
+                flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months, settings.run_id)
+            )
             timed.rows = counts["current_entries_after"]
-        merge.mark_merged(connection, settings.run_id)
+        merge.mark_merged(connection, settings.run_id, counts)
     engine.dispose()
     timing.flush(settings.run_id)
     return counts

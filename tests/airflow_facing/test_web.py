@@ -84,3 +84,31 @@ def test_run_ids_dot_and_dot_dot_reach_no_folder_outside_the_data_docs(make_sett
         for path in ("index.html", "secret.txt"):
             response = client.get(f"/runs/{run_id}/data-docs/{path}")
             assert response.status_code == 404 and "neighbour" not in response.text and "not Data" not in response.text
+
+
+def test_the_runs_page_counts_flags_per_run_not_per_date(pages, make_settings, engine):
+    client, settings = pages
+    run_all(make_settings(AS_OF, run_id="manual__same_day_again"), RosterValidator())  # nothing new to read
+    counts = {r.run_id: (r.flags_raised, r.flags_closed) for r in _runs(engine)}
+    assert counts[settings.run_id][0] > 0 and counts["manual__same_day_again"] == (0, 0)
+    page = client.get("/runs/").text
+    row = page[page.index("manual__same_day_again") :].split("</tr>")[0]
+    assert row.endswith("<td>0</td><td>0</td>")
+
+
+def test_a_county_page_lists_the_members_behind_its_flags_and_a_county_that_never_sent(pages):
+    client, _ = pages
+    page = client.get("/counties/360922/").text
+    members = page[page.index("Members to follow up") : page.index("Branches / 支部")]
+    assert "党员2" in members and "missing_outflow_time" in members  # the member with no outflow date
+    assert id_number(2)[:6] + "********" + id_number(2)[-4:] in members and id_number(2) not in page
+    assert "138****0002" in members and "13800000002" not in page
+    never = client.get("/counties/360926/").text
+    assert "No roster received yet" in never and "Sent a file within" not in never
+
+
+def _runs(engine):
+    import sqlalchemy as sa
+
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT run_id, flags_raised, flags_closed FROM audit.run")).all()

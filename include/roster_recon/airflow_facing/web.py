@@ -131,35 +131,33 @@ def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     return _county_links(_with_nav(page), sorted(reference.counties()))
 
 
-RUNS = """
-SELECT r.run_id, r.as_of, r.status, r.started_at, r.merged_at,
-       count(f.file_id) AS files,
-       count(f.file_id) FILTER (WHERE f.status = 'rejected') AS rejected,
-       count(f.file_id) FILTER (WHERE f.status = 'duplicate') AS duplicates,
-       coalesce(sum(f.rows_loaded), 0) AS rows_loaded,
-       (SELECT count(*) FROM core.member_flag m WHERE m.raised_on = r.as_of) AS flags_raised,
-       (SELECT count(*) FROM core.member_flag m WHERE m.closed_on = r.as_of) AS flags_closed
-  FROM audit.run r
-  LEFT JOIN audit.file f USING (run_id)
- GROUP BY r.run_id
- ORDER BY r.as_of DESC, r.started_at DESC
- LIMIT 200
-"""
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+COUNTY_MEMBERS_SHOWN = 1000
+
+
+@lru_cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _count(value: int | None) -> str:
+    return "–" if value is None else str(value)
 
 
 def runs_page(engine: sa.Engine) -> str:
     with engine.connect() as connection:
-        runs = connection.execute(sa.text(RUNS)).mappings().all()
+        runs = connection.execute(sa.text(_sql("runs"))).mappings().all()
     rows = "".join(
         f"<tr><td><a href='{PREFIX}/runs/{html.escape(r['run_id'])}/'>{r['as_of']}</a></td>"
         f"<td>{html.escape(r['run_id'])}</td><td>{r['status']}</td><td>{r['files']}</td><td>{r['rejected']}</td>"
-        f"<td>{r['duplicates']}</td><td>{r['rows_loaded']}</td><td>{r['flags_raised']}</td>"
-        f"<td>{r['flags_closed']}</td></tr>"
+        f"<td>{r['duplicates']}</td><td>{r['rows_loaded']}</td><td>{_count(r['flags_raised'])}</td>"
+        f"<td>{_count(r['flags_closed'])}</td></tr>"
         for r in runs
     )
     body = (
-        "<h1>Runs / 运行记录</h1><p class='muted'>Flags raised and closed are counted per as-of date (two runs on one"
-        " date show the same figures).</p><table><thead><tr><th>As of / 日期</th><th>Run</th><th>Status</th>"
+        "<h1>Runs / 运行记录</h1><p class='muted'>Flags raised and closed by each run (– for a run that did not merge,"
+        " or ran before the pipeline counted per run).</p>"
+        "<table><thead><tr><th>As of / 日期</th><th>Run</th><th>Status</th>"
         "<th>Files received / 收到文件</th><th>Rejected / 退回</th><th>Duplicates / 重复</th>"
         "<th>Rows loaded / 导入行数</th><th>Flags raised / 新增问题</th><th>Flags closed / 已解决</th></tr></thead>"
         f"<tbody>{rows or '<tr><td colspan=9>no runs yet / 尚无运行记录</td></tr>'}</tbody></table>"
@@ -214,6 +212,9 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
             .mappings()
             .first()
         )
+        members = report.query_frame(
+            connection, _sql("county_members"), county_code=county_code, limit=COUNTY_MEMBERS_SHOWN + 1
+        )
         latest = connection.execute(sa.text("SELECT max(as_of) FROM audit.run")).scalar()
         silent = [
             c
@@ -221,12 +222,11 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
             if c.county_code == county_code
         ]
     flags["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in flags["flag"]]
+    members["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in members["flag"]]
     pct = county["completeness_pct"]
     body = [
         f"<h1>{county_code} {html.escape(county['county_name'])}</h1>",
-        f"<p class='stale'>{html.escape(silent[0].describe())} — silent for {stale_days}+ days / 长期未报送</p>"
-        if silent
-        else f"<p class='muted'>Sent a file within the last {stale_days} days / 按时报送</p>",
+        _sending(silent[0] if silent else None, county["last_file_loaded_at"], stale_days),
         f"<p>{county['members']} members in {county['branches']} branches; four clears complete for "
         f"{county['members_complete']} ({'-' if pct is None else pct}%); {county['lost_contact']} lost contact;"
         f" {county['duplicate_enrollment']} enrolled twice.</p>",
@@ -239,6 +239,8 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         report.html_table(flags, {"flag": "Flag", "open_flags": "Open"})
         if not flags.empty
         else "<p class='none'>none / 无</p>",
+        "<h2>Members to follow up / 需跟进党员</h2>",
+        _members_table(members),
         "<h2>Branches / 支部</h2>",
         report.html_table(
             branches,
@@ -263,6 +265,38 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         else "<p class='none'>none / 无</p>",
     ]
     return _page(f"{county_code} {county['county_name']}", "".join(body))
+
+
+def _sending(silent, last_loaded, stale_days: int) -> str:
+    """Whether the county sends on time: silent too long, never sent anything, or a file within the window."""
+    if silent is not None:
+        return f"<p class='stale'>{html.escape(silent.describe())} — silent for {stale_days}+ days / 长期未报送</p>"
+    if last_loaded is None:
+        return "<p class='stale'>No roster received yet / 尚未收到任何台账</p>"
+    return f"<p class='muted'>Sent a file within the last {stale_days} days / 按时报送</p>"
+
+
+def _members_table(members) -> str:
+    """The members behind the open flags (masked), longest out of touch first; the first thousand."""
+    from roster_recon.delivery import report
+
+    if members.empty:
+        return "<p class='none'>none / 无</p>"
+    note = ""
+    if len(members) > COUNTY_MEMBERS_SHOWN:
+        members = members.head(COUNTY_MEMBERS_SHOWN)
+        note = f"<p class='muted'>The first {COUNTY_MEMBERS_SHOWN}; the follow-up workbook lists them all.</p>"
+    headers = {
+        "flag": "Flag / 问题",
+        "name": "Name / 姓名",
+        "id_number_masked": "ID / 身份证号",
+        "branch": "Branch / 支部",
+        "phone_masked": "Phone / 电话",
+        "last_contact_date": "Last contact / 最后联系",
+        "raised_on": "Since / 起始",
+        "detail": "Detail / 说明",
+    }
+    return note + report.html_table(members, headers)
 
 
 # --- Data Docs, rendered from the stored results -----------------------------------------------------------------

@@ -79,10 +79,14 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
             connection,
             "SELECT county_code, flag,"
             " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags,"
-            " count(*) FILTER (WHERE raised_on = :as_of AND closed_on IS NULL) AS raised_today,"
-            " count(*) FILTER (WHERE closed_on = :as_of) AS closed_today"
+            # What this run changed (runs before migration 0018 recorded no run: their as-of date stands in).
+            " count(*) FILTER (WHERE closed_on IS NULL AND (raised_by_run = :run_id"
+            "  OR raised_by_run IS NULL AND raised_on = :as_of)) AS raised_today,"
+            " count(*) FILTER (WHERE closed_by_run = :run_id OR closed_by_run IS NULL AND closed_on = :as_of)"
+            "  AS closed_today"
             " FROM core.member_flag GROUP BY 1, 2 ORDER BY 1, 2",
             as_of=as_of,
+            run_id=run_id,
         )
         gba = query_frame(  # reporting.destination_summary's rows for the Greater Bay Area
             connection,

@@ -26,15 +26,16 @@ def is_lost_contact(last_contact: dt.date | None, as_of: dt.date, months: int) -
     return last_contact is not None and months_after(last_contact, months) < as_of
 
 
-def recompute_flags(connection, as_of: dt.date, lost_contact_months: int) -> dict[str, int]:
-    """Raise, close and keep flags on a psycopg2 connection inside the merge transaction; returns counts."""
+def recompute_flags(connection, as_of: dt.date, lost_contact_months: int, run_id: str) -> dict[str, int]:
+    """Raise, close and keep flags on a psycopg2 connection inside the merge transaction; returns what this run
+    raised and closed, and how many are open."""
+    params = {"as_of": as_of, "lost_contact_months": lost_contact_months, "run_id": run_id}
     with connection.cursor() as cursor:
-        cursor.execute(warehouse.sql("recompute_flags"), {"as_of": as_of, "lost_contact_months": lost_contact_months})
+        cursor.execute(warehouse.sql("recompute_flags"), params)
         cursor.execute(
-            "SELECT count(*) FILTER (WHERE raised_on = %(as_of)s AND closed_on IS NULL),"
-            " count(*) FILTER (WHERE closed_on = %(as_of)s), count(*) FILTER (WHERE closed_on IS NULL)"
-            " FROM core.member_flag",
-            {"as_of": as_of},
+            "SELECT count(*) FILTER (WHERE raised_by_run = %(run_id)s), count(*) FILTER (WHERE closed_by_run ="
+            " %(run_id)s), count(*) FILTER (WHERE closed_on IS NULL) FROM core.member_flag",
+            params,
         )
         raised, closed, open_flags = cursor.fetchone()
     return {"flags_raised": raised, "flags_closed": closed, "flags_open": open_flags}

@@ -96,6 +96,11 @@ def check_staged_rows(cursor, run_id: str) -> None:
         )
 
 
-def mark_merged(connection, run_id: str) -> None:
+def mark_merged(connection, run_id: str, counts: dict[str, int]) -> None:
+    """The run is merged, with the flags it raised and closed (the runs page shows them per run)."""
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit.run SET status = 'merged', merged_at = now() WHERE run_id = %s", (run_id,))
+        cursor.execute(
+            "UPDATE audit.run SET status = 'merged', merged_at = now(), flags_raised = %s, flags_closed = %s"
+            " WHERE run_id = %s",
+            (counts["flags_raised"], counts["flags_closed"], run_id),
+        )

@@ -46,7 +46,7 @@ SELECT member_key, county_code, branch, flag,
   FROM candidate;
 
 UPDATE core.member_flag f
-   SET closed_on = %(as_of)s
+   SET closed_on = %(as_of)s, closed_by_run = %(run_id)s
  WHERE f.closed_on IS NULL
    AND NOT EXISTS (
         SELECT 1 FROM wanted_flag w
@@ -60,8 +60,8 @@ UPDATE core.member_flag f
    AND w.member_key = f.member_key AND w.county_code = f.county_code AND w.branch = f.branch AND w.flag = f.flag
    AND f.detail IS DISTINCT FROM w.detail;
 
-INSERT INTO core.member_flag (member_key, county_code, branch, flag, raised_on, detail)
-SELECT w.member_key, w.county_code, w.branch, w.flag, %(as_of)s, w.detail
+INSERT INTO core.member_flag (member_key, county_code, branch, flag, raised_on, detail, raised_by_run)
+SELECT w.member_key, w.county_code, w.branch, w.flag, %(as_of)s, w.detail, %(run_id)s
   FROM wanted_flag w
  WHERE NOT EXISTS (
         SELECT 1 FROM core.member_flag f
