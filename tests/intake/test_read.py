@@ -206,11 +206,11 @@ def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memo
 
 
 def test_an_xlsx_that_inflates_past_the_limit_is_rejected_unread(tmp_path, monkeypatch):
-    from roster_recon.intake import read
+    from roster_recon.intake import excel
 
     path = tmp_path / "甲支部.xlsx"
     write_xlsx_with_title(path, [ROW] * 2000)
-    monkeypatch.setattr(read, "MAX_INFLATED_MB", 0.01)
+    monkeypatch.setattr(excel, "MAX_INFLATED_MB", 0.01)
     with pytest.raises(RosterFileError) as rejected:
         read_roster(path)
     assert rejected.value.code == "workbook_inflates"
@@ -288,3 +288,59 @@ def test_a_cell_of_control_characters_alone_is_blank(tmp_path):
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
     table = read_roster(path)
     assert table.row_numbers == [2]
+
+
+def _lie_in_the_zip(path, member: str, replace: tuple[bytes, bytes] | None = None, declared_size: int | None = None):
+    """Rewrite ``member`` of the zip at ``path``: its XML changed, and/or its declared (uncompressed) size a lie."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == member and replace:
+                data = data.replace(*replace)
+            target.writestr(info.filename, data)
+    if declared_size is not None:
+        raw = bytearray(path.read_bytes())
+        name = member.encode()
+        for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = raw.find(signature)
+            while at >= 0:
+                name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+                if raw[name_at : name_at + len(name)] == name:
+                    struct.pack_into("<I", raw, at + size_at, declared_size)
+                at = raw.find(signature, at + 4)
+        path.write_bytes(bytes(raw))
+
+
+def test_a_sheet_whose_dimension_lies_about_a_far_cell_is_rejected(tmp_path):
+    path = tmp_path / "甲支部.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for column, header in enumerate(HEADERS):
+        sheet.write_string(0, column, header)
+    sheet.write_string(1048575, 16383, " ")  # XFD1048576
+    workbook.close()
+    _lie_in_the_zip(
+        path, "xl/worksheets/sheet1.xml", replace=(b'<dimension ref="A1:XFD1048576"/>', b'<dimension ref="A1:F2"/>')
+    )
+    outcome, peak_mb = _peak_rss_mb_of(
+        "from pathlib import Path; from roster_recon.intake.read import RosterFileError, read_roster\n"
+        f"try:\n    read_roster(Path({str(path)!r}))\n    print('read')\n"
+        "except RosterFileError as error:\n    print(error.code)"
+    )
+    assert outcome == "used_range_too_large" and peak_mb < 400
+
+
+def test_an_xlsx_whose_zip_declares_small_sizes_is_measured_by_what_it_inflates_to(tmp_path, monkeypatch):
+    from roster_recon.intake import excel
+
+    path = tmp_path / "甲支部.xlsx"
+    write_xlsx_with_title(path, [ROW] * 2000)
+    _lie_in_the_zip(path, "xl/worksheets/sheet1.xml", declared_size=100)
+    monkeypatch.setattr(excel, "MAX_INFLATED_MB", 0.1)
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    assert rejected.value.code == "workbook_inflates"
