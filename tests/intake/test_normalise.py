@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roster_recon.intake import normalise as n
+from roster_recon.intake.columns import normalise_roster, phone_columns
 
 VALID = ["360426199101010071", "44011320141005001X"]
 
@@ -271,7 +272,7 @@ _PHONE_LIKE = st.one_of(
 @given(st.lists(st.one_of(_PHONE_LIKE, st.none()), max_size=25))
 def test_phone_columns_agree_with_one_at_a_time(values):
     phones = [n.normalise_phone(value) for value in values]
-    assert n.phone_columns(values) == (
+    assert phone_columns(values) == (
         [p.number if p else None for p in phones],
         [bool(p and p.valid) for p in phones],
         [p.national if p else None for p in phones],
@@ -300,7 +301,7 @@ def _cells(series: pd.Series) -> list:
 def test_whole_column_normalising_agrees_with_the_one_value_functions(rows):
     """``normalise_roster`` skips values already in normal form; what it returns is what the functions return."""
     raw = pd.DataFrame(rows, columns=["name", "id_number", "destination", "outflow_date"], dtype=object)
-    out = n.normalise_roster(raw, default_branch="某某支部")
+    out = normalise_roster(raw, default_branch="某某支部")
     names = [None if v is None else "".join((n.clean_text(v) or "").split()) or None for v in raw["name"]]
     assert _cells(out["name"]) == names
     assert _cells(out["id_number"]) == [n.normalise_id_number(v) for v in raw["id_number"]]

@@ -23,8 +23,9 @@ import pandas as pd
 
 from roster_recon import timing
 from roster_recon.intake import stage
+from roster_recon.intake.columns import normalise_roster
 from roster_recon.intake.discover import IgnoredEntry, shown
-from roster_recon.intake.normalise import branch_from_file_name, clean_text, normalise_roster
+from roster_recon.intake.normalise import branch_from_file_name, clean_text
 from roster_recon.intake.problems import (
     control_character_warnings,
     file_problem,
