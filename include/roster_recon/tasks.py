@@ -41,7 +41,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
         ledger.abandon_other_runs(connection, settings.run_id)
     to_ingest, ignored = settle.first_look(engine, settings.drop_root)
     with engine.begin() as connection:
-        runs.record_counties(connection, settings.run_id, to_ingest, "ingest_required")
+        runs.record_counties(connection, settings.run_id, to_ingest, "ingest")
         ledger.clear_ignored(connection, settings.run_id, to_ingest)
         ledger.record_ignored(connection, settings.run_id, ignored)
     log.info("counties with rosters to read: %s", ", ".join(to_ingest) or "none")
@@ -63,16 +63,14 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         snapshots = ledger.current_snapshots(connection, county_code)
     folder = discover.county_folder(settings.drop_root, county_code)
     files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
-    validator = validator or RosterValidator()
-    documents = len(validator.documents)
-    validate = validator.for_county(settings.run_id, county_code)
-    for outcome in county.county_outcomes(files, county_code, snapshots, validate, settings):
+    validation = (validator or RosterValidator()).for_county(settings.run_id, county_code)
+    for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings):
         with engine.begin() as connection:
             ledger.record(connection, settings, county_code, outcome)
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)
-        ledger.record_validation_documents(connection, settings.run_id, county_code, validator.documents[documents:])
-        runs.mark_done(connection, settings.run_id, county_code, "ingested_at")
+        ledger.record_validation_documents(connection, settings.run_id, county_code, validation.documents)
+        runs.mark_done(connection, settings.run_id, county_code, "ingest")
         counts = ledger.county_counts(connection, settings.run_id, county_code)
     engine.dispose()
     timing.flush(settings.run_id)
@@ -111,7 +109,7 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
             for folder in folders
             if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
         ]
-        runs.record_counties(connection, settings.run_id, codes, "finish_required")
+        runs.record_counties(connection, settings.run_id, codes, "finish")
     engine.dispose()
     return codes
 
@@ -125,7 +123,7 @@ def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
         follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of, settings.run_id)
     counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
     with engine.begin() as connection:
-        runs.mark_done(connection, settings.run_id, county_code, "finished_at")
+        runs.mark_done(connection, settings.run_id, county_code, "finish")
     log.info("county %s: follow-up list of %d members at %s", county_code, follow_up["members"], follow_up["path"])
     engine.dispose()
     timing.flush(settings.run_id)

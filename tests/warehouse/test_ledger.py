@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, write_roster
+from python_calamine import CalamineWorkbook
 
 
 def test_same_file_again_is_a_duplicate_and_is_archived_not_loaded(make_settings, engine, validator):
@@ -144,6 +145,9 @@ def test_a_folder_inside_a_county_folder_is_listed_as_ignored_with_the_reason(ma
     assert [(i["county_code"], i["name"]) for i in ignored] == [("360922", "十一月")]
     assert "files inside folders are not read" in ignored[0]["reason"]
     assert "十一月" in Path(result["reported"]["report"]).read_text(encoding="utf-8")
+    (told,) = (settings.drop_root / WANZAI / "_feedback").glob("未读取的文件_*.xlsx")
+    cells = str(CalamineWorkbook.from_path(str(told)).get_sheet_by_index(0).to_python())
+    assert "十一月" in cells and "files inside folders are not read" in cells
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
 
 

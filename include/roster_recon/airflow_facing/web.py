@@ -26,6 +26,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import Request  # at module level: FastAPI resolves the dependency's annotation from these globals
 
+from roster_recon import sql_files
+
 DAG_ID = "roster_reconcile"
 PREFIX = "/roster"
 
@@ -131,13 +133,8 @@ def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     return _county_links(_with_nav(page), sorted(reference.counties()))
 
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 COUNTY_MEMBERS_SHOWN = 1000
-
-
-@lru_cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+_sql = sql_files.loader(__file__)
 
 
 def _count(value: int | None) -> str:
@@ -182,31 +179,22 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
             return None
         files = report.query_frame(
             connection,
-            "SELECT as_of, file_name, status, rows_read, rows_loaded, rows_rejected, error"
-            " FROM reporting.file_audit WHERE county_code = :c ORDER BY received_at DESC LIMIT 100",
+            _sql("county_files"),
             c=county_code,
         )
         branches = report.query_frame(
             connection,
-            "SELECT branch, count(DISTINCT member_key) AS members,"
-            " count(DISTINCT member_key) FILTER (WHERE NOT flags && ARRAY['missing_outflow_time',"
-            " 'missing_destination', 'missing_contact', 'missing_industry']) AS complete,"
-            " count(DISTINCT member_key) FILTER (WHERE 'lost_contact' = ANY (flags)) AS lost_contact"
-            " FROM reporting.member_current WHERE county_code = :c GROUP BY branch ORDER BY branch",
+            _sql("county_branches"),
             c=county_code,
         )
         flags = report.query_frame(
             connection,
-            "SELECT flag, count(*) AS open_flags FROM core.member_flag"
-            " WHERE county_code = :c AND closed_on IS NULL GROUP BY flag ORDER BY flag",
+            _sql("county_open_flags"),
             c=county_code,
         )
         follow_up = (
             connection.execute(
-                sa.text(
-                    "SELECT as_of, members, path FROM audit.follow_up_list WHERE county_code = :c"
-                    " ORDER BY list_id DESC LIMIT 1"
-                ),
+                sa.text(_sql("county_follow_up_list")),
                 {"c": county_code},
             )
             .mappings()

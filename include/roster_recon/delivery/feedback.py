@@ -22,8 +22,11 @@ import pyarrow.compute as pc
 import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
-from roster_recon import warehouse
+from roster_recon import sql_files, warehouse
 from roster_recon.intake.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
+
+sql = sql_files.loader(__file__)
+
 
 FLAG_NAMES_ZH = {
     "missing_outflow_time": "流出时间缺失",
@@ -37,6 +40,7 @@ STATUS_ZH = {
     "loaded": "已导入",
     "duplicate": "重复报送（内容已导入过）",
     "rejected": "整个文件未导入",
+    "superseded": "已被同批收到的更新文件取代",
     "staged": "待合并",
 }
 
@@ -100,10 +104,7 @@ def file_problems(engine: sa.Engine, file_id: int) -> list[dict]:
         return [
             dict(row)
             for row in connection.execute(
-                sa.text(
-                    "SELECT source_row, member_name, column_name, value_masked, severity, message_zh, message_en"
-                    " FROM audit.file_problem WHERE file_id = :id ORDER BY source_row NULLS FIRST, severity"
-                ),
+                sa.text(sql("feedback_file_problems")),
                 {"id": file_id},
             ).mappings()
         ]
@@ -158,15 +159,19 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     )
 
 
+def write_ignored_feedback(county_dir: Path, entries: list[dict], as_of: dt.date) -> Path:
+    """``_feedback/未读取的文件_<as-of>.xlsx``: what the run found in the county folder and did not read, and why
+    (a folder, a lock file, a file still being written …), so the clerk learns its files were not read."""
+    path = county_dir / FEEDBACK_DIR / f"未读取的文件_{as_of.isoformat()}.xlsx"
+    rows = [[entry["name"], entry["reason"]] for entry in entries]
+    return write_workbook(path, [Sheet("未读取 Not read", ["名称 Name", "原因 Reason"], [40, 110], rows)])
+
+
 def _flag_state(connection, county_code: str) -> dict:
     """The county's newest flag id and number of open flags: what a follow-up list records to tell flag changes."""
     return dict(
         connection.execute(
-            sa.text(
-                "SELECT coalesce(max(flag_id), 0) AS last_flag_id,"
-                " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags"
-                " FROM core.member_flag WHERE county_code = :county_code"
-            ),
+            sa.text(sql("feedback_flag_state")),
             {"county_code": county_code},
         )
         .mappings()
@@ -185,10 +190,7 @@ def follow_up_is_current(connection, county_code: str, flags: dict | None = None
     """
     last = (
         connection.execute(
-            sa.text(
-                "SELECT path, members, written_at, last_flag_id, open_flags FROM audit.follow_up_list"
-                " WHERE county_code = :county_code ORDER BY list_id DESC LIMIT 1"
-            ),
+            sa.text(sql("feedback_latest_list")),
             {"county_code": county_code},
         )
         .mappings()
@@ -197,10 +199,7 @@ def follow_up_is_current(connection, county_code: str, flags: dict | None = None
     if last is None or not Path(last["path"]).is_file():
         return None
     loaded_since = connection.execute(
-        sa.text(
-            "SELECT EXISTS (SELECT 1 FROM audit.file f JOIN audit.run r USING (run_id)"
-            "                WHERE f.county_code = :county_code AND f.status = 'loaded' AND r.merged_at > :written_at)"
-        ),
+        sa.text(sql("feedback_loaded_since")),
         {"county_code": county_code, "written_at": last["written_at"]},
     ).scalar_one()
     flags = flags or _flag_state(connection, county_code)
@@ -272,10 +271,7 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
             return {"path": current["path"], "members": current["members"], "written": False}
         rows = follow_up_rows(connection, county_code)
         last = connection.execute(
-            sa.text(
-                "SELECT path, content_sha256 FROM audit.follow_up_list WHERE county_code = :county_code"
-                " ORDER BY list_id DESC LIMIT 1"
-            ),
+            sa.text(sql("feedback_latest_list_digest")),
             {"county_code": county_code},
         ).first()
     sheet = Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)
@@ -290,11 +286,7 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         write_workbook(path, [sheet])
     with engine.begin() as connection:  # also when unchanged: the flag state is newer, the cheap check holds again
         connection.execute(
-            sa.text(
-                "INSERT INTO audit.follow_up_list"
-                " (county_code, as_of, run_id, path, members, last_flag_id, open_flags, content_sha256)"
-                " VALUES (:county_code, :as_of, :run_id, :path, :members, :last_flag_id, :open_flags, :digest)"
-            ),
+            sa.text(sql("feedback_record_list")),
             {
                 "county_code": county_code,
                 "as_of": as_of,

@@ -1,4 +1,5 @@
-"""Finish a county after the merge: feedback for each file, files out of the drop folder, the follow-up list.
+"""Finish a county after the merge: feedback for each file (and on what was not read), files out of the drop
+folder, the follow-up list.
 
 Files move only after the warehouse committed what was loaded from them. A file's destination is recorded before it
 moves, and the content that arrives there is checked against the sha256 that was read: a clerk who saved the file
@@ -27,7 +28,11 @@ def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, 
     counts = {"files_moved": 0, "feedback_files": 0, "feedback_rows": 0}
     with engine.connect() as connection:
         files = ledger.files_to_finish(connection, run_id, folder.county_code)
+        ignored = ledger.ignored_in_county(connection, run_id, folder.county_code)
     with timing.stage("finish", folder.county_code) as timed:
+        if ignored:
+            feedback.write_ignored_feedback(folder.path, ignored, as_of)
+            counts["feedback_files"] += 1
         for file in files:
             if file["feedback_owed"]:
                 with engine.connect() as connection:

@@ -17,12 +17,13 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import reference, timing
+from roster_recon import reference, sql_files, timing
 from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
 from roster_recon.warehouse import stale
 
 log = logging.getLogger(__name__)
+sql = sql_files.loader(__file__)
 
 FLAGS = tuple(FLAG_NAMES_ZH)
 
@@ -68,39 +69,23 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
         as_of = connection.execute(sa.text("SELECT as_of FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar_one()
         files = query_frame(
             connection,
-            "SELECT f.county_code, c.county_name, f.status, count(*) AS files, sum(f.rows_read) AS rows_read,"
-            " sum(f.rows_loaded) AS rows_loaded, sum(f.rows_rejected) AS rows_rejected"
-            " FROM reporting.file_audit f LEFT JOIN core.county c USING (county_code)"
-            " WHERE f.run_id = :run_id GROUP BY 1, 2, 3 ORDER BY 1, 3",
+            sql("report_files"),
             run_id=run_id,
         )
         counties = query_frame(connection, "SELECT * FROM reporting.county_summary ORDER BY county_code")
         flags = query_frame(
             connection,
-            "SELECT county_code, flag,"
-            " count(*) FILTER (WHERE closed_on IS NULL) AS open_flags,"
-            # What this run changed (runs before migration 0018 recorded no run: their as-of date stands in).
-            " count(*) FILTER (WHERE closed_on IS NULL AND (raised_by_run = :run_id"
-            "  OR raised_by_run IS NULL AND raised_on = :as_of)) AS raised_today,"
-            " count(*) FILTER (WHERE closed_by_run = :run_id OR closed_by_run IS NULL AND closed_on = :as_of)"
-            "  AS closed_today"
-            " FROM core.member_flag GROUP BY 1, 2 ORDER BY 1, 2",
+            sql("report_flags"),
             as_of=as_of,
             run_id=run_id,
         )
         gba = query_frame(  # reporting.destination_summary's rows for the Greater Bay Area
             connection,
-            "SELECT gba_committee, destination_city, destination_city_code, count(DISTINCT member_key) AS members"
-            " FROM report_members WHERE in_gba GROUP BY destination_city, destination_city_code, gba_committee"
-            " ORDER BY gba_committee, members DESC",
+            sql("report_gba_cities"),
         )
         lost_ages = query_frame(
             connection,
-            "SELECT CASE WHEN last_contact_date IS NULL THEN 'no contact date / 无联系日期'"
-            "  WHEN last_contact_date >= :as_of - interval '12 months' THEN '6–12 months / 6–12个月'"
-            "  WHEN last_contact_date >= :as_of - interval '24 months' THEN '1–2 years / 1–2年'"
-            "  ELSE 'over 2 years / 2年以上' END AS band, count(DISTINCT member_key) AS members"
-            " FROM report_members WHERE 'lost_contact' = ANY (flags) GROUP BY 1 ORDER BY 1",
+            sql("report_lost_contact_ages"),
             as_of=as_of,
         )
         ignored = query_frame(

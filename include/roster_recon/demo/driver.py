@@ -15,8 +15,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from roster_recon import warehouse
+from roster_recon import sql_files, warehouse
 from roster_recon.delivery import report
+
+sql = sql_files.loader(__file__)
 
 
 def reset(data_dir: Path) -> None:
@@ -39,10 +41,7 @@ def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
             print(f"no merged run as of {as_of}; see the run log under {data_dir}")
             return 1
         files = connection.execute(
-            sa.text(
-                "SELECT county_code, file_name, status, rows_read, rows_loaded, rows_rejected, error"
-                " FROM reporting.file_audit WHERE run_id = :r ORDER BY county_code, file_name"
-            ),
+            sa.text(sql("driver_summary")),
             {"r": run_id},
         ).all()
         ignored = connection.execute(
@@ -82,13 +81,7 @@ def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date)
         rejected = {
             f"{row.county_code}/{row.file_name}": row.rows_rejected
             for row in connection.execute(
-                sa.text(
-                    "SELECT county_code, file_name, rows_rejected"
-                    " FROM reporting.file_audit f JOIN audit.run r USING (run_id)"
-                    " WHERE r.as_of = :d AND f.status IN ('loaded', 'rejected')"
-                    # Two runs as of one day may both hold a file of that name: the newest record is this month's.
-                    " ORDER BY f.received_at"
-                ),
+                sa.text(sql("driver_compare_with_ground_truth")),
                 {"d": as_of},
             )
         }

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from roster_recon import sql_files
 from roster_recon.intake import discover
 from roster_recon.intake.discover import IgnoredEntry, shown
 
 log = logging.getLogger(__name__)
+sql = sql_files.loader(__file__)
 
 
 def look(connection, county_code: str, paths: list[Path]) -> dict[Path, float]:
@@ -37,15 +39,7 @@ def look(connection, county_code: str, paths: list[Path]) -> dict[Path, float]:
     ages = {}
     for path, (size, mtime_ns) in seen.items():
         ages[path] = connection.execute(
-            sa.text(
-                "INSERT INTO audit.file_sighting (county_code, file_name, size_bytes, mtime_ns)"
-                " VALUES (:county, :name, :size, :mtime)"
-                " ON CONFLICT (county_code, file_name) DO UPDATE SET size_bytes = excluded.size_bytes,"
-                "  mtime_ns = excluded.mtime_ns,"
-                "  first_seen_at = CASE WHEN (audit.file_sighting.size_bytes, audit.file_sighting.mtime_ns)"
-                "    = (excluded.size_bytes, excluded.mtime_ns) THEN audit.file_sighting.first_seen_at ELSE now() END"
-                " RETURNING extract(epoch FROM now() - first_seen_at)"
-            ),
+            sa.text(sql("settle_look")),
             {"county": county_code, "name": shown(path.name), "size": size, "mtime": mtime_ns},
         ).scalar_one()
     connection.execute(

@@ -237,20 +237,9 @@ class RosterValidator:
             )
         return self._checkpoints[asset_name]
 
-    def for_county(self, run_id: str, county_code: str):
-        """The call that validates a county's batches in a run: ``validate(batch, file_names)``.
-
-        Each batch is its own asset (``county_<code>``, then ``county_<code>_2`` …), so Data Docs show every one.
-        """
-        batches = 0
-
-        def validate(batch: pd.DataFrame, file_names: list[str]) -> ValidationOutcome:
-            nonlocal batches
-            batches += 1
-            asset = f"county_{county_code}" + (f"_{batches}" if batches > 1 else "")
-            return self.validate(batch, asset, f"{run_id} {county_code} ({len(file_names)} files)", file_names)
-
-        return validate
+    def for_county(self, run_id: str, county_code: str) -> CountyValidation:
+        """What validates a county's batches in a run, and keeps the documents they produced."""
+        return CountyValidation(self, run_id, county_code)
 
     def validate(
         self, roster: pd.DataFrame, asset_name: str, run_name: str, file_names: list[str] | None = None
@@ -301,6 +290,23 @@ class RosterValidator:
                     "result": stored_result(run_result),
                 }
             )
+        return outcome
+
+
+class CountyValidation:
+    """``validation(batch, file_names)`` validates one batch of a county's files; each batch is an asset of its own
+    (``county_<code>``, then ``county_<code>_2`` …), so Data Docs show every one. ``documents`` are the county's."""
+
+    def __init__(self, validator: RosterValidator, run_id: str, county_code: str):
+        self.validator, self.run_id, self.county_code = validator, run_id, county_code
+        self.documents: list[dict] = []
+
+    def __call__(self, batch: pd.DataFrame, file_names: list[str]) -> ValidationOutcome:
+        number = len(self.documents) + 1
+        asset = f"county_{self.county_code}" + (f"_{number}" if number > 1 else "")
+        run_name = f"{self.run_id} {self.county_code} ({len(file_names)} files)"
+        outcome = self.validator.validate(batch, asset, run_name, file_names)
+        self.documents.append(self.validator.documents[-1])
         return outcome
 
 

@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from roster_recon import sql_files
 from roster_recon.errors import RunCannotProceed
 
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "roster_warehouse"
 LOADER_ROLE = "roster_loader"
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # pg_advisory_xact_lock keys: one merge at a time, one migration at a time, whoever runs it.
 MERGE_LOCK_KEY = 73_690_001
@@ -126,11 +126,7 @@ def sync_reference(connection: sa.Connection) -> None:
     from roster_recon import reference
 
     connection.execute(
-        sa.text(
-            "INSERT INTO core.county (county_code, county_name) VALUES (:code, :name)"
-            " ON CONFLICT (county_code) DO UPDATE SET county_name = excluded.county_name"
-            " WHERE core.county.county_name IS DISTINCT FROM excluded.county_name"
-        ),
+        sa.text(sql("sync_reference")),
         [{"code": county.code, "name": county.name} for county in reference.counties().values()],
     )
 
@@ -150,9 +146,7 @@ def replace_view(bind, view: str, definition: str) -> None:
     bind.exec_driver_sql(f"CREATE OR REPLACE VIEW {view}{with_options} AS {definition}")
 
 
-def sql(name: str) -> str:
-    """The text of ``sql/<name>.sql``."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+sql = sql_files.loader(__file__)  # sql(name): the text of warehouse/sql/<name>.sql
 
 
 @contextmanager

@@ -33,8 +33,7 @@ def recompute_flags(connection, as_of: dt.date, lost_contact_months: int, run_id
     with connection.cursor() as cursor:
         cursor.execute(warehouse.sql("recompute_flags"), params)
         cursor.execute(
-            "SELECT count(*) FILTER (WHERE raised_by_run = %(run_id)s), count(*) FILTER (WHERE closed_by_run ="
-            " %(run_id)s), count(*) FILTER (WHERE closed_on IS NULL) FROM core.member_flag",
+            warehouse.sql("flag_recompute_flags"),
             params,
         )
         raised, closed, open_flags = cursor.fetchone()

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from roster_recon import warehouse
 from roster_recon.intake import stage
 from roster_recon.intake.county import CurrentSnapshots, FileOutcome
-from roster_recon.intake.discover import IgnoredEntry, shown_path
+from roster_recon.intake.discover import MARKER_REASON, IgnoredEntry, shown_path
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,7 @@ def record(
 def record_ignored(connection: sa.Connection, run_id: str, ignored: list[IgnoredEntry]) -> None:
     if ignored:
         connection.execute(
-            sa.text(
-                "INSERT INTO audit.ignored_entry (run_id, county_code, name, reason, holds_back_county)"
-                " VALUES (:run_id, :county_code, :name, :reason, :holds_back_county)"
-            ),
+            sa.text(warehouse.sql("ledger_record_ignored")),
             [{"run_id": run_id, **dataclasses.asdict(entry)} for entry in ignored],
         )
 
@@ -88,13 +85,22 @@ def held_back(connection: sa.Connection, run_id: str) -> list[str]:
     """Why each county the run held back was held back (two folders claiming it, a folder it could not read)."""
     return list(
         connection.execute(
-            sa.text(
-                "SELECT min(reason) FROM audit.ignored_entry WHERE run_id = :r AND holds_back_county"
-                " GROUP BY county_code ORDER BY county_code"
-            ),
+            sa.text(warehouse.sql("ledger_held_back")),
             {"r": run_id},
         ).scalars()
     )
+
+
+def ignored_in_county(connection: sa.Connection, run_id: str, county_code: str) -> list[dict]:
+    """The entries of the county's folder this run left alone (a ``_READY`` marker, which is no mistake, aside)."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT name, reason FROM audit.ignored_entry WHERE run_id = :r AND county_code = :c AND reason <> :marker"
+            " ORDER BY name"
+        ),
+        {"r": run_id, "c": county_code, "marker": MARKER_REASON},
+    )
+    return [dict(row) for row in rows.mappings()]
 
 
 def abandon_other_runs(connection: sa.Connection, run_id: str) -> None:
@@ -144,10 +150,7 @@ def record_validation_documents(connection, run_id: str, county_code: str, docum
 def validation_documents(connection, run_id: str) -> list[dict]:
     """The run's stored GX results (no row values), as ``delivery.data_docs.build_data_docs`` renders them."""
     rows = connection.execute(
-        sa.text(
-            "SELECT asset_name, run_name, run_time, result FROM audit.validation_document"
-            " WHERE run_id = :r ORDER BY county_code, asset_name"
-        ),
+        sa.text(warehouse.sql("ledger_validation_documents")),
         {"r": run_id},
     )
     return [dict(row) for row in rows.mappings()]

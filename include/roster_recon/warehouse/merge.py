@@ -100,7 +100,6 @@ def mark_merged(connection, run_id: str, counts: dict[str, int]) -> None:
     """The run is merged, with the flags it raised and closed (the runs page shows them per run)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit.run SET status = 'merged', merged_at = now(), flags_raised = %s, flags_closed = %s"
-            " WHERE run_id = %s",
+            warehouse.sql("merge_mark_merged"),
             (counts["flags_raised"], counts["flags_closed"], run_id),
         )

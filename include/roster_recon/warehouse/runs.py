@@ -21,6 +21,7 @@ import logging
 
 import sqlalchemy as sa
 
+from roster_recon import warehouse
 from roster_recon.errors import RunCannotProceed
 from roster_recon.warehouse.merge import check_run_order
 
@@ -37,12 +38,7 @@ class RunClaimedError(RunCannotProceed):
 def claim(connection, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> None:
     """Claim the warehouse for ``run_id`` (idempotent for the same run), or raise ``RunClaimedError``."""
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
-    holder = connection.execute(
-        sa.text(
-            "SELECT c.run_id, c.touched_at, now() - c.touched_at AS idle, r.as_of"
-            " FROM audit.run_claim c LEFT JOIN audit.run r USING (run_id)"
-        )
-    ).first()
+    holder = connection.execute(sa.text(warehouse.sql("runs_claim_holder"))).first()
     if holder is not None and holder.run_id != run_id:
         if holder.idle < stale_after:
             raise RunClaimedError(
@@ -57,12 +53,7 @@ def claim(connection, run_id: str, stale_after: dt.timedelta = STALE_AFTER) -> N
             holder.touched_at,
         )
     connection.execute(
-        sa.text(
-            "INSERT INTO audit.run_claim (singleton, run_id) VALUES (true, :run_id)"
-            " ON CONFLICT (singleton) DO UPDATE SET run_id = excluded.run_id,"
-            " claimed_at = CASE WHEN audit.run_claim.run_id = excluded.run_id THEN audit.run_claim.claimed_at"
-            " ELSE now() END, touched_at = now()"
-        ),
+        sa.text(warehouse.sql("runs_take_claim")),
         {"run_id": run_id},
     )
 
@@ -90,41 +81,36 @@ def release(connection, run_id: str) -> bool:
     return released is not None
 
 
-def record_counties(connection, run_id: str, counties: list[str], column: str) -> None:
-    """Mark ``counties`` as sent to ``ingest`` (``column='ingest_required'``) or ``finish`` by this run."""
-    if column not in ("ingest_required", "finish_required"):
-        raise ValueError(column)
+TASKS = ("ingest", "finish")  # the per-county tasks whose completion a run records
+
+
+def record_counties(connection, run_id: str, counties: list[str], task: str) -> None:
+    """Mark ``counties`` as sent to ``task`` (``ingest`` or ``finish``) by this run."""
+    if task not in TASKS:
+        raise ValueError(task)
     if counties:
         connection.execute(
-            sa.text(
-                f"INSERT INTO audit.county_run (run_id, county_code, {column}) VALUES (:run_id, :county_code, true)"
-                f" ON CONFLICT (run_id, county_code) DO UPDATE SET {column} = true"
-            ),
-            [{"run_id": run_id, "county_code": code} for code in counties],
+            sa.text(warehouse.sql("runs_record_counties")),
+            [
+                {"run_id": run_id, "county_code": code, "ingest": task == "ingest", "finish": task == "finish"}
+                for code in counties
+            ],
         )
 
 
-def mark_done(connection, run_id: str, county_code: str, column: str) -> None:
-    """Record that the county's ``ingest`` (``column='ingested_at'``) or ``finish`` task completed."""
-    if column not in ("ingested_at", "finished_at"):
-        raise ValueError(column)
+def mark_done(connection, run_id: str, county_code: str, task: str) -> None:
+    """Record that the county's ``task`` (``ingest`` or ``finish``) completed."""
+    if task not in TASKS:
+        raise ValueError(task)
     connection.execute(
-        sa.text(
-            f"INSERT INTO audit.county_run (run_id, county_code, {column}) VALUES (:run_id, :county_code, now())"
-            f" ON CONFLICT (run_id, county_code) DO UPDATE SET {column} = now()"
-        ),
-        {"run_id": run_id, "county_code": county_code},
+        sa.text(warehouse.sql("runs_mark_done")), {"run_id": run_id, "county_code": county_code, "task": task}
     )
 
 
 def unfinished(connection, run_id: str) -> dict[str, list[str]]:
     """Counties whose ``ingest`` or ``finish`` this run required and that never completed."""
     rows = connection.execute(
-        sa.text(
-            "SELECT county_code, ingest_required AND ingested_at IS NULL AS ingest_failed,"
-            " finish_required AND finished_at IS NULL AS finish_failed"
-            " FROM audit.county_run WHERE run_id = :run_id ORDER BY county_code"
-        ),
+        sa.text(warehouse.sql("runs_unfinished")),
         {"run_id": run_id},
     ).all()
     return {
@@ -142,10 +128,7 @@ def begin(connection, run_id: str, as_of: dt.date, lost_contact_months: int) -> 
     claim(connection, run_id)
     check_run_order(connection, as_of)
     connection.execute(
-        sa.text(
-            "INSERT INTO audit.run (run_id, as_of, lost_contact_months) VALUES (:run_id, :as_of, :months)"
-            " ON CONFLICT (run_id) DO NOTHING"
-        ),
+        sa.text(warehouse.sql("runs_begin")),
         {"run_id": run_id, "as_of": as_of, "months": lost_contact_months},
     )
 

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
+from roster_recon import warehouse
+
 _STALE = """
 WITH last_file AS (
     SELECT f.county_code, max(r.as_of) AS last_as_of
@@ -83,10 +85,7 @@ def record_notices(connection, run_id: str, as_of: dt.date, counties: list[Stale
     """Remember that the data team was told about these spells (after the notifier has told them)."""
     if counties:
         connection.execute(
-            sa.text(
-                "INSERT INTO audit.stale_notice (county_code, silent_since, noticed_on, run_id)"
-                " VALUES (:county_code, :silent_since, :as_of, :run_id) ON CONFLICT DO NOTHING"
-            ),
+            sa.text(warehouse.sql("stale_record_notices")),
             [
                 {"county_code": c.county_code, "silent_since": c.silent_since, "as_of": as_of, "run_id": run_id}
                 for c in counties

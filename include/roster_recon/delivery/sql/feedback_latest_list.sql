@@ -1,0 +1,6 @@
+-- delivery/feedback.py: follow_up_is_current
+SELECT path, members, written_at, last_flag_id, open_flags
+FROM audit.follow_up_list
+WHERE county_code = :county_code
+ORDER BY list_id DESC
+LIMIT 1
