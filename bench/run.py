@@ -122,7 +122,7 @@ def _generator_digest() -> str:
 
     package = ROOT / "include" / "roster_recon"
     digest = hashlib.sha256()
-    for path in sorted([package / "generate.py", *(package / "reference").glob("*.csv")]):
+    for path in sorted([*(package / "demo").glob("*.py"), *(package / "reference").glob("*.csv")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -103,7 +103,7 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
     engine = warehouse.engine_for(settings)
     folders, _ = discover.county_folders(settings.drop_root)
     with engine.begin() as connection:
-        with_files = ledger.counties_with_files(connection, settings.run_id)
+        with_files = ledger.counties_to_visit(connection, settings.run_id)
         codes = [
             folder.county_code
             for folder in folders

@@ -104,7 +104,9 @@ def test_a_county_page_lists_the_members_behind_its_flags_and_a_county_that_neve
     assert id_number(2)[:6] + "********" + id_number(2)[-4:] in members and id_number(2) not in page
     assert "138****0002" in members and "13800000002" not in page
     never = client.get("/counties/360926/").text
-    assert "No roster received yet" in never and "Sent a file within" not in never
+    assert "No roster loaded yet" in never and "Sent a file within" not in never
+    report = client.get("/").text
+    assert "No roster loaded yet from" in report and "360926" in report and "各县均按时报送" not in report
 
 
 def _runs(engine):

@@ -161,3 +161,24 @@ def test_a_retry_never_erases_a_recorded_archive_destination(make_settings, engi
     tasks.finish_county(settings, "360922")  # a retry of the finish task (its first try's success was lost)
     assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == archived_to
     assert path.exists()  # the new file waits for the next run
+
+
+def test_a_retry_after_a_death_between_the_move_and_the_check_gives_an_unread_version_back(
+    make_settings, engine, validator, monkeypatch
+):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="merge")
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # the clerk saves again
+
+    def worker_dies(target):
+        raise SystemExit("worker killed after the move")
+
+    monkeypatch.setattr(finish.discover, "sha256_of", worker_dies)
+    with pytest.raises(SystemExit):
+        tasks.finish_county(settings, "360922")
+    monkeypatch.undo()
+    assert not path.exists()  # the unread version sits in the archive
+    tasks.finish_county(settings, "360922")  # the retry
+    assert path.exists() and rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] is None
+    assert list((settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat()).iterdir()) == []

@@ -46,3 +46,14 @@ def test_outcomes_are_values_one_per_file_and_the_ledger_is_untouched(tmp_path, 
     assert (staged.rows_read, staged.rows_rejected, len(staged.accepted), len(staged.kept)) == (2, 1, 1, 1)
     assert "id_number" in staged.accepted.columns and staged.sha256 == discover.sha256_of(files[0])
     assert rows(engine, "SELECT count(*) AS n FROM audit.file")[0]["n"] == 0
+
+
+def test_a_file_over_the_size_limit_is_hashed_where_it_is_never_copied(tmp_path):
+    path = write_roster(tmp_path, "360922", "甲支部.csv", [person(n) for n in range(1, 40)])
+    copy = tmp_path / "holding" / "0.csv"
+    copy.parent.mkdir()
+    held = county._hold(path, copy, "360922", max_file_mb=0.001)
+    assert held.copy is None and not copy.exists()
+    assert held.sha256 == discover.sha256_of(path) and held.size_bytes == path.stat().st_size
+    within = county._hold(path, copy, "360922", max_file_mb=1)
+    assert within.copy == copy and copy.read_bytes() == path.read_bytes()

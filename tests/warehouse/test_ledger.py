@@ -112,25 +112,30 @@ def test_a_file_whose_branches_a_newer_file_of_the_run_replaced_is_superseded(ma
 
 
 def test_names_that_are_not_utf8_stop_nothing_and_read_as_gb18030(make_settings, engine, validator):
+    """A zip unpacked with GBK names: the county folder, a file, a folder inside, a stray folder at the root."""
     settings = make_settings(AS_OF)
     root = os.fsencode(settings.drop_root)
-    gbk_file = write_roster(settings.drop_root, WANZAI, "placeholder.csv", [person(1)])
-    gbk_name = os.fsencode(gbk_file.parent) + b"/" + "丙支部.csv".encode("gbk")
-    os.rename(os.fsencode(gbk_file), gbk_name)
-    os.mkdir(os.fsencode(gbk_file.parent) + b"/" + "旧台账".encode("gbk"))  # a folder unpacked from a zip
-    os.mkdir(root + b"/" + "说明".encode("gbk") + b"\xff")  # a stray folder at the root, bytes of no encoding
+    county = root + b"/" + "360922-万载县".encode("gbk")
+    os.mkdir(county)
+    roster = write_roster(settings.data_dir, "scratch", "x.csv", [person(1)]).read_bytes()
+    with open(county + b"/" + "丙支部.csv".encode("gbk"), "wb") as handle:
+        handle.write(roster)
     write_roster(settings.drop_root, TONGGU, "丁支部.csv", [person(2)])
+    os.mkdir(county + b"/" + "旧台账".encode("gbk"))
+    os.mkdir(root + b"/" + "说明".encode("gbk") + b"\xff")  # bytes of no encoding
     result = run_all(settings, validator)
     assert result["reported"]["failures"] == []
-    audit = rows(engine, "SELECT county_code, file_name, status FROM reporting.file_audit ORDER BY county_code")
+    audit = rows(engine, "SELECT county_code, file_name, status, archived_to FROM reporting.file_audit ORDER BY 1")
     assert [(a["county_code"], a["file_name"], a["status"]) for a in audit] == [
         ("360922", "丙支部.csv", "loaded"),
         ("360926", "丁支部.csv", "loaded"),
     ]
+    assert audit[0]["archived_to"].endswith("360922-万载县/_archive/2026-11-26/丙支部.csv")
     branches = rows(engine, "SELECT branch FROM reporting.member_current ORDER BY branch")
     assert [b["branch"] for b in branches] == ["丁支部", "丙支部"]
-    archived = os.listdir(os.fsencode(gbk_file.parent) + b"/_archive/" + AS_OF.isoformat().encode())
+    archived = os.listdir(county + b"/_archive/" + AS_OF.isoformat().encode())
     assert archived == ["丙支部.csv".encode("gbk")]  # the file keeps its bytes on disk
+    assert os.listdir(county + b"/_follow_up") and os.listdir(county + b"/_feedback")  # the county's workbooks
     ignored = rows(engine, "SELECT county_code, name, reason FROM audit.ignored_entry ORDER BY name")
     assert ("360922", "旧台账") in [(i["county_code"], i["name"]) for i in ignored]
     assert (None, "说明\\xff") in [(i["county_code"], i["name"]) for i in ignored]
@@ -145,7 +150,7 @@ def test_a_folder_inside_a_county_folder_is_listed_as_ignored_with_the_reason(ma
     assert [(i["county_code"], i["name"]) for i in ignored] == [("360922", "十一月")]
     assert "files inside folders are not read" in ignored[0]["reason"]
     assert "十一月" in Path(result["reported"]["report"]).read_text(encoding="utf-8")
-    (told,) = (settings.drop_root / WANZAI / "_feedback").glob("未读取的文件_*.xlsx")
+    (told,) = (settings.drop_root / WANZAI / "_feedback").glob("未读取的文件.xlsx")
     cells = str(CalamineWorkbook.from_path(str(told)).get_sheet_by_index(0).to_python())
     assert "十一月" in cells and "files inside folders are not read" in cells
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1
@@ -165,3 +170,17 @@ def test_a_nul_byte_in_a_cell_is_removed_with_a_warning_and_the_file_loads(make_
         "code": "control_characters_removed",
         "severity": "warning",
     } in (problems)
+
+
+def test_a_county_whose_folder_holds_only_a_folder_is_told_its_files_were_not_read(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    write_roster(settings.drop_root / TONGGU, "十一月", "乙支部.csv", [person(2)])  # nothing but a folder
+    run_all(settings, validator)
+    told = settings.drop_root / TONGGU / "_feedback" / "未读取的文件.xlsx"
+    assert "十一月" in str(CalamineWorkbook.from_path(str(told)).get_sheet_by_index(0).to_python())
+    (settings.drop_root / TONGGU / "十一月" / "乙支部.csv").rename(settings.drop_root / TONGGU / "乙支部.csv")
+    (settings.drop_root / TONGGU / "十一月").rmdir()  # the clerk moves the file up
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert not told.exists()  # nothing left unread: the workbook goes
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2

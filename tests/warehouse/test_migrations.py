@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
+import datetime as dt
+
+from helpers import AS_OF, WANZAI, flags_of, person, rows, run_all, write_roster
 
 from roster_recon import warehouse
 
@@ -56,3 +58,29 @@ def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_
         ("党员2", "宜春市驻粤港澳大湾区流动党员党委"),
     ]
     assert {c["facts_since"] for c in committees} == {AS_OF}  # renamed in place: no new version
+
+
+def test_a_status_with_a_note_stored_as_lost_by_earlier_versions_is_read_again(make_settings, engine, validator):
+    from alembic import command
+    from alembic.config import Config
+
+    settings = make_settings(AS_OF)
+    write_roster(
+        settings.drop_root, WANZAI, "甲支部.csv", [person(1, 联系状态="失联（已找回）"), person(2, 联系状态="失联")]
+    )
+    run_all(settings, validator)
+    with engine.begin() as connection:  # as an earlier version stored it: the note dropped, "lost"
+        connection.exec_driver_sql("UPDATE core.roster_version SET status_lost = true")
+    config = Config()
+    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0018")
+        command.upgrade(config, "head")
+    lost = rows(engine, "SELECT contact_status, status_lost FROM core.roster_version ORDER BY contact_status")
+    assert [(r["contact_status"], r["status_lost"]) for r in lost] == [
+        ("失联", True),
+        ("失联(已找回)", False),
+    ]  # kept in NFKC
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
+    assert "lost_contact" not in flags_of(engine, 1)["甲支部"] and "lost_contact" in flags_of(engine, 2)["甲支部"]

@@ -135,3 +135,19 @@ def test_a_task_whose_key_is_not_the_warehouses_stops_before_it_writes_anything(
     assert rows(engine, "SELECT count(*) AS n FROM audit.file WHERE run_id = :r", r=good.run_id)[0]["n"] == 0
     fingerprint = rows(engine, "SELECT fingerprint FROM audit.key_fingerprint")[0]["fingerprint"]
     assert other_key.hex() not in fingerprint and settings.pii_secret.hex() not in fingerprint
+
+
+def test_a_warehouse_loaded_before_fingerprints_adopts_no_key_by_itself(make_settings, engine, validator):
+    from roster_recon.warehouse import keys
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_all(settings, validator)
+    with engine.begin() as connection:  # as before migration 0017: members, and no fingerprint
+        connection.exec_driver_sql("DELETE FROM audit.key_fingerprint")
+    later = make_settings(AS_OF + dt.timedelta(days=1))
+    with pytest.raises(keys.KeyMismatchError, match="keys adopt"):
+        tasks.prepare_run(later)
+    with engine.begin() as connection:
+        keys.adopt(connection, later.pii_secret)  # the data team confirms the key, once
+    assert tasks.prepare_run(later) == []

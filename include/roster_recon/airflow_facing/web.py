@@ -260,7 +260,7 @@ def _sending(silent, last_loaded, stale_days: int) -> str:
     if silent is not None:
         return f"<p class='stale'>{html.escape(silent.describe())} — silent for {stale_days}+ days / 长期未报送</p>"
     if last_loaded is None:
-        return "<p class='stale'>No roster received yet / 尚未收到任何台账</p>"
+        return "<p class='stale'>No roster loaded yet / 尚未导入任何台账</p>"
     return f"<p class='muted'>Sent a file within the last {stale_days} days / 按时报送</p>"
 
 

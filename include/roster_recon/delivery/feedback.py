@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
+import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -23,6 +26,7 @@ import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
 from roster_recon import sql_files, warehouse
+from roster_recon.intake import discover
 from roster_recon.intake.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
 
 sql = sql_files.loader(__file__)
@@ -82,32 +86,38 @@ def _as_text(values: tuple) -> list[str | None]:
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
-    """Write ``sheets`` to ``path`` (through a temporary name, so a reader never sees half a workbook)."""
+    """Write ``sheets`` to ``path`` (through a temporary name, so a reader never sees half a workbook).
+
+    The workbook is written under a private name of plain characters in the target folder's own place on disk and
+    renamed by Python: a county folder whose name is not UTF-8 is a path the Rust writer could not take.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     header = xlsx.Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
     text = xlsx.Format().set_quote_prefix()
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = path.with_name(f".workbook-{os.getpid()}-{threading.get_ident()}.partial")
+    writable = partial if _is_text(str(partial)) else Path(tempfile.mkdtemp(prefix="roster-workbook-")) / "w.xlsx"
     xlsx.write_worksheets(
         [(sheet.name, sheet.frame()) for sheet in sheets],
-        str(partial),
+        str(writable),
         freeze_panes={"general": {"row": 1, "col": 0}},
         column_widths={sheet.name: sheet.widths for sheet in sheets},
         column_formats={sheet.name: [text] * len(sheet.headers) for sheet in sheets},
         header_format={sheet.name: header for sheet in sheets},
     )
+    if writable != partial:  # written elsewhere: copied into the folder under the private name first
+        shutil.move(writable, partial)
+        writable.parent.rmdir()
     partial.replace(path)
     return path
 
 
-def file_problems(engine: sa.Engine, file_id: int) -> list[dict]:
-    with engine.connect() as connection:
-        return [
-            dict(row)
-            for row in connection.execute(
-                sa.text(sql("feedback_file_problems")),
-                {"id": file_id},
-            ).mappings()
-        ]
+def _is_text(path: str) -> bool:
+    """Whether ``path`` is text every library takes (no undecodable byte held as a lone surrogate)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_of: dt.date) -> Path:
@@ -159,11 +169,18 @@ def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_o
     )
 
 
-def write_ignored_feedback(county_dir: Path, entries: list[dict], as_of: dt.date) -> Path:
-    """``_feedback/未读取的文件_<as-of>.xlsx``: what the run found in the county folder and did not read, and why
-    (a folder, a lock file, a file still being written …), so the clerk learns its files were not read."""
-    path = county_dir / FEEDBACK_DIR / f"未读取的文件_{as_of.isoformat()}.xlsx"
-    rows = [[entry["name"], entry["reason"]] for entry in entries]
+NOT_READ_WORKBOOK = "未读取的文件.xlsx"
+
+
+def write_ignored_feedback(county_dir: Path, entries: list[dict], as_of: dt.date) -> Path | None:
+    """``_feedback/未读取的文件.xlsx``: what the latest run found in the county folder and did not read, and why
+    (a folder, a lock file, a file still being written …), so the clerk learns its files were not read. One
+    workbook, kept current: rewritten while entries are left unread, removed once none is."""
+    path = county_dir / FEEDBACK_DIR / NOT_READ_WORKBOOK
+    if not entries:
+        path.unlink(missing_ok=True)
+        return None
+    rows = [["处理日期 As of", as_of.isoformat()], *([entry["name"], entry["reason"]] for entry in entries)]
     return write_workbook(path, [Sheet("未读取 Not read", ["名称 Name", "原因 Reason"], [40, 110], rows)])
 
 
@@ -276,7 +293,11 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         ).first()
     sheet = Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)
     digest = sheet_digest(sheet)
-    unchanged = last is not None and last.content_sha256 == digest and Path(last.path).is_file()
+    unchanged = (
+        last is not None
+        and last.content_sha256 == digest
+        and discover.find_entry(county_dir / FOLLOW_UP_DIR, Path(last.path).name) is not None
+    )
     path = (
         Path(last.path)
         if unchanged
@@ -291,10 +312,10 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
                 "county_code": county_code,
                 "as_of": as_of,
                 "run_id": run_id,
-                "path": str(path),
+                "path": discover.shown_path(path),
                 "members": len(rows),
                 "digest": digest,
                 **flags,
             },
         )
-    return {"path": str(path), "members": len(rows), "written": not unchanged}
+    return {"path": discover.shown_path(path), "members": len(rows), "written": not unchanged}

@@ -30,8 +30,7 @@ def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, 
         files = ledger.files_to_finish(connection, run_id, folder.county_code)
         ignored = ledger.ignored_in_county(connection, run_id, folder.county_code)
     with timing.stage("finish", folder.county_code) as timed:
-        if ignored:
-            feedback.write_ignored_feedback(folder.path, ignored, as_of)
+        if feedback.write_ignored_feedback(folder.path, ignored, as_of):
             counts["feedback_files"] += 1
         for file in files:
             if file["feedback_owed"]:
@@ -49,10 +48,16 @@ def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, 
 
 
 def _archive(engine: sa.Engine, folder: discover.CountyFolder, file: dict, as_of: dt.date) -> bool:
-    """Move one file of the run out of the drop folder; returns whether it moved now."""
+    """Move one file of the run out of the drop folder; returns whether it moved now.
+
+    What lands in the archive is checked against the sha256 that was read, also when an earlier try of this task
+    moved it and died: a version saved after the read goes back to the drop folder, to be read next run.
+    """
     target = _on_disk(folder, file["archived_to"])
     if target is not None and target.exists():
-        return False  # an earlier try moved it; a file of that name in the drop folder now is a new file
+        # An earlier try moved it; a file of that name in the drop folder now is a new one, left alone.
+        _kept_if_read(engine, folder, file, target)
+        return False
     source = discover.find_entry(folder.path, file["file_name"])
     if source is None:
         return False  # taken away by the county
@@ -61,11 +66,15 @@ def _archive(engine: sa.Engine, folder: discover.CountyFolder, file: dict, as_of
         with engine.begin() as connection:
             ledger.record_archive_destination(connection, file["file_id"], target)
     archive.move(source, target)
-    if discover.sha256_of(target) != file["sha256"]:  # saved again after it was read: not the file the warehouse holds
-        archive.move(target, archive.free_name(folder.path, source.name))
-        log.warning(
-            "county %s: %s changed after it was read; left in the drop folder", folder.county_code, file["file_name"]
-        )
+    return _kept_if_read(engine, folder, file, target)
+
+
+def _kept_if_read(engine: sa.Engine, folder: discover.CountyFolder, file: dict, target: Path) -> bool:
+    """Whether the archived file is the content that was read; if not, it goes back to the drop folder."""
+    if discover.sha256_of(target) != file["sha256"]:  # saved again after it was read: not what the warehouse holds
+        archive.move(target, archive.free_name(folder.path, target.name))
+        name = discover.shown(target.name)
+        log.warning("county %s: %s changed after it was read; left in the drop folder", folder.county_code, name)
         with engine.begin() as connection:
             ledger.record_left_in_drop_folder(connection, file["file_id"])
         return False

@@ -251,14 +251,28 @@ svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-s
 
 def stale_html(figures: RunFigures) -> str:
     """The counties that have sent nothing for ``stale_days`` days or more, or a line saying there are none."""
+    stale_codes = {county.county_code for county in figures.stale}
+    never = figures.counties[figures.counties["last_file_loaded_at"].isna()]
+    never = never[~never["county_code"].isin(stale_codes)]
+    waiting = (
+        "<p class='stale'>No roster loaded yet from / 尚未导入任何台账: "
+        + ", ".join(
+            f"{code} {html.escape(name)}" for code, name in zip(never["county_code"], never["county_name"], strict=True)
+        )
+        + "</p>"
+        if not never.empty
+        else ""
+    )
     if not figures.stale:
+        if waiting:
+            return waiting
         return f"<p class='none'>Every county sent a file in the last {figures.stale_days} days / 各县均按时报送</p>"
     rows = "".join(
         f"<tr><td>{county.county_code} {html.escape(county.county_name)}</td><td>{county.days_silent}</td>"
         f"<td>{'never / 从未报送' if county.never_sent else county.silent_since}</td></tr>"
         for county in figures.stale
     )
-    return (
+    return waiting + (
         f"<p class='stale'>{len(figures.stale)} county office(s) sent nothing for {figures.stale_days} days or more"
         f" / {len(figures.stale)} 个县（市、区）超过 {figures.stale_days} 天未报送台账</p>"
         "<table><thead><tr><th>County / 县（市、区）</th><th>Days silent / 未报送天数</th>"

@@ -10,6 +10,7 @@ once it holds ``BATCH_ROWS`` rows, so a county of many large files never holds m
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -34,7 +35,7 @@ from roster_recon.intake.problems import (
     sheet_warnings,
     soft_problems,
 )
-from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message
+from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message, size_problem
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class _Readable:
 @dataclasses.dataclass
 class _Held:
     path: Path
-    copy: Path
+    copy: Path | None  # None: too large to copy, rejected unread
     sha256: str
     size_bytes: int
     modified_at: dt.datetime
@@ -115,7 +116,7 @@ def county_outcomes(
     with tempfile.TemporaryDirectory(prefix="roster-holding-") as holding:
         batch: list[_Readable] = []
         for index, path in enumerate(files):
-            held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", county_code)
+            held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", county_code, max_file_mb)
             if held is None:
                 continue  # gone since it was listed: the next run sees whether it comes back
             if isinstance(held, IgnoredEntry):
@@ -143,27 +144,36 @@ def county_outcomes(
             yield from _checked(batch, county_code, validate, max_reject_share)
 
 
-def _hold(path: Path, copy: Path, county_code: str) -> _Held | IgnoredEntry | None:
-    """Copy the file into the holding folder while hashing it: the sha256 is that of the bytes parsed."""
+def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held | IgnoredEntry | None:
+    """Copy the file into the holding folder while hashing it: the sha256 is that of the bytes parsed.
+
+    A file over ``max_file_mb`` is hashed where it is and not copied (it is rejected unread; the worker's disk is no
+    place for a 20 GB file).
+    """
     digest = hashlib.sha256()
     try:
         stat = path.stat()
-        with path.open("rb") as source, copy.open("wb") as target:
+        too_large = size_problem(stat.st_size, max_file_mb) is not None
+        with path.open("rb") as source, contextlib.nullcontext() if too_large else copy.open("wb") as target:
             for block in iter(lambda: source.read(1 << 20), b""):
                 digest.update(block)
-                target.write(block)
+                if target is not None:
+                    target.write(block)
     except FileNotFoundError:
         return None
     except OSError as error:
         reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         return IgnoredEntry(county_code, shown(path.name), reason)
     modified = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
-    return _Held(path, copy, digest.hexdigest(), copy.stat().st_size, modified)
+    size = stat.st_size if too_large else copy.stat().st_size
+    return _Held(path, None if too_large else copy, digest.hexdigest(), size, modified)
 
 
 def _read(held: _Held, county_code: str, max_file_mb: float) -> _Readable | FileOutcome:
     """The file's normalised rows, or its rejection naming what the clerk must do."""
     try:
+        if held.copy is None:
+            raise size_problem(held.size_bytes, max_file_mb)
         with timing.stage("read", county_code) as timed:
             table = read_roster(held.copy, max_file_mb)
             timed.rows = len(table.frame)
@@ -178,7 +188,8 @@ def _read(held: _Held, county_code: str, max_file_mb: float) -> _Readable | File
             problems=file_problem(error.code, error.message_zh, error.message_en),
         )
     finally:
-        held.copy.unlink(missing_ok=True)
+        if held.copy is not None:
+            held.copy.unlink(missing_ok=True)
     return _Readable(held, roster, table, _empty_branches(table, roster, held.path))
 
 

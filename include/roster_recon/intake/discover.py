@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roster_recon import reference
-from roster_recon.intake.read import ROSTER_SUFFIXES
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+ROSTER_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 READY_MARKER = "_READY"  # a clerk's "my files are there": starts a run, never read
 ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR = "_archive", "_rejected", "_feedback", "_follow_up"
 PIPELINE_DIRS = (ARCHIVE_DIR, REJECTED_DIR, FEEDBACK_DIR, FOLLOW_UP_DIR)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from roster_recon.intake import excel
+from roster_recon.intake.discover import EXCEL_SUFFIXES
 from roster_recon.intake.table import (
     HEADER_SEARCH_ROWS,
     WHITE_SPACE,
@@ -32,8 +33,6 @@ from roster_recon.intake.table import (
 
 log = logging.getLogger(__name__)
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-ROSTER_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 __all__ = ["WHITE_SPACE", "RosterFileError", "RosterTable", "read_roster", "safe_message"]
 DEFAULT_MAX_FILE_MB = 50
 
@@ -50,14 +49,8 @@ def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterT
         raise _unreadable(error) from error
     if size == 0:
         raise RosterFileError("empty_file", "文件是空的", "the file is empty")
-    if size > max_file_mb * 1024 * 1024:
-        raise RosterFileError(
-            "file_too_large",
-            f"文件有 {size / 1048576:.0f} MB，超过 {max_file_mb:g} MB 上限；"
-            "请只保留台账表（删去图片和其他工作表）后重新报送",
-            f"the file is {size / 1048576:.0f} MB, over the {max_file_mb:g} MB limit; keep only the roster sheet"
-            " (remove pictures and other sheets) and send it again",
-        )
+    if (too_large := size_problem(size, max_file_mb)) is not None:
+        raise too_large
     try:
         with _no_cycle_collection():
             return _read_by_type(path)
@@ -95,6 +88,19 @@ def _no_cycle_collection():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def size_problem(size: int, max_file_mb: float) -> RosterFileError | None:
+    """The rejection of a file larger than ``roster_max_file_mb``, or ``None`` (such a file is never read)."""
+    if size <= max_file_mb * 1024 * 1024:
+        return None
+    return RosterFileError(
+        "file_too_large",
+        f"文件有 {size / 1048576:.0f} MB，超过 {max_file_mb:g} MB 上限；"
+        "请只保留台账表（删去图片和其他工作表）后重新报送",
+        f"the file is {size / 1048576:.0f} MB, over the {max_file_mb:g} MB limit; keep only the roster sheet"
+        " (remove pictures and other sheets) and send it again",
+    )
 
 
 def _unreadable(error: OSError) -> RosterFileError:

@@ -306,7 +306,7 @@ class CountyValidation:
         asset = f"county_{self.county_code}" + (f"_{number}" if number > 1 else "")
         run_name = f"{self.run_id} {self.county_code} ({len(file_names)} files)"
         outcome = self.validator.validate(batch, asset, run_name, file_names)
-        self.documents.append(self.validator.documents[-1])
+        self.documents.append(self.validator.documents.pop())  # the county's, not kept twice
         return outcome
 
 

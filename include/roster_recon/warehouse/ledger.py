@@ -125,8 +125,11 @@ def county_counts(connection: sa.Connection, run_id: str, county_code: str) -> d
     return {key: int(value) for key, value in row.one().items()}
 
 
-def counties_with_files(connection: sa.Connection, run_id: str) -> set[str]:
-    rows = connection.execute(sa.text("SELECT DISTINCT county_code FROM audit.file WHERE run_id = :r"), {"r": run_id})
+def counties_to_visit(connection: sa.Connection, run_id: str) -> set[str]:
+    """The counties with files of the run, or entries of their folders the run left alone (a marker aside)."""
+    rows = connection.execute(
+        sa.text(warehouse.sql("ledger_counties_to_visit")), {"r": run_id, "marker": MARKER_REASON}
+    )
     return set(rows.scalars())
 
 

@@ -4,7 +4,6 @@ ALTER TABLE audit.file DROP CONSTRAINT file_status_check;
 ALTER TABLE audit.file ADD CONSTRAINT file_status_check
     CHECK (status IN ('staged', 'loaded', 'duplicate', 'superseded', 'rejected', 'abandoned'));
 DROP INDEX IF EXISTS audit.file_loaded_once;  -- (a downgrade past 0017 does not bring it back)
-CREATE INDEX file_by_sha256 ON audit.file (sha256);
 
 -- Which file gave each branch its current snapshot (written by the merge).
 CREATE TABLE core.branch_source (
@@ -14,12 +13,9 @@ CREATE TABLE core.branch_source (
     as_of       date NOT NULL,
     PRIMARY KEY (county_code, branch)
 );
--- A warehouse loaded before this table: the newest file behind each branch's current versions.
-INSERT INTO core.branch_source (county_code, branch, file_id, as_of)
-SELECT v.county_code, v.branch, max(v.source_file_id), max(v.valid_from)
-  FROM core.roster_version v
- WHERE v.valid_to IS NULL AND v.source_file_id IS NOT NULL
- GROUP BY v.county_code, v.branch;
+-- Left empty on a warehouse loaded before this table: its next load of each branch fills it. Until then nothing is
+-- judged a duplicate (a backfill from the versions could name an older file than the branch's last snapshot: one
+-- that only removed members opens no version).
 
 -- The fingerprint of the key the member keys were made with (an HMAC of a fixed label, never the key).
 CREATE TABLE audit.key_fingerprint (

@@ -44,7 +44,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     warehouse.replace_view(bind, "reporting.file_audit", FILE_AUDIT.replace("'superseded', ", ""))
     bind.exec_driver_sql(
-        "DROP TABLE audit.key_fingerprint; DROP TABLE core.branch_source; DROP INDEX audit.file_by_sha256;"
+        "DROP TABLE audit.key_fingerprint; DROP TABLE core.branch_source;"
         " UPDATE audit.file SET status = 'loaded' WHERE status = 'superseded';"
         " ALTER TABLE audit.file DROP CONSTRAINT file_status_check;"
         " ALTER TABLE audit.file ADD CONSTRAINT file_status_check"
