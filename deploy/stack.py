@@ -223,7 +223,10 @@ def up(
         fernet_key=Fernet.generate_key().decode(),
         pii_secret=secrets.token_hex(32),
     )
-    (state.path / "passwords.json").write_text(json.dumps({"admin": state.password}), encoding="utf-8")
+    passwords = state.path / "passwords.json"  # the admin's password: its owner's only, like the state file
+    passwords.touch(mode=0o600)
+    passwords.chmod(0o600)
+    passwords.write_text(json.dumps({"admin": state.password}), encoding="utf-8")
     state.save()
     start_postgres(state)
     if executor == "celery":

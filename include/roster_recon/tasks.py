@@ -61,8 +61,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         runs.hold(connection, settings.run_id)
         ledger.forget_county_attempt(connection, settings.run_id, county_code)
         snapshots = ledger.current_snapshots(connection, county_code)
-    folder = discover.county_folder(settings.drop_root, county_code)
-    files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
+    files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
     validation = (validator or RosterValidator()).for_county(settings.run_id, county_code)
     for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings):
         with engine.begin() as connection:

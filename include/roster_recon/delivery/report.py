@@ -52,20 +52,9 @@ def query_frame(connection, query: str, **params) -> pd.DataFrame:
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-# The members the GBA and lost-contact sections count, read from reporting.member_current once (each reading of the
-# view joins every current roster entry with its member and open flags: ~1.5 s at a million members).
-_REPORT_MEMBERS = """
-CREATE TEMP TABLE report_members ON COMMIT DROP AS
-SELECT member_key, county_code, county_name, branch, destination_city, destination_city_code, in_gba,
-       gba_committee, last_contact_date, flags
-  FROM reporting.member_current
- WHERE in_gba OR 'lost_contact' = ANY (flags)
-"""
-
-
 def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE_DAYS) -> RunFigures:
     with engine.begin() as connection:
-        connection.execute(sa.text(_REPORT_MEMBERS))
+        connection.execute(sa.text(sql("report_members")))
         as_of = connection.execute(sa.text("SELECT as_of FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar_one()
         files = query_frame(
             connection,
@@ -93,44 +82,12 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
             "SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r",
             r=run_id,
         )
-        changes = dict(connection.execute(sa.text(_ROSTER_CHANGES), {"as_of": as_of}).mappings().one())
-        gba_branches = query_frame(connection, GBA_BRANCHES)
+        changes = dict(connection.execute(sa.text(sql("report_roster_changes")), {"as_of": as_of}).mappings().one())
+        gba_branches = query_frame(connection, sql("report_gba_branches"))
         silent = stale.stale_counties(connection, as_of, stale_days)
     return RunFigures(
         as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes, silent, stale_days
     )
-
-
-# Roster entries (a member on a branch's roster) that joined, left or changed facts as of the run's date. Only
-# versions opened or closed that day are read: an entry closed that day can only be current again through a
-# version opened that day, so the others cannot change the answer.
-_ROSTER_CHANGES = """
-WITH touched AS (
-    SELECT member_key, county_code, branch,
-           bool_or(valid_to IS NULL AND valid_from = :as_of) AS opened_today,
-           bool_or(valid_to IS NULL) AS is_current,
-           bool_or(coalesce(valid_to = :as_of, false)) AS closed_today
-      FROM core.roster_version
-     WHERE valid_from = :as_of OR valid_to = :as_of
-     GROUP BY member_key, county_code, branch
-)
-SELECT count(*) FILTER (WHERE opened_today AND NOT closed_today) AS joined,
-       count(*) FILTER (WHERE closed_today AND NOT is_current) AS "left",
-       count(*) FILTER (WHERE opened_today AND closed_today) AS changed
-  FROM touched
-"""
-
-
-# Members in the Greater Bay Area per committee and home branch, and how many of them have all four clears.
-GBA_BRANCHES = """
-SELECT gba_committee, county_code, county_name, branch, count(*) AS members,
-       count(*) FILTER (WHERE NOT flags && ARRAY['missing_outflow_time', 'missing_destination', 'missing_contact',
-                                               'missing_industry']) AS complete
-  FROM report_members
- WHERE in_gba
- GROUP BY 1, 2, 3, 4
- ORDER BY 1, 5 DESC, 2, 4
-"""
 
 
 def gba_tree_html(branches: pd.DataFrame) -> str:

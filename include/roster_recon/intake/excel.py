@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def _excel_text(value: object) -> object:
 # and every column reference past Z.
 MAX_SHEET_CELLS = 30_000_000
 MAX_INFLATED_MB = 1024
-_ROW_NUMBER = re.compile(rb'<row [^>]*?r="([0-9]{1,7})"')
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')  # a column past Z (a roster has fewer than 27)
+# A row's number and a cell's column past Z (a roster has fewer than 27), with or without a namespace prefix and
+# wherever the attribute stands in the tag.
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{2,3})[0-9]')
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and the extra field's lengths
 _CHUNK = 1 << 20
 
@@ -67,8 +70,6 @@ def check_xlsx_bounds(path: Path) -> None:
     Inflates every member in bounded memory (a megabyte out at a time), whatever the zip's directory declares, and
     tracks each worksheet's highest row and column as it goes, before calamine allocates anything.
     """
-    import zipfile
-
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -77,6 +78,8 @@ def check_xlsx_bounds(path: Path) -> None:
     inflated = 0
     with archive, path.open("rb") as raw:
         for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue  # pictures and other parts calamine never inflates
             sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
             extent = _Extent()
             for block in _inflate(raw, info):
@@ -115,9 +118,15 @@ def _inflate(raw, info):
             "无法作为Excel工作簿打开（文件损坏），请用Excel另存为 .xlsx 后重新报送",
             "cannot be opened as an Excel workbook (damaged); save it as .xlsx and send it again",
         )
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise RosterFileError(
+            "corrupt_workbook",
+            "工作簿的压缩方式不是Excel所用的，请用Excel另存为 .xlsx 后重新报送",
+            "the workbook is compressed in a way Excel does not write; save it as .xlsx in Excel and send it again",
+        )
     raw.seek(name_length + extra_length, 1)
     left = info.compress_size
-    inflater = zlib.decompressobj(-15) if info.compress_type == 8 else None
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     while left > 0:
         compressed = raw.read(min(_CHUNK, left))
         if not compressed:

@@ -1,11 +1,12 @@
 """The file ledger: every file a county drops, from the first look to the archive (``audit.file`` and its rows).
 
 A file is ``staged`` (its accepted rows wait in staging for the merge), ``duplicate`` or ``rejected`` when ingest
-records its outcome; the merge makes a staged file ``loaded`` or ``superseded``; finish records where its feedback
-went and where it was archived. The problems found per row (``audit.file_problem``), the GX verdicts per rule
+records its outcome; the merge's own statement (``sql/merge_snapshot.sql``, in the same transaction as the history it
+writes) makes a staged file ``loaded`` or ``superseded``; finish records where its feedback went and where it was
+archived. The problems found per row (``audit.file_problem``), the GX verdicts per rule
 (``audit.validation_result``) and documents (``audit.validation_document``), and the entries a run deliberately left
-alone (``audit.ignored_entry``) belong to the ledger too. This module holds their SQL and every change of state;
-the stages hand it values (``intake.county.FileOutcome``) and never write these tables themselves.
+alone (``audit.ignored_entry``) belong to the ledger too. This module holds their SQL and every other change of
+state; the stages hand it values (``intake.county.FileOutcome``) and never write these tables themselves.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from roster_recon import warehouse
 from roster_recon.intake import stage
 from roster_recon.intake.county import CurrentSnapshots, FileOutcome
-from roster_recon.intake.discover import MARKER_REASON, IgnoredEntry, shown_path
+from roster_recon.intake.discover import FOLDER_REASON, MARKER_REASON, IgnoredEntry, shown_path
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -94,10 +95,7 @@ def held_back(connection: sa.Connection, run_id: str) -> list[str]:
 def ignored_in_county(connection: sa.Connection, run_id: str, county_code: str) -> list[dict]:
     """The entries of the county's folder this run left alone (a ``_READY`` marker, which is no mistake, aside)."""
     rows = connection.execute(
-        sa.text(
-            "SELECT name, reason FROM audit.ignored_entry WHERE run_id = :r AND county_code = :c AND reason <> :marker"
-            " ORDER BY name"
-        ),
+        sa.text(warehouse.sql("ledger_ignored_in_county")),
         {"r": run_id, "c": county_code, "marker": MARKER_REASON},
     )
     return [dict(row) for row in rows.mappings()]
@@ -126,9 +124,9 @@ def county_counts(connection: sa.Connection, run_id: str, county_code: str) -> d
 
 
 def counties_to_visit(connection: sa.Connection, run_id: str) -> set[str]:
-    """The counties with files of the run, or entries of their folders the run left alone (a marker aside)."""
+    """The counties with files of the run, or a folder inside their folder (the county's feedback must say)."""
     rows = connection.execute(
-        sa.text(warehouse.sql("ledger_counties_to_visit")), {"r": run_id, "marker": MARKER_REASON}
+        sa.text(warehouse.sql("ledger_counties_to_visit")), {"r": run_id, "folder": FOLDER_REASON}
     )
     return set(rows.scalars())
 

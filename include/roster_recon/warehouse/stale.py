@@ -15,22 +15,6 @@ import sqlalchemy as sa
 
 from roster_recon import warehouse
 
-_STALE = """
-WITH last_file AS (
-    SELECT f.county_code, max(r.as_of) AS last_as_of
-      FROM audit.file f
-      JOIN audit.run r USING (run_id)
-     WHERE f.status <> 'abandoned'
-     GROUP BY f.county_code
-), watching AS (
-    SELECT min(as_of) AS since FROM audit.run
-)
-SELECT c.county_code, c.county_name, l.last_as_of, coalesce(l.last_as_of, w.since) AS silent_since
-  FROM core.county c
- CROSS JOIN watching w
-  LEFT JOIN last_file l USING (county_code)
-"""
-
 
 @dataclass(frozen=True)
 class StaleCounty:
@@ -59,7 +43,7 @@ class StaleCounty:
 def stale_counties(connection, as_of: dt.date, stale_days: int) -> list[StaleCounty]:
     """Counties silent for ``stale_days`` days or more as of ``as_of``, the longest silent first."""
     stale = []
-    for row in connection.execute(sa.text(_STALE)).mappings():
+    for row in connection.execute(sa.text(warehouse.sql("stale_counties"))).mappings():
         if row["silent_since"] is None:  # no run has started yet
             continue
         days = (as_of - row["silent_since"]).days
