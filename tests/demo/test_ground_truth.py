@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 from helpers import run_all
 
@@ -45,3 +47,10 @@ def test_the_generator_is_deterministic_by_seed_whatever_the_hash_seed(tmp_path)
         )
         truths.append((tmp_path / hash_seed / "ground_truth_month2.json").read_bytes())
     assert truths[0] == truths[1]
+
+
+def test_the_demo_commands_make_demo_calls_run_as_modules(tmp_path):
+    """``make demo`` calls ``python -m roster_recon.demo`` and ``python -m roster_recon.demo.generate``."""
+    for module in ("roster_recon.demo", "roster_recon.demo.generate"):
+        result = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=False)
+        assert result.returncode == 0 and "usage:" in result.stdout, (module, result.stderr[-500:])
