@@ -35,9 +35,6 @@ def test_migrating_a_warehouse_at_head_again_changes_nothing(engine):
 
 
 def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_settings, engine, validator):
-    from alembic import command
-    from alembic.config import Config
-
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 流入地="澳门特别行政区")])
     run_all(settings, validator)
@@ -46,12 +43,7 @@ def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_
             "UPDATE core.roster_version SET gba_committee = CASE WHEN gba_committee LIKE '%%深圳%%'"
             " THEN '宜春市驻深圳流动党员委员会' ELSE '宜春市驻大湾区流动党员委员会' END"
         )
-    config = Config()
-    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0010")
-        command.upgrade(config, "head")
+    down_and_up_again(engine, "0010")
     committees = rows(engine, "SELECT name, gba_committee, facts_since FROM reporting.member_current ORDER BY name")
     assert [(c["name"], c["gba_committee"]) for c in committees] == [
         ("党员1", "宜春市驻深圳流动党员党委"),
@@ -61,9 +53,6 @@ def test_committee_names_stored_by_earlier_versions_are_corrected_in_place(make_
 
 
 def test_a_status_with_a_note_stored_as_lost_by_earlier_versions_is_read_again(make_settings, engine, validator):
-    from alembic import command
-    from alembic.config import Config
-
     settings = make_settings(AS_OF)
     write_roster(
         settings.drop_root, WANZAI, "甲支部.csv", [person(1, 联系状态="失联（已找回）"), person(2, 联系状态="失联")]
@@ -71,12 +60,7 @@ def test_a_status_with_a_note_stored_as_lost_by_earlier_versions_is_read_again(m
     run_all(settings, validator)
     with engine.begin() as connection:  # as an earlier version stored it: the note dropped, "lost"
         connection.exec_driver_sql("UPDATE core.roster_version SET status_lost = true")
-    config = Config()
-    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0018")
-        command.upgrade(config, "head")
+    down_and_up_again(engine, "0018")
     lost = rows(engine, "SELECT contact_status, status_lost FROM core.roster_version ORDER BY contact_status")
     assert [(r["contact_status"], r["status_lost"]) for r in lost] == [
         ("失联", True),
@@ -84,3 +68,16 @@ def test_a_status_with_a_note_stored_as_lost_by_earlier_versions_is_read_again(m
     ]  # kept in NFKC
     run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
     assert "lost_contact" not in flags_of(engine, 1)["甲支部"] and "lost_contact" in flags_of(engine, 2)["甲支部"]
+
+
+def down_and_up_again(engine, revision: str) -> None:
+    """Migrate the warehouse down to ``revision`` and up to the head again (what an upgrade from it does)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        command.upgrade(config, "head")
