@@ -49,10 +49,11 @@ def _excel_text(value: object) -> object:
 # and every column reference past Z.
 MAX_SHEET_CELLS = 30_000_000
 MAX_INFLATED_MB = 1024
-# A row's number and a cell's column past Z (a roster has fewer than 27), with or without a namespace prefix and
-# wherever the attribute stands in the tag.
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{2,3})[0-9]')
+# A row's number (an ``r`` attribute of digits: a cell's holds its column's letters first) and a cell's column past Z
+# (a roster has fewer than 27), whatever the tag's namespace prefix and wherever the attribute stands in it. Patterns
+# this plain scan a million rows' XML in half the time of ones that also match the tag's name.
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+_WIDE_CELL = re.compile(rb'\sr="([A-Z]{2,3})[0-9]')
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and the extra field's lengths
 _CHUNK = 1 << 20
 
