@@ -186,21 +186,30 @@ def _peak_rss_mb_of(code: str) -> tuple[str, float]:
     return lines[0], float(lines[-1])
 
 
-def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memory(tmp_path):
-    path = tmp_path / "甲支部.xlsx"
+def _xlsx_with_a_space_in_the_last_cell(path):
+    """A roster whose sheet also holds a space in XFD1048576: calamine would hold 17 billion cells (and abort)."""
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet()
     for column, header in enumerate(HEADERS):
         sheet.write_string(0, column, header)
     for column, value in enumerate(ROW):
         sheet.write_string(1, column, value)
-    sheet.write_string(1048575, 16383, " ")  # XFD1048576: calamine would hold 17 billion cells (and abort)
+    sheet.write_string(1048575, 16383, " ")
     workbook.close()
-    outcome, peak_mb = _peak_rss_mb_of(
+    return path
+
+
+def _rejection_and_peak_mb(path) -> tuple[str, float]:
+    """What ``read_roster`` says of ``path`` in a process of its own, and that process's peak RSS."""
+    return _peak_rss_mb_of(
         "from pathlib import Path; from roster_recon.intake.read import RosterFileError, read_roster\n"
         f"try:\n    read_roster(Path({str(path)!r}))\n    print('read')\n"
         "except RosterFileError as error:\n    print(error.code)"
     )
+
+
+def test_a_space_typed_in_the_last_cell_of_the_sheet_is_rejected_in_bounded_memory(tmp_path):
+    outcome, peak_mb = _rejection_and_peak_mb(_xlsx_with_a_space_in_the_last_cell(tmp_path / "甲支部.xlsx"))
     assert outcome == "used_range_too_large"
     assert peak_mb < 400  # the interpreter with pandas is ~150 MB; the sheet itself costs nothing
 
@@ -316,21 +325,15 @@ def _lie_in_the_zip(path, member: str, replace: tuple[bytes, bytes] | None = Non
 
 
 def test_a_sheet_whose_dimension_lies_about_a_far_cell_is_rejected(tmp_path):
-    path = tmp_path / "甲支部.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet()
-    for column, header in enumerate(HEADERS):
-        sheet.write_string(0, column, header)
-    sheet.write_string(1048575, 16383, " ")  # XFD1048576
-    workbook.close()
+    import zipfile
+
+    path = _xlsx_with_a_space_in_the_last_cell(tmp_path / "甲支部.xlsx")
     _lie_in_the_zip(
         path, "xl/worksheets/sheet1.xml", replace=(b'<dimension ref="A1:XFD1048576"/>', b'<dimension ref="A1:F2"/>')
     )
-    outcome, peak_mb = _peak_rss_mb_of(
-        "from pathlib import Path; from roster_recon.intake.read import RosterFileError, read_roster\n"
-        f"try:\n    read_roster(Path({str(path)!r}))\n    print('read')\n"
-        "except RosterFileError as error:\n    print(error.code)"
-    )
+    with zipfile.ZipFile(path) as workbook:
+        assert b'<dimension ref="A1:F2"/>' in workbook.read("xl/worksheets/sheet1.xml")  # the lie is in place
+    outcome, peak_mb = _rejection_and_peak_mb(path)
     assert outcome == "used_range_too_large" and peak_mb < 400
 
 
