@@ -6,11 +6,13 @@ Runs at 02:00 Asia/Shanghai, and within a minute of a county putting a `_READY` 
 Each run, as of its logical date in Asia/Shanghai (a run without one: the time it was due to run):
 
 1. **prepare** — migrate the warehouse, claim it for this run (a second run stops with a message), list counties;
-2. **ingest** (one mapped task per county with files ready) — discover stable files, read, normalise, validate
-   with Great Expectations, stage accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
-3. **merge** — one transaction: branch snapshots into type-2 history, flags recomputed;
-4. **finish** (per county with files this run or an out-of-date follow-up list) — files to `_archive/<date>/` or
-   `_rejected/`, feedback and follow-up workbooks;
+2. **ingest** (one mapped task per county, and per GBA committee folder under `gba/`, with files ready) — discover
+   stable files, read, normalise, validate with Great Expectations (the county suite or the GBA suite), stage
+   accepted rows; every file gets an audit row (`staged`, `duplicate`, `rejected`);
+3. **merge** — one transaction: GBA and county branch snapshots into type-2 history, both sides reconciled
+   (one category per member), flags recomputed;
+4. **finish** (per county or committee with files this run or an out-of-date follow-up list) — files to
+   `_archive/<date>/` or `_rejected/`, feedback and follow-up workbooks;
 5. **report** — runs whatever failed upstream: Data Docs, the HTML run report and the summary in the task log,
    naming any county whose task failed and any county silent for `roster_stale_days` (the data team is told once
    per spell of silence); then it fails the run if anything did. The **Rosters** page in the Airflow UI shows it.
@@ -129,6 +131,7 @@ def _fail_without_retry(error: Exception):
 def roster_reconcile():
     @task
     def prepare() -> list[str]:
+        """The counties and GBA committees with files to read (a committee's code is its city's, 44…; 440000)."""
         from roster_recon.errors import RunCannotProceed
         from roster_recon.tasks import prepare_run
 

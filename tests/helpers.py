@@ -15,6 +15,7 @@ from roster_recon.settings import RunSettings
 
 AS_OF = dt.date(2026, 11, 26)
 WANZAI, TONGGU = "360922-万载县", "360926"
+SHENZHEN, DONGGUAN, ZHUHAI = "gba/440300-深圳", "gba/441900-东莞", "gba/440400-珠海"
 
 HEADER = ["姓名", "身份证号码", "流出时间", "流入地", "联系电话", "从事行业", "最后联系时间", "联系状态"]
 
@@ -51,18 +52,66 @@ def write_roster(drop_root: Path, county: str, branch_file: str, people: list[di
     return path
 
 
-def run_day(settings: RunSettings, validator=None, until: str = "report", counties: list[str] | None = None) -> dict:
+GBA_HEADER = [
+    "姓名",
+    "身份证号码",
+    "所在支部",
+    "原籍县（市、区）",
+    "原党组织",
+    "联系电话",
+    "编入时间",
+    "最近活动时间",
+    "党费缴至",
+]
+
+
+def gba_person(serial: int, branch: str = "宜春市驻深圳流动党员第一支部", **changes) -> dict:
+    """A GBA roster row for ``person(serial)``: placed in ``branch``, from 万载县's 甲支部."""
+    values = {
+        "姓名": f"党员{serial}",
+        "身份证号码": id_number(serial),
+        "所在支部": branch,
+        "原籍县（市、区）": "万载县",
+        "原党组织": "甲支部",
+        "联系电话": f"138{serial:08d}",
+        "编入时间": "2024-03-01",
+        "最近活动时间": "2026-11-01",
+        "党费缴至": "2026年10月",
+    }
+    values.update(changes)
+    return values
+
+
+def write_gba_roster(drop_root: Path, committee: str, branch_file: str, people: list[dict]) -> Path:
+    """A GBA committee's branch roster (``committee`` is its folder under the drop root, e.g. ``SHENZHEN``)."""
+    return write_roster(drop_root, committee, branch_file, people, header=GBA_HEADER)
+
+
+def run_day(
+    settings: RunSettings,
+    validator=None,
+    until: str = "report",
+    counties: list[str] | None = None,
+    gba_validator=None,
+) -> dict:
     """A run's tasks in order, as the DAG runs them, up to and including ``until`` (a worker dying after it).
 
-    ``counties`` are the counties whose ingest runs (default: all that ``prepare`` returned; the others' tasks die).
-    Returns what the tasks returned: ``counties``, ``ingested``, ``merged``, ``finished``, ``reported``.
+    ``counties`` are the counties (and committees) whose ingest runs (default: all that ``prepare`` returned; the
+    others' tasks die). ``validator`` validates county files, ``gba_validator`` committee files (each built by the
+    task when not given). Returns what the tasks returned: ``counties``, ``ingested``, ``merged``, ``finished``,
+    ``reported``.
     """
+    from roster_recon.intake.kind import GBA, kind_of
+
     done: dict = {}
     done["counties"] = tasks.prepare_run(settings)
     if until == "prepare":
         return done
     ingesting = done["counties"] if counties is None else counties
-    done["ingested"] = {c: tasks.ingest_county(settings, c, validator=validator) for c in ingesting}
+    done["ingested"] = {
+        c: tasks.ingest_county(settings, c, validator=gba_validator if kind_of(c) is GBA else validator)
+        for c in ingesting
+    }
     if until == "ingest":
         return done
     done["merged"] = tasks.merge_run(settings)
@@ -75,9 +124,9 @@ def run_day(settings: RunSettings, validator=None, until: str = "report", counti
     return done
 
 
-def run_all(settings: RunSettings, validator=None) -> dict:
+def run_all(settings: RunSettings, validator=None, gba_validator=None) -> dict:
     """A whole run (``run_day`` to the report)."""
-    return run_day(settings, validator)
+    return run_day(settings, validator, gba_validator=gba_validator)
 
 
 def rows(engine, query, **params) -> list[dict]:

@@ -2,7 +2,8 @@
 
 prepare_run        -> migrate, check the key, claim the warehouse, record the run, first look at the county folders
 ingest_county      -> per county: second look (settle), then one outcome per file, each recorded by the ledger
-merge_run          -> one transaction: snapshot merge, history, flags; staged files become ``loaded``
+merge_run          -> one transaction: GBA and county snapshots, history, both sides' categories, flags;
+                      staged files become ``loaded``
 counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
 finish_county      -> per county: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
 report_run         -> whatever failed upstream: Data Docs, the run report, the summary naming every failure;
@@ -16,12 +17,14 @@ calls the stage, records what it returned through the table's owner, and closes.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from roster_recon import timing, warehouse
-from roster_recon.delivery import feedback, finish
-from roster_recon.intake import county, discover, settle
+from roster_recon.delivery import both_sides, feedback, finish
+from roster_recon.intake import county, discover, probable, settle, stage
+from roster_recon.intake.kind import kind_of
 from roster_recon.settings import RunSettings
-from roster_recon.warehouse import flag, keys, ledger, merge, runs, stale
+from roster_recon.warehouse import flag, keys, ledger, merge, reconcile, runs, stale
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,8 @@ def prepare_run(settings: RunSettings) -> list[str]:
 
 
 def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
-    """Read, validate and stage every ready file of one county; returns counts for XCom (no personal data)."""
+    """Read, validate and stage every ready file of one county or GBA committee (its code tells which); returns
+    counts for XCom (no personal data)."""
     from roster_recon.intake.validate import RosterValidator
 
     engine = warehouse.engine_for(settings)
@@ -62,9 +66,15 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         ledger.forget_county_attempt(connection, settings.run_id, county_code)
         snapshots = ledger.current_snapshots(connection, county_code)
     files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
-    validation = (validator or RosterValidator()).for_county(settings.run_id, county_code)
+    kind = kind_of(county_code).name
+    validation = (validator if validator and validator.kind == kind else RosterValidator(kind)).for_county(
+        settings.run_id, county_code
+    )
+    keys_of = partial(stage.member_keys, secret=settings.pii_secret)
     for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings):
         with engine.begin() as connection:
+            if isinstance(outcome, county.FileOutcome):  # a broken ID one slip from a known member: say where
+                probable.suggest(outcome, partial(reconcile.known_members, connection), keys_of)
             ledger.record(connection, settings, county_code, outcome)
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)
@@ -83,9 +93,13 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
     with warehouse.raw_connection(engine) as connection:
+        merge.begin_merge(connection, settings.run_id, settings.as_of)
         with timing.stage("merge") as timed:
-            counts = merge.merge_snapshot(connection, settings.run_id, settings.as_of)
-            timed.rows = counts["snapshot_rows"]
+            counts = reconcile.merge_gba(connection, settings.run_id, settings.as_of)
+            counts.update(merge.merge_snapshot(connection, settings.run_id, settings.as_of))
+            timed.rows = counts["snapshot_rows"] + counts["gba_snapshot_rows"]
+        with timing.stage("reconcile"):
+            counts.update(reconcile.recompute_categories(connection, settings.run_id, settings.as_of))
         with timing.stage("flags") as timed:
             counts.update(
                 flag.recompute_flags(connection, settings.as_of, settings.lost_contact_months, settings.run_id)
@@ -100,26 +114,33 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
 def counties_to_finish(settings: RunSettings) -> list[str]:
     """Counties whose folder needs ``finish``: files of this run, or a follow-up list that is out of date."""
     engine = warehouse.engine_for(settings)
-    folders, _ = discover.county_folders(settings.drop_root)
+    folders, _ = discover.source_folders(settings.drop_root)
     with engine.begin() as connection:
         with_files = ledger.counties_to_visit(connection, settings.run_id)
         codes = [
             folder.county_code
             for folder in folders
-            if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
+            if folder.county_code in with_files or _follow_up_is_current(connection, folder) is None
         ]
         runs.record_counties(connection, settings.run_id, codes, "finish")
     engine.dispose()
     return codes
 
 
+def _follow_up_is_current(connection, folder: discover.SourceFolder):
+    if folder.kind == "gba":
+        return both_sides.committee_list_is_current(connection, folder.county_code)
+    return feedback.follow_up_is_current(connection, folder.county_code)
+
+
 def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
-    """Feedback and archive for the county's files, and its follow-up workbook."""
+    """Feedback and archive for the county's (or committee's) files, and its follow-up workbook."""
     engine = warehouse.engine_for(settings)
     folder = discover.county_folder(settings.drop_root, county_code)
     counts = finish.finish_files(engine, folder, settings.run_id, settings.as_of)
+    write_list = both_sides.write_committee_follow_up if folder.kind == "gba" else feedback.write_follow_up
     with timing.stage("finish", county_code):
-        follow_up = feedback.write_follow_up(engine, folder.path, county_code, settings.as_of, settings.run_id)
+        follow_up = write_list(engine, folder.path, county_code, settings.as_of, settings.run_id)
     counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
     with engine.begin() as connection:
         runs.mark_done(connection, settings.run_id, county_code, "finish")

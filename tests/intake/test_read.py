@@ -126,7 +126,7 @@ def test_any_reader_failure_becomes_a_rejection_with_a_reason_and_no_id_number(
 ):
     from roster_recon.intake import read
 
-    def failing_reader(path):
+    def failing_reader(path, layout):
         raise failure
 
     monkeypatch.setattr(read, "_read_csv", failing_reader)

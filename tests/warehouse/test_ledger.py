@@ -43,10 +43,10 @@ def test_a_file_that_breaks_the_reader_is_rejected_and_the_countys_other_files_l
     broken = write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
     real_reader = read._read_csv
 
-    def reader_with_a_bug(path):  # the reader parses a private copy of the file: it knows it by its content
+    def reader_with_a_bug(path, layout):  # the reader parses a private copy of the file: it knows it by its content
         if "党员2" in path.read_text(encoding="utf-8-sig"):
             raise IndexError("list index out of range")
-        return real_reader(path)
+        return real_reader(path, layout)
 
     monkeypatch.setattr(read, "_read_csv", reader_with_a_bug)
     run_all(settings, validator)

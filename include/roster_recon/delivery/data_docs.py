@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from roster_recon.intake.validate import SUITE_NAME, ProgressBarsConfig, build_suite, gx, suite_expectations
+from roster_recon.intake.validate import SUITES, ProgressBarsConfig, build_suite, gx
 
 ASSETS = Path(__file__).resolve().parent / "data_docs_assets"
 ASSET_DIR = "static/vendor"
@@ -56,11 +56,12 @@ def build_data_docs(documents: list[dict], site_dir: Path) -> Path | None:
     try:
         context = gx.get_context(mode="file", project_root_dir=str(scratch))
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        context.suites.add(build_suite(suite_expectations()))
+        for suite_name, expectations, _ in SUITES.values():
+            context.suites.add(build_suite(expectations(), suite_name))
         for document in documents:
             result = expectationSuiteValidationResultSchema.load(document["result"])
             key = ValidationResultIdentifier(
-                expectation_suite_identifier=ExpectationSuiteIdentifier(name=SUITE_NAME),
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
                 run_id=gx.RunIdentifier(run_name=document["run_name"], run_time=document["run_time"]),
                 batch_identifier=document["asset_name"],
             )

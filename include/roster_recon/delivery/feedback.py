@@ -39,6 +39,8 @@ FLAG_NAMES_ZH = {
     "missing_industry": "从事行业缺失",
     "lost_contact": "失联",
     "duplicate_enrollment": "在多个支部重复登记",
+    "not_placed_in_gba": "未编入大湾区党组织",
+    "destination_outdated": "去向与大湾区编入地不一致",
 }
 STATUS_ZH = {
     "loaded": "已导入",
@@ -273,8 +275,15 @@ def sheet_digest(sheet: Sheet) -> str:
     return hashlib.sha256(memoryview(ended.buffers()[2])[start:end]).hexdigest()
 
 
+def _both_sides():
+    from roster_recon.delivery import both_sides  # it writes its workbooks with this module's Sheet
+
+    return both_sides
+
+
 def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of: dt.date, run_id: str) -> dict:
-    """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first.
+    """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first, and
+    the sheet ``大湾区核对`` (``both_sides.county_sheet``).
 
     Nothing is read when nothing on the list can have changed (``follow_up_is_current``); when something may have,
     the rows are read and the workbook is written only if their content differs from the latest list's (a SHA-256 of
@@ -291,8 +300,11 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
             sa.text(sql("feedback_latest_list_digest")),
             {"county_code": county_code},
         ).first()
+        both_sides_sheet = _both_sides().county_sheet(connection, county_code)
     sheet = Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)
     digest = sheet_digest(sheet)
+    if both_sides_sheet.rows:  # a county with no two-sided problem keeps the digest its lists always had
+        digest = hashlib.sha256(f"{digest}{sheet_digest(both_sides_sheet)}".encode()).hexdigest()
     unchanged = (
         last is not None
         and last.content_sha256 == digest
@@ -304,7 +316,7 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
         else county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
     )
     if not unchanged:
-        write_workbook(path, [sheet])
+        write_workbook(path, [sheet, both_sides_sheet])
     with engine.begin() as connection:  # also when unchanged: the flag state is newer, the cheap check holds again
         connection.execute(
             sa.text(sql("feedback_record_list")),

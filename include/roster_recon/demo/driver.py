@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from roster_recon import sql_files, warehouse
+from roster_recon import reference, sql_files, warehouse
 from roster_recon.delivery import report
 
 sql = sql_files.loader(__file__)
@@ -48,23 +49,65 @@ def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
             sa.text("SELECT county_code, name, reason FROM audit.ignored_entry WHERE run_id = :r"), {"r": run_id}
         ).all()
     print(report.summary_text(report.read_figures(engine, run_id)))
-    print("\n  every file this run:")
+    committees = reference.committees()
+    print("\n  every county file this run (GBA committees' files: per committee below):")
     for file in files:
+        if file.county_code in committees:
+            continue
         note = f"  ({file.error})" if file.error else ""
         print(
             f"    {file.county_code} {file.status:<9} {file.rows_loaded:>4}/{file.rows_read:<4} rows"
             f"  {file.file_name}{note[:110]}"
         )
+    by_committee: dict[str, list] = {}
+    for file in files:
+        if file.county_code in committees:
+            by_committee.setdefault(file.county_code, []).append(file)
+    for code, sent in by_committee.items():
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(Counter(f.status for f in sent).items()))
+        loaded, read = sum(f.rows_loaded for f in sent), sum(f.rows_read for f in sent)
+        print(f"    {code} gba/  {len(sent)} files ({statuses}), {loaded}/{read} rows")
     for entry in ignored:
         print(f"    {entry.county_code or '------'} ignored        {entry.name}  ({entry.reason})")
     print(f"\n  report:     {data_dir / 'reports' / f'run-{as_of.isoformat()}.html'}")
     print(f"  data docs:  {data_dir / 'data_docs' / as_of.isoformat() / 'index.html'}")
     print(f"  feedback:   {data_dir / 'drop'}/<county>/_feedback/   follow-up lists: <county>/_follow_up/")
+    print_both_sides(engine)
     status = 0
     if check_ground_truth:
         status = compare_with_ground_truth(engine, data_dir, as_of)
     engine.dispose()
     return status
+
+
+CATEGORY_COLUMNS = (
+    "matched",
+    "city_differs",
+    "not_placed",
+    "awaiting_roster",
+    "not_on_ledger",
+    "placed_twice",
+    "probable_match",
+)
+
+
+def print_both_sides(engine: sa.Engine) -> None:
+    """The categories per committee (``reporting.gba_committee_summary``): each member counted under every committee
+    concerned (expected and placing)."""
+    with engine.connect() as connection:
+        committees = connection.execute(sa.text(sql("driver_committees"))).mappings().all()
+        totals = dict(connection.execute(sa.text(sql("driver_categories"))).all())
+    print("\n  both sides / 双向核对 (members per committee concerned):")
+    print(
+        f"    {'committee':<8} {'branches':>8} {'placed':>6} {'expected':>8} "
+        + " ".join(f"{c[:12]:>12}" for c in CATEGORY_COLUMNS)
+    )
+    for row in committees:
+        print(
+            f"    {row['committee_code']:<8} {row['branches']:>8} {row['placed']:>6} {row['expected']:>8} "
+            + " ".join(f"{row[c]:>12}" for c in CATEGORY_COLUMNS)
+        )
+    print("    all members: " + ", ".join(f"{c} {totals.get(c, 0)}" for c in CATEGORY_COLUMNS))
 
 
 def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date) -> int:
@@ -92,12 +135,28 @@ def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date)
         for name, file in truth["files"].items()
         if not file.get("whole_file") and rejected.get(name) != file["rejected_rows"]
     ]
-    verdict = "MATCHES" if not flag_mismatches and not file_mismatches else "DOES NOT MATCH"
+    with engine.connect() as connection:
+        categories = dict(
+            connection.execute(sa.text("SELECT member_key, category FROM reporting.gba_reconciliation")).all()
+        )
+    expected_categories = truth["gba"]["categories"]
+    category_mismatches = [
+        key
+        for key in expected_categories.keys() | categories.keys()
+        if expected_categories.get(key) != categories.get(key)
+    ]
+    verdict = "MATCHES" if not flag_mismatches and not file_mismatches and not category_mismatches else "DOES NOT MATCH"
     print(
         f"\n  ground truth ({truths[-1].name}): {verdict} — {len(expected)} roster entries,"
         f" {len(flag_mismatches)} with different flags; {len(truth['files'])} files,"
         f" {len(file_mismatches)} with a different count of rejected rows"
     )
+    print(
+        f"  both sides: {len(expected_categories)} members in the ground truth's categories"
+        f" ({', '.join(f'{c} {n}' for c, n in truth['gba']['counts'].items())}), {len(category_mismatches)} different"
+    )
+    for key in category_mismatches[:5]:
+        print(f"    member {key[:12]}…: expected {expected_categories.get(key)}, found {categories.get(key)}")
     for key in flag_mismatches[:5]:
         print(f"    entry {key[1]} {key[2]} {key[0][:12]}…: expected {expected.get(key)}, found {current.get(key)}")
     for name in file_mismatches[:5]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from roster_recon.demo import gba
 from roster_recon.demo.people import COUNTIES, DEFECT_RATES, HEADER_VARIANTS, Generator, Member
 from roster_recon.intake.stage import member_key
 from roster_recon.settings import DEMO_PII_SECRET
@@ -230,13 +231,20 @@ def write_month(drop_root: Path, members: list[Member], gen: Generator, silent: 
     return entries, files_truth
 
 
-def ground_truth(entries, as_of: dt.date, secret: bytes) -> list[dict]:
+LEDGER_REJECTED = {"bad_check_char", "excel_damaged_id", "missing_name"}  # defects whose ledger row is rejected
+HOME_SIDE_FLAGS = {"not_placed": "not_placed_in_gba", "city_differs": "destination_outdated"}
+
+
+def ground_truth(entries, as_of: dt.date, secret: bytes, categories: dict[str, str] | None = None) -> list[dict]:
+    """The flags of every ledger entry the warehouse must hold; ``categories`` (by ID number) adds the home side's
+    two-sided flags."""
+    categories = categories or {}
     truth = []
     counts: dict[str, int] = {}
     valid = {}
     for (county, branch), members in entries.items():
         for member, _, _ in members:
-            if {"bad_check_char", "excel_damaged_id", "missing_name"} & member.defects:
+            if LEDGER_REJECTED & member.defects:
                 continue
             valid.setdefault(member.id_number, []).append((county, branch, member))
             counts[member.id_number] = counts.get(member.id_number, 0) + 1
@@ -245,6 +253,8 @@ def ground_truth(entries, as_of: dt.date, secret: bytes) -> list[dict]:
             flags = _expected_flags(member, as_of)
             if counts[id_number] > 1:
                 flags.append("duplicate_enrollment")
+            if categories.get(id_number) in HOME_SIDE_FLAGS:
+                flags.append(HOME_SIDE_FLAGS[categories[id_number]])
             truth.append(
                 {
                     "member_key": member_key(id_number, secret),
@@ -290,6 +300,7 @@ def generate(
     first_as_of = month_one_as_of or (as_of if month == 1 else _month_before(as_of))
     gen = Generator(seed, first_as_of, scale, month_two)
     members = gen.members()
+    on_no_ledger = gba.extras(seed, scale, first_as_of, gen.used_ids)
     silent: set[tuple[str, str]] = set()
     if month == 2:
         gen.as_of = as_of
@@ -313,10 +324,15 @@ def generate(
                 previous_entries.setdefault((county, branch), []).append((member, county, branch))
         for key in silent:
             entries[key] = previous_entries.get(key, [])
+    gba_rows = gba.rows_for(members, seed, month) + gba.extra_rows(on_no_ledger, seed, month)
+    files_truth.update(gba.write_month(drop_root, gba_rows, seed, as_of))
+    heard = set(gba.BRANCHES) - ({gba.SILENT_IN_MONTH_ONE} if month == 1 else set())
+    categories = gba.categories(gba.ledger_state(entries, LEDGER_REJECTED), gba_rows, heard)
     truth = {
         "as_of": as_of.isoformat(),
         "month": month,
-        "entries": ground_truth(entries, as_of, secret),
+        "entries": ground_truth(entries, as_of, secret, categories),
+        "gba": gba.truth(categories, secret),
         "files": files_truth,
         "rates": DEFECT_RATES,
     }

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from roster_recon import timing
-from roster_recon.intake import stage
-from roster_recon.intake.columns import normalise_roster
 from roster_recon.intake.discover import IgnoredEntry, shown
+from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
 from roster_recon.intake.problems import (
     control_character_warnings,
@@ -33,7 +32,6 @@ from roster_recon.intake.problems import (
     hard_problems,
     no_problems,
     sheet_warnings,
-    soft_problems,
 )
 from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message, size_problem
 from roster_recon.settings import RunSettings
@@ -59,7 +57,7 @@ class FileOutcome:
     duplicate_of: int | None = None
     problems: pd.DataFrame = dataclasses.field(default_factory=no_problems)
     validation: list = dataclasses.field(default_factory=list)
-    accepted: pd.DataFrame | None = None  # rows to stage (``stage.ROSTER_COLUMNS``)
+    accepted: pd.DataFrame | None = None  # rows to stage (the kind's ``staged_columns``)
     kept: pd.DataFrame | None = None  # rows that broke a hard rule: their members stay with the facts last accepted
     empty_branches: list[str] = dataclasses.field(default_factory=list)
 
@@ -107,12 +105,16 @@ def county_outcomes(
     snapshots: CurrentSnapshots,
     validate: Callable[[pd.DataFrame, list[str]], object],
     settings: RunSettings,
+    kind: RosterKind | None = None,
 ) -> Iterator[FileOutcome | IgnoredEntry]:
-    """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch.
+    """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch;
+    ``kind`` the kind of roster the folder sends (by its code unless told).
 
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
-    max_file_mb, max_reject_share = settings.max_file_mb, settings.max_reject_share
+    kind = kind or kind_of(county_code)
+    judge = _Judge(kind, settings.max_reject_share, settings.as_of)
+    max_file_mb = settings.max_file_mb
     with tempfile.TemporaryDirectory(prefix="roster-holding-") as holding:
         batch: list[_Readable] = []
         for index, path in enumerate(files):
@@ -122,7 +124,7 @@ def county_outcomes(
             if isinstance(held, IgnoredEntry):
                 yield held
                 continue
-            readable = _read(held, county_code, max_file_mb)
+            readable = _read(held, county_code, max_file_mb, kind)
             if isinstance(readable, FileOutcome):
                 yield readable
                 continue
@@ -138,10 +140,10 @@ def county_outcomes(
                 continue
             batch.append(readable)
             if sum(len(r.roster) for r in batch) >= BATCH_ROWS:
-                yield from _checked(batch, county_code, validate, max_reject_share)
+                yield from _checked(batch, county_code, validate, judge)
                 batch = []
         if batch:
-            yield from _checked(batch, county_code, validate, max_reject_share)
+            yield from _checked(batch, county_code, validate, judge)
 
 
 def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held | IgnoredEntry | None:
@@ -169,16 +171,16 @@ def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held
     return _Held(path, None if too_large else copy, digest.hexdigest(), size, modified)
 
 
-def _read(held: _Held, county_code: str, max_file_mb: float) -> _Readable | FileOutcome:
+def _read(held: _Held, county_code: str, max_file_mb: float, kind: RosterKind) -> _Readable | FileOutcome:
     """The file's normalised rows, or its rejection naming what the clerk must do."""
     try:
         if held.copy is None:
             raise size_problem(held.size_bytes, max_file_mb)
         with timing.stage("read", county_code) as timed:
-            table = read_roster(held.copy, max_file_mb)
+            table = read_roster(held.copy, max_file_mb, kind.layout())
             timed.rows = len(table.frame)
         with timing.stage("normalise", county_code) as timed:
-            roster = _normalised(table, held.path)
+            roster = _normalised(table, held.path, kind)
             timed.rows = len(roster)
     except RosterFileError as error:
         log.info("county %s: %s -> rejected (%s)", county_code, shown(held.path.name), error.code)
@@ -193,9 +195,9 @@ def _read(held: _Held, county_code: str, max_file_mb: float) -> _Readable | File
     return _Readable(held, roster, table, _empty_branches(table, roster, held.path))
 
 
-def _normalised(table: RosterTable, path: Path) -> pd.DataFrame:
+def _normalised(table: RosterTable, path: Path, kind: RosterKind) -> pd.DataFrame:
     try:
-        roster = normalise_roster(table.frame, default_branch=branch_from_file_name(shown(path.stem)))
+        roster = kind.normalise(table.frame, branch_from_file_name(shown(path.stem)))
     except (ValueError, TypeError, OverflowError, MemoryError) as error:
         raise RosterFileError(
             "unusable_values",
@@ -206,6 +208,13 @@ def _normalised(table: RosterTable, path: Path) -> pd.DataFrame:
     roster["source_row"] = table.row_numbers
     roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
     return roster
+
+
+@dataclasses.dataclass(frozen=True)
+class _Judge:
+    kind: RosterKind
+    max_reject_share: float
+    as_of: dt.date
 
 
 def _empty_branches(table: RosterTable, roster: pd.DataFrame, path: Path) -> list[str]:
@@ -224,7 +233,7 @@ def _branches(readable: _Readable) -> set[str]:
     return set(readable.roster["branch"].dropna().tolist()) | set(readable.empty_branches)
 
 
-def _checked(batch: list[_Readable], county_code: str, validate, max_reject_share: float) -> Iterator[FileOutcome]:
+def _checked(batch: list[_Readable], county_code: str, validate, judge: _Judge) -> Iterator[FileOutcome]:
     """Validate the batch as one frame (rows told apart by ``file_key``), then judge each file on its own."""
     with timing.stage("validate", county_code) as timed:
         frame = pd.concat([r.roster for r in batch], keys=range(len(batch)), names=["file_key", None])
@@ -241,21 +250,22 @@ def _checked(batch: list[_Readable], county_code: str, validate, max_reject_shar
             # The file's rows under their labels in the batch, the labels its verdict names: no copy of the batch.
             rows = readable.roster.set_axis(pd.RangeIndex(start, start + len(readable.roster)))
             start += len(rows)
-            outcome = _judged(readable, rows, per_file[file_key], max_reject_share)
+            outcome = _judged(readable, rows, per_file[file_key], judge)
             log.info("county %s: %s -> %s", county_code, outcome.name, outcome.status)
             yield outcome
         timed.rows = start
 
 
-def _judged(readable: _Readable, roster: pd.DataFrame, verdict, max_reject_share: float) -> FileOutcome:
+def _judged(readable: _Readable, roster: pd.DataFrame, verdict, judge: _Judge) -> FileOutcome:
     """Staged with its accepted rows, or rejected whole past the reject share (or empty with no branch)."""
+    max_reject_share = judge.max_reject_share
     rejected_rows = verdict.rejected_rows
     problems = pd.concat(
         [
             sheet_warnings(readable.table.skipped_sheets),
             control_character_warnings(readable.table.control_characters),
             hard_problems(roster, verdict.rejected),
-            soft_problems(roster, rejected_rows),
+            judge.kind.soft_problems(roster, rejected_rows, judge.as_of),
         ]
     )
     fields = {"rows_read": len(roster), "problems": problems, "validation": verdict.results}
@@ -280,7 +290,7 @@ def _judged(readable: _Readable, roster: pd.DataFrame, verdict, max_reject_share
     return readable.held.outcome(
         "staged",
         rows_rejected=len(labels),
-        accepted=roster[list(stage.ROSTER_COLUMNS)].drop(index=labels),  # only the columns staged
+        accepted=roster[list(judge.kind.staged_columns)].drop(index=labels),  # only the columns staged
         kept=roster.loc[labels],
         empty_branches=readable.empty_branches,
         **fields,

@@ -1,9 +1,11 @@
-"""Discovery: which county folders exist under the drop root, and which of their files are ready to read.
+"""Discovery: which county and GBA committee folders exist under the drop root, and which of their files to read.
 
-A county folder's name starts with the county's 6-digit GB/T 2260 code (``360922`` or ``360922-万载县``); a folder
-that does not is reported, never guessed at. Roster files sit directly in the county folder. Hidden files, Office
-lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a reason; whether
-a file is still being written is ``settle.py``'s question.
+A county folder's name starts with the county's 6-digit GB/T 2260 code (``360922`` or ``360922-万载县``); a GBA
+committee's folder sits under ``gba/`` and starts with the committee's code (``gba/440300-深圳``; ``440000`` for the
+municipal committee). A folder that names neither is reported, never guessed at. Both kinds of folder follow the same
+rules from here on, told apart by ``SourceFolder.kind``. Roster files sit directly in the county folder. Hidden
+files, Office lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a
+reason; whether a file is still being written is ``settle.py``'s question.
 """
 
 from __future__ import annotations
@@ -27,12 +29,22 @@ FOLDER_REASON = (
 )
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
 MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"
+GBA_DIR = "gba"  # the GBA committees' folders: <drop_root>/gba/<committee code>…/
 
 
 @dataclass(frozen=True)
-class CountyFolder:
+class SourceFolder:
+    """A county's drop folder or a GBA committee's; ``county_code`` is the county's or the committee's code."""
+
     county_code: str
     path: Path
+
+    @property
+    def kind(self) -> str:
+        return "gba" if self.county_code in reference.committees() else "county"
+
+
+CountyFolder = SourceFolder  # the name most of the code knows it by
 
 
 @dataclass(frozen=True)
@@ -75,18 +87,33 @@ def find_entry(folder: Path, name_shown: str) -> Path | None:
         return None
 
 
+def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
+    """Every county folder, then every GBA committee folder, and the entries that name neither."""
+    counties, ignored = county_folders(drop_root)
+    gba = drop_root / GBA_DIR
+    if not gba.is_dir():
+        return counties, ignored
+    committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/")
+    return counties + committees, ignored + committee_ignored
+
+
 def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEntry]]:
     """County folders under the drop root (sorted by code), and folders that name no Yichun county."""
-    known = reference.counties()
-    folders: list[CountyFolder] = []
-    ignored: list[IgnoredEntry] = []
     if not drop_root.is_dir():
         raise FileNotFoundError(f"drop root {drop_root} does not exist (Variable roster_drop_root)")
-    for entry in sorted(drop_root.iterdir()):
+    return _coded_folders(drop_root, reference.counties(), "a Yichun county", "")
+
+
+def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
+    """Folders of ``root`` whose name starts with a code in ``known``; a code claimed twice holds back its folders."""
+    folders: list[SourceFolder] = []
+    ignored: list[IgnoredEntry] = []
+    for entry in sorted(root.iterdir()):
         name = shown(entry.name)
-        if name.startswith("."):
+        if name.startswith(".") or (not prefix and name == GBA_DIR and entry.is_dir()):
             continue
-        match = re.match(r"^(\d{6})(?!\d)", name)
+        name = prefix + name
+        match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))
         if name == READY_MARKER:
             ignored.append(IgnoredEntry(None, name, MARKER_REASON))
         elif entry.is_symlink() and not entry.exists():
@@ -94,9 +121,9 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
         elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, name, "not in a county folder"))
         elif match is None or match.group(1) not in known:
-            ignored.append(IgnoredEntry(None, name, "folder name does not start with a Yichun county code"))
+            ignored.append(IgnoredEntry(None, name, f"folder name does not start with the code of {what}"))
         else:
-            folders.append(CountyFolder(match.group(1), entry))
+            folders.append(SourceFolder(match.group(1), entry))
     codes = [folder.county_code for folder in folders]
     claimed_twice = {code for code in codes if codes.count(code) > 1}
     for folder in folders:
@@ -114,9 +141,9 @@ def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEnt
     return [folder for folder in folders if folder.county_code not in claimed_twice], ignored
 
 
-def county_folder(drop_root: Path, county_code: str) -> CountyFolder:
-    """The county's drop folder (as ``county_folders`` finds it), or ``FileNotFoundError``."""
-    folders, _ = county_folders(drop_root)
+def county_folder(drop_root: Path, county_code: str) -> SourceFolder:
+    """The county's (or GBA committee's) drop folder as ``source_folders`` finds it, or ``FileNotFoundError``."""
+    folders, _ = source_folders(drop_root)
     for folder in folders:
         if folder.county_code == county_code:
             return folder

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from roster_recon import reference
 from roster_recon.intake.table import RosterFileError, RosterTable, rows_to_table
 
 
@@ -162,7 +163,7 @@ def _too_large(rows: int, columns: int) -> RosterFileError:
     )
 
 
-def read_excel(path: Path) -> RosterTable:
+def read_excel(path: Path, layout: reference.Layout | None = None) -> RosterTable:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     check_xlsx_bounds(path)
@@ -191,7 +192,7 @@ def read_excel(path: Path) -> RosterTable:
             sheet = workbook.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
             try:
-                table = rows_to_table(rows, first_row_number=1, sheet=meta.name, convert=_excel_text)
+                table = rows_to_table(rows, first_row_number=1, sheet=meta.name, convert=_excel_text, layout=layout)
             except RosterFileError as error:
                 first_error = first_error or error
                 skipped.append((meta.name, "no roster header"))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from roster_recon import reference
 from roster_recon.intake import excel
 from roster_recon.intake.discover import EXCEL_SUFFIXES
 from roster_recon.intake.table import (
@@ -37,8 +38,12 @@ __all__ = ["WHITE_SPACE", "RosterFileError", "RosterTable", "read_roster", "safe
 DEFAULT_MAX_FILE_MB = 50
 
 
-def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterTable:
+def read_roster(
+    path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB, layout: reference.Layout | None = None
+) -> RosterTable:
     """Read one roster file; raises ``RosterFileError`` with words a clerk can act on when it is not usable.
+
+    ``layout`` is the kind of roster (its headers): a county ledger unless told otherwise.
 
     Whatever else goes wrong while reading (a damaged file the reader chokes on, a file the share will not let us
     read, memory) also becomes a ``RosterFileError``: one bad file never stops the county's other files.
@@ -53,7 +58,7 @@ def read_roster(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RosterT
         raise too_large
     try:
         with _no_cycle_collection():
-            return _read_by_type(path)
+            return _read_by_type(path, layout or reference.roster_layout())
     except RosterFileError:
         raise
     except MemoryError as error:
@@ -118,12 +123,12 @@ def safe_message(error: BaseException, limit: int = 160) -> str:
     return text[:limit]
 
 
-def _read_by_type(path: Path) -> RosterTable:
+def _read_by_type(path: Path, layout: reference.Layout) -> RosterTable:
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return excel.read_excel(path)
+        return excel.read_excel(path, layout)
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, layout)
     raise RosterFileError(
         "unsupported_type",
         f"不支持的文件类型 {suffix}，请另存为 .xlsx 或 .csv",
@@ -155,7 +160,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _read_csv(path: Path) -> RosterTable:
+def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
     try:
         text, encoding = decode_text(path.read_bytes())
     except UnicodeDecodeError as error:
@@ -175,11 +180,11 @@ def _read_csv(path: Path) -> RosterTable:
         ends.append(reader.line_num)
         if len(head) == HEADER_SEARCH_ROWS:
             break
-    header_index, columns, unmatched = find_header(head)
+    header_index, columns, unmatched = find_header(head, layout)
     fast = _read_csv_pyarrow(lines[ends[header_index] :], len(head[header_index]), columns)
     if fast is None:  # a ragged row: the forgiving reader, row by row
         rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
-        return rows_to_table(rows, first_row_number=1, sheet=None)
+        return rows_to_table(rows, first_row_number=1, sheet=None, layout=layout)
     return columns_to_table(fast, header_index + 2, header_index + 1, None, unmatched)
 
 

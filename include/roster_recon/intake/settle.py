@@ -85,7 +85,7 @@ def first_look(engine: sa.Engine, drop_root: Path) -> tuple[list[str], list[Igno
     """The first look at every county folder: the counties with a roster file to read, and the entries left alone
     (in the other counties' folders; an ingesting county records its own). A folder that cannot be looked at holds
     back its county only."""
-    folders, ignored = discover.county_folders(drop_root)
+    folders, ignored = discover.source_folders(drop_root)
     to_ingest = []
     for folder in folders:
         files, left_alone = discover.roster_files(folder)

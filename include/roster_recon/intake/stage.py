@@ -135,6 +135,36 @@ def presence_table(
     return frame
 
 
+def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_code: str, secret: bytes) -> None:
+    """COPY a staged GBA roster into ``staging.gba_row``: its accepted rows, and the rows whose only fault is a
+    broken ID number (kept, keyed by the broken number's HMAC, for probable matching; never merged as a member),
+    with their candidates' keys into ``staging.gba_candidate``. Members named by a row that broke another hard rule
+    (a repeated row) and empty branches go to ``staging.branch_presence`` under the committee's code."""
+    from roster_recon.intake import probable
+
+    kept = outcome.kept
+    valid = valid_id_numbers(kept["id_number"]) if len(kept) else np.zeros(0, dtype=bool)
+    ids = kept["id_number"]
+    broken = kept[~valid & kept["name"].notna() & ids.map(lambda value: isinstance(value, str) and len(value) == 18)]
+    broken = broken.drop_duplicates(["branch", "id_number"])
+    rows = pd.concat(
+        [outcome.accepted.assign(id_valid=True), broken[list(outcome.accepted.columns)].assign(id_valid=False)]
+    )
+    id_numbers = rows.pop("id_number").tolist()
+    masked = masked_id_numbers(id_numbers)
+    rows.insert(0, "id_masked", masked.to_pylist() if isinstance(masked, pa.Array) else masked)
+    rows.insert(0, "member_key", member_keys(id_numbers, secret))
+    for name, value in (("committee_code", committee_code), ("file_id", file_id), ("run_id", run_id)):
+        rows.insert(0, name, value)
+    copy_rows(connection, rows.reset_index(drop=True), table="staging.gba_row")
+    found = probable.candidate_table(broken, lambda numbers: member_keys(numbers, secret))
+    found.insert(0, "file_id", file_id)
+    found.insert(0, "run_id", run_id)
+    copy_rows(connection, found, table="staging.gba_candidate")
+    presence = presence_table(kept[valid], outcome.empty_branches, run_id, file_id, committee_code, secret)
+    copy_rows(connection, presence, table="staging.branch_presence")
+
+
 _ARROW_TYPES = {
     "file_id": pa.int64(),
     "source_row": pa.int32(),
@@ -143,6 +173,10 @@ _ARROW_TYPES = {
     "in_gba": pa.bool_(),
     "phone_valid": pa.bool_(),
     "status_lost": pa.bool_(),
+    "id_valid": pa.bool_(),
+    "placed_on": pa.date32(),
+    "last_activity": pa.date32(),
+    "dues_paid_to": pa.date32(),
 }
 
 
@@ -153,6 +187,8 @@ def _arrow_type(column: str) -> pa.DataType:
 def copy_rows(connection, rows: pd.DataFrame | pa.Table, table: str = "staging.roster_row") -> int:
     """COPY a frame or Arrow table into ``table`` (its columns named as the table's) on a psycopg2 connection."""
     if isinstance(rows, pd.DataFrame):
+        if rows.empty:  # an empty roster's frame has no values to type its columns by
+            return 0
         schema = pa.schema([(column, _arrow_type(column)) for column in rows.columns])
         rows = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
     if rows.num_rows == 0:

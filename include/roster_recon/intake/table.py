@@ -60,9 +60,9 @@ def check_cell_lengths(name: str, text: pa.Array, first_data_row: int) -> None:
         )
 
 
-def _match_header(cells: list[object]) -> tuple[dict[int, str], list[str]]:
+def _match_header(cells: list[object], layout: reference.Layout) -> tuple[dict[int, str], list[str]]:
     """Column position -> canonical name for one candidate header row, and the headers left unmatched."""
-    aliases = reference.header_aliases()
+    aliases = layout.aliases
     matched: dict[int, str] = {}
     unmatched: list[str] = []
     for position, cell in enumerate(cells):
@@ -76,12 +76,18 @@ def _match_header(cells: list[object]) -> tuple[dict[int, str], list[str]]:
     return matched, unmatched
 
 
-def find_header(rows: list[list[object]]) -> tuple[int, dict[int, str], list[str]]:
+def find_header(
+    rows: list[list[object]], layout: reference.Layout | None = None
+) -> tuple[int, dict[int, str], list[str]]:
+    """The header row among the first rows: its index, column position -> canonical name, and unmatched headers.
+
+    ``layout`` is the kind of roster looked for (a county ledger unless told otherwise)."""
+    layout = layout or reference.roster_layout()
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matched, unmatched = _match_header(cells)
+        matched, unmatched = _match_header(cells, layout)
         if len(matched) < 2:
             continue
-        missing = [name for name in reference.REQUIRED_COLUMNS if name not in matched.values()]
+        missing = [name for name in layout.required if name not in matched.values()]
         if missing:
             zh = "、".join({"name": "姓名", "id_number": "身份证号码"}[name] for name in missing)
             raise RosterFileError(
@@ -97,12 +103,18 @@ def find_header(rows: list[list[object]]) -> tuple[int, dict[int, str], list[str
     )
 
 
-def rows_to_table(rows: list[list[object]], first_row_number: int, sheet: str | None, convert=None) -> RosterTable:
+def rows_to_table(
+    rows: list[list[object]],
+    first_row_number: int,
+    sheet: str | None,
+    convert=None,
+    layout: reference.Layout | None = None,
+) -> RosterTable:
     """The roster below the header row of ``rows``; ``convert`` turns a raw cell into text (or ``None``)."""
     head = rows[:HEADER_SEARCH_ROWS]
     if convert is not None:
         head = [[convert(value) for value in cells] for cells in head]
-    header_index, columns, unmatched = find_header(head)
+    header_index, columns, unmatched = find_header(head, layout)
     body = rows[header_index + 1 :]
     by_position = list(itertools.zip_longest(*body)) if body else []  # the body's columns, transposed in C
     values = {}

@@ -124,6 +124,22 @@ def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
     ]
 
 
+def gba_suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
+    """A GBA committee's branch roster: the county's hard rules (name, ID number); soft, its own warnings."""
+    hard = [rule for rule in suite_expectations() if rule[1] != SOFT]
+    return [
+        *hard,
+        ("home_county_unknown", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="home_county_code")),
+        ("phone_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid_or_absent")),
+    ]
+
+
+# Kind of roster -> (suite name, its expectations, its Data Docs asset prefix).
+SUITES = {
+    "county": ("mobile_member_roster", suite_expectations, "county"),
+    "gba": ("gba_branch_roster", gba_suite_expectations, "gba"),
+}
+
 VALIDATED_COLUMNS = (
     "file_key",
     "file_name",
@@ -134,6 +150,8 @@ VALIDATED_COLUMNS = (
     "destination",
     "phone_if_valid",
     "industry",
+    "home_county_code",
+    "phone_if_valid_or_absent",
 )
 
 
@@ -207,15 +225,17 @@ class RosterValidator:
     task renders Data Docs once per run (``delivery.data_docs``).
     """
 
-    def __init__(self):
+    def __init__(self, kind: str = "county"):
+        self.kind = kind
+        suite_name, expectations, self.asset_prefix = SUITES[kind]
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         # GX files every result in the context's results store as indented JSON: a deep copy and a dump of every
         # unexpected index and value (2.5 s of a million rows) into a store this ephemeral context never reads.
         # What outlives the task is ``stored_result``'s document, which holds no row values.
         self.context.validation_results_store.serialize = _not_kept
-        self.rules = suite_expectations()
-        self.suite = self.context.suites.add(build_suite(self.rules))
+        self.rules = expectations()
+        self.suite = self.context.suites.add(build_suite(self.rules, suite_name))
         self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
         self._checkpoints: dict[str, gx.Checkpoint] = {}
         self.documents: list[dict] = []
@@ -303,15 +323,15 @@ class CountyValidation:
 
     def __call__(self, batch: pd.DataFrame, file_names: list[str]) -> ValidationOutcome:
         number = len(self.documents) + 1
-        asset = f"county_{self.county_code}" + (f"_{number}" if number > 1 else "")
+        asset = f"{self.validator.asset_prefix}_{self.county_code}" + (f"_{number}" if number > 1 else "")
         run_name = f"{self.run_id} {self.county_code} ({len(file_names)} files)"
         outcome = self.validator.validate(batch, asset, run_name, file_names)
         self.documents.append(self.validator.documents.pop())  # the county's, not kept twice
         return outcome
 
 
-def build_suite(rules: list[tuple[str, str, gxe.Expectation]]) -> gx.ExpectationSuite:
-    suite = gx.ExpectationSuite(name=SUITE_NAME)
+def build_suite(rules: list[tuple[str, str, gxe.Expectation]], name: str = SUITE_NAME) -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name=name)
     for code, severity, expectation in rules:
         expectation.meta = {"rule": code, "severity": severity}
         suite.add_expectation(expectation)

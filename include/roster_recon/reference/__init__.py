@@ -34,6 +34,22 @@ CANONICAL_COLUMNS = (
     "notes",
 )
 REQUIRED_COLUMNS = ("name", "id_number")
+# A GBA committee's branch roster (contract: "The other side"); ``branch`` is the GBA branch.
+GBA_COLUMNS = (
+    "name",
+    "gender",
+    "id_number",
+    "branch",
+    "home_county",
+    "home_branch",
+    "address",
+    "phone",
+    "employer",
+    "placed_on",
+    "last_activity",
+    "dues_paid_to",
+)
+MUNICIPAL_COMMITTEE_CODE = "440000"
 
 
 class ReferenceDataError(ValueError):
@@ -88,18 +104,41 @@ def counties() -> dict[str, County]:
     return found
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A kind of roster's columns: header text (normalised) -> canonical column, and the columns it must have."""
+
+    name: str
+    aliases: dict[str, str]
+    required: tuple[str, ...] = REQUIRED_COLUMNS
+
+
 @cache
-def header_aliases() -> dict[str, str]:
+def header_aliases(
+    file_name: str = "header_aliases.csv", columns: tuple[str, ...] = CANONICAL_COLUMNS
+) -> dict[str, str]:
     """Normalised header text -> canonical column; canonical English names are accepted as themselves."""
-    aliases = {normalise_header(name): name for name in CANONICAL_COLUMNS}
-    for line, row in enumerate(_rows("header_aliases.csv"), start=2):
+    aliases = {normalise_header(name): name for name in columns}
+    for line, row in enumerate(_rows(file_name), start=2):
         canonical, alias = row["canonical"], normalise_header(row["alias"])
-        if canonical not in CANONICAL_COLUMNS:
-            raise ReferenceDataError(f"header_aliases.csv line {line}: unknown column {canonical!r}")
+        if canonical not in columns:
+            raise ReferenceDataError(f"{file_name} line {line}: unknown column {canonical!r}")
         if aliases.get(alias, canonical) != canonical:
-            raise ReferenceDataError(f"header_aliases.csv line {line}: {alias!r} already means {aliases[alias]!r}")
+            raise ReferenceDataError(f"{file_name} line {line}: {alias!r} already means {aliases[alias]!r}")
         aliases[alias] = canonical
     return aliases
+
+
+@cache
+def roster_layout() -> Layout:
+    """A county branch's ledger (contract: "Columns")."""
+    return Layout("county", header_aliases())
+
+
+@cache
+def gba_layout() -> Layout:
+    """A GBA committee branch's roster (contract: "The other side")."""
+    return Layout("gba", header_aliases("gba_header_aliases.csv", GBA_COLUMNS))
 
 
 @cache
@@ -129,6 +168,36 @@ def gba_committees() -> tuple[str, list[str]]:
     committees = [committee for _, committee in gba_cities().values()]
     municipal = max(set(committees), key=committees.count)
     return municipal, list(dict.fromkeys(c for c in committees if c != municipal))
+
+
+@cache
+def committees() -> dict[str, str]:
+    """1+7+N by code: the municipal committee (``440000``) first, then the seven city committees (their city's code)."""
+    municipal, _ = gba_committees()
+    found = {MUNICIPAL_COMMITTEE_CODE: municipal}
+    for code, (_, committee) in gba_cities().items():
+        if committee != municipal:
+            found[code] = committee
+    return found
+
+
+def committee_code(committee_name: str | None) -> str | None:
+    """The code of a committee named as ``gba_cities.csv`` names it (``None`` for ``None``)."""
+    if committee_name is None:
+        return None
+    return next(code for code, name in committees().items() if name == committee_name)
+
+
+@cache
+def county_names() -> dict[str, str]:
+    """A home county as GBA rosters write it -> county code: the code, the full name (``万载县``), the short name
+    (``万载``), with or without ``宜春市`` before it."""
+    found: dict[str, str] = {}
+    for code, county in counties().items():
+        short = county.name[:-1] if len(county.name) > 2 else county.name
+        for name in (code, county.name, short, f"宜春市{county.name}", f"宜春{county.name}", f"宜春{short}"):
+            found[name] = code
+    return found
 
 
 @dataclass(frozen=True)

@@ -122,12 +122,17 @@ def migrate(engine: sa.Engine) -> str:
 
 
 def sync_reference(connection: sa.Connection) -> None:
-    """The county list of the reference data into ``core.county`` (names follow the reference file)."""
+    """The county and GBA committee lists of the reference data into ``core.county`` and ``core.gba_committee``
+    (names follow the reference files)."""
     from roster_recon import reference
 
     connection.execute(
         sa.text(sql("sync_reference")),
         [{"code": county.code, "name": county.name} for county in reference.counties().values()],
+    )
+    connection.execute(
+        sa.text(sql("sync_committees")),
+        [{"code": code, "name": name} for code, name in reference.committees().items()],
     )
 
 

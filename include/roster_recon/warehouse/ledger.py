@@ -22,6 +22,7 @@ from roster_recon import warehouse
 from roster_recon.intake import stage
 from roster_recon.intake.county import CurrentSnapshots, FileOutcome
 from roster_recon.intake.discover import FOLDER_REASON, MARKER_REASON, IgnoredEntry, shown_path
+from roster_recon.intake.kind import kind_of
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def record(
         problems.insert(0, "file_id", file_id)
         stage.copy_rows(raw, problems, table="audit.file_problem")
     if outcome.status == "staged":
-        stage.stage_file(raw, outcome, settings.run_id, file_id, county_code, settings.pii_secret)
+        kind_of(county_code).stage(raw, outcome, settings.run_id, file_id, county_code, settings.pii_secret)
     return file_id
 
 

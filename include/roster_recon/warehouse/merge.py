@@ -39,8 +39,9 @@ def run_is_merged(connection, run_id: str) -> bool:
     return status.scalar() == "merged"
 
 
-def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
-    """Apply the run's snapshot on a psycopg2 connection whose transaction the caller commits."""
+def begin_merge(connection, run_id: str, as_of: dt.date) -> None:
+    """Take the merge lock and check the run may merge (prepared, in order, its staged rows all there), on a
+    psycopg2 connection whose transaction the caller commits."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (warehouse.MERGE_LOCK_KEY,))
         cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -50,6 +51,12 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         if cursor.fetchone()[0] != 1:
             raise RuntimeError(f"run {run_id} was never prepared; run the whole DAG")
         check_staged_rows(cursor, run_id)
+
+
+def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
+    """Apply the run's county snapshot on a psycopg2 connection whose transaction the caller commits."""
+    begin_merge(connection, run_id, as_of)
+    with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_to IS NULL")
         before = cursor.fetchone()[0]
         cursor.execute("SELECT EXISTS (SELECT 1 FROM audit.file WHERE run_id = %s AND status = 'staged')", (run_id,))

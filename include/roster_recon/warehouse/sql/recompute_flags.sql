@@ -12,9 +12,14 @@ WITH enrolments AS (
      WHERE valid_to IS NULL
      GROUP BY member_key
     HAVING count(*) > 1
+), both_sides AS (
+    -- The home side's flags from the reconciliation of both sides (warehouse/sql/reconcile_categories.sql).
+    SELECT member_key, category, expected_committee, gba_committee, gba_branch, ledger_city
+      FROM core.gba_reconciliation
+     WHERE closed_on IS NULL AND category IN ('not_placed', 'city_differs')
 ), candidate AS (
     SELECT v.member_key, v.county_code, v.branch, v.outflow_date, v.phone, v.status_lost, v.contact_status,
-           v.last_contact_date, e.rosters, e.rosters_list,
+           v.last_contact_date, e.rosters, e.rosters_list, r.expected_committee, r.gba_branch, r.ledger_city,
            unnest(array_remove(ARRAY[
                CASE WHEN v.outflow_date IS NULL OR v.outflow_date > %(as_of)s::date THEN 'missing_outflow_time' END,
                CASE WHEN v.destination IS NULL THEN 'missing_destination' END,
@@ -24,10 +29,13 @@ WITH enrolments AS (
                       OR (v.last_contact_date + make_interval(months => %(lost_contact_months)s))::date
                          < %(as_of)s::date
                     THEN 'lost_contact' END,
-               CASE WHEN e.member_key IS NOT NULL THEN 'duplicate_enrollment' END
+               CASE WHEN e.member_key IS NOT NULL THEN 'duplicate_enrollment' END,
+               CASE WHEN r.category = 'not_placed' THEN 'not_placed_in_gba' END,
+               CASE WHEN r.category = 'city_differs' THEN 'destination_outdated' END
            ], NULL)) AS flag
       FROM core.roster_version v
       LEFT JOIN enrolments e USING (member_key)
+      LEFT JOIN both_sides r USING (member_key)
      WHERE v.valid_to IS NULL
 )
 SELECT member_key, county_code, branch, flag,
@@ -41,7 +49,9 @@ SELECT member_key, county_code, branch, flag,
            WHEN 'lost_contact' THEN
                CASE WHEN status_lost THEN 'contact status: ' || contact_status
                     ELSE 'last contact ' || last_contact_date END
-           ELSE 'on ' || rosters || ' rosters: ' || rosters_list
+           WHEN 'duplicate_enrollment' THEN 'on ' || rosters || ' rosters: ' || rosters_list
+           WHEN 'not_placed_in_gba' THEN 'no branch of GBA committee ' || expected_committee || ' lists the member'
+           ELSE 'placed by GBA branch ' || gba_branch || '; the ledger says ' || coalesce(ledger_city, 'no GBA city')
        END AS detail
   FROM candidate;
 

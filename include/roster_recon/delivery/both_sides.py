@@ -1,0 +1,127 @@
+"""What people get from the reconciliation of both sides: the county's sheet ``大湾区核对`` and each GBA committee's
+``_follow_up/核对清单_<code>_<date>.xlsx``.
+
+A committee's list holds its leads (the contract's categories table says whose lead each category is) with the full
+phone from whichever side holds one: the committee must call. It is rewritten only when its content changes (the
+same SHA-256 of the rows as the county lists, recorded in ``audit.follow_up_list`` under the committee's code), and
+not even read when no roster of either side was loaded since it was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from roster_recon import reference, sql_files
+from roster_recon.delivery.feedback import Sheet, sheet_digest, write_workbook
+from roster_recon.intake import discover
+from roster_recon.intake.discover import FOLLOW_UP_DIR
+
+sql = sql_files.loader(__file__)
+
+CATEGORY_ZH = {
+    "matched": "已对应",
+    "city_differs": "编入党委与台账去向不一致（请更新去向）",
+    "not_placed": "未编入大湾区党组织",
+    "awaiting_roster": "应编入的党委尚未报送名册",
+    "not_on_ledger": "不在任何县（市、区）台账上",
+    "placed_twice": "编入两个以上支部",
+    "probable_match": "身份证号码疑似录错（可能是已登记党员）",
+}
+COUNTY_HEADERS = [
+    "类别",
+    "支部",
+    "姓名",
+    "身份证号码（脱敏）",
+    "联系电话",
+    "台账去向城市",
+    "应编入党委",
+    "大湾区支部",
+    "差异",
+    "起始日期",
+]
+COUNTY_WIDTHS = [30, 26, 10, 22, 18, 14, 12, 40, 20, 12]
+COMMITTEE_HEADERS = [
+    "类别",
+    "姓名",
+    "身份证号码（脱敏）",
+    "原籍县（市、区）",
+    "原党支部",
+    "联系电话",
+    "大湾区支部",
+    "应编入党委",
+    "差异 / 请核对的位数",
+    "起始日期",
+]
+COMMITTEE_WIDTHS = [34, 10, 22, 14, 26, 18, 40, 12, 20, 12]
+
+
+def county_sheet(connection: sa.Connection, county_code: str) -> Sheet:
+    """The county's members in ``not_placed``, ``city_differs`` and ``not_on_ledger``."""
+    rows = connection.execute(sa.text(sql("both_sides_county_rows")), {"code": county_code}).all()
+    return Sheet("大湾区核对", COUNTY_HEADERS, COUNTY_WIDTHS, [_shown(row) for row in rows])
+
+
+def committee_sheet(connection: sa.Connection, committee_code: str) -> Sheet:
+    rows = connection.execute(
+        sa.text(sql("both_sides_committee_rows")),
+        {"code": committee_code, "municipal": reference.MUNICIPAL_COMMITTEE_CODE},
+    ).all()
+    names = reference.counties()
+    shown = [_shown(row) for row in rows]
+    for row in shown:
+        row[3] = names[row[3]].name if row[3] in names else row[3]
+    return Sheet("核对清单 Leads", COMMITTEE_HEADERS, COMMITTEE_WIDTHS, shown)
+
+
+def _shown(row) -> list[object]:
+    values = list(row)
+    values[0] = CATEGORY_ZH[values[0]]
+    values[-1] = values[-1].isoformat()
+    return values
+
+
+def committee_list_is_current(connection: sa.Connection, committee_code: str):
+    """The committee's latest list if no roster of either side was loaded since it was written, else ``None``."""
+    last = connection.execute(sa.text(sql("feedback_latest_list")), {"county_code": committee_code}).first()
+    if last is None or not Path(last.path).is_file():
+        return None
+    loaded = connection.execute(sa.text(sql("both_sides_loaded_since")), {"written_at": last.written_at}).scalar_one()
+    return None if loaded else last
+
+
+def write_committee_follow_up(
+    engine: sa.Engine, committee_dir: Path, committee_code: str, as_of: dt.date, run_id: str
+) -> dict:
+    """The committee's ``核对清单_<code>_<as-of>.xlsx``; returns its path, lead count and whether this call wrote it."""
+    with engine.connect() as connection:
+        last = committee_list_is_current(connection, committee_code)
+        if last is not None:
+            return {"path": last.path, "members": last.members, "written": False}
+        last = connection.execute(sa.text(sql("feedback_latest_list")), {"county_code": committee_code}).first()
+        on_disk = last is not None and Path(last.path).is_file()
+        sheet = committee_sheet(connection, committee_code)
+        digest = connection.execute(
+            sa.text(sql("feedback_latest_list_digest")), {"county_code": committee_code}
+        ).first()
+    unchanged = bool(on_disk) and digest is not None and digest.content_sha256 == sheet_digest(sheet)
+    path = Path(last.path) if unchanged else committee_dir / FOLLOW_UP_DIR / f"核对清单_{committee_code}_{as_of}.xlsx"
+    if not unchanged:
+        write_workbook(path, [sheet])
+    with engine.begin() as connection:  # also when unchanged: the check above holds again from now
+        connection.execute(
+            sa.text(sql("feedback_record_list")),
+            {
+                "county_code": committee_code,
+                "as_of": as_of,
+                "run_id": run_id,
+                "path": discover.shown_path(path),
+                "members": len(sheet.rows),
+                "digest": sheet_digest(sheet),
+                "last_flag_id": 0,
+                "open_flags": 0,
+            },
+        )
+    return {"path": discover.shown_path(path), "members": len(sheet.rows), "written": not unchanged}

@@ -1,0 +1,140 @@
+"""The other side: a GBA committee branch's roster, normalised, checked and staged (contract: "The other side").
+
+A GBA roster is read by the same readers as a county ledger, with its own headers (``reference.gba_layout``):
+``branch`` is the GBA branch, ``home_county`` and ``home_branch`` where the member came from. Its hard rules are the
+county's (name, ID number), checked by its own expectation suite (``validate.gba_suite_expectations``); its soft
+warnings are its own (home county unknown, phone invalid, dates after the as-of date).
+
+A row whose ID number is broken is rejected like a county row, but it may still be a **probable match**: the
+checksum-valid numbers one substitution or one adjacent swap away (``probable.candidates``) are keyed where the raw
+number is in memory, and staged as keys (``staging.gba_candidate``); the reconciliation decides from the warehouse,
+every run, whether exactly one of them is a current member with the same name. No raw or candidate ID number leaves
+this module: only keys and character positions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from roster_recon import reference
+from roster_recon.intake.columns import (
+    ID_NUMBER_NORMAL_FORM,
+    NAME_NORMAL_FORM,
+    _by_distinct,
+    _clean_column,
+    _for_frame,
+    _name,
+    _unless_normal,
+    phone_columns,
+)
+from roster_recon.intake.normalise import mask_id_number, normalise_gender, normalise_id_number, parse_date
+from roster_recon.intake.problems import WARNING, _Found, _text
+
+# The normalised GBA roster's columns that staging reads (``staging.gba_row`` adds run, file, committee and keys).
+GBA_ROW_COLUMNS = (
+    "branch",
+    "source_row",
+    "name",
+    "gender",
+    "home_county",
+    "home_county_code",
+    "home_branch",
+    "phone",
+    "phone_valid",
+    "phone_national",
+    "employer",
+    "placed_on",
+    "last_activity",
+    "dues_paid_to",
+)
+
+
+def normalise_gba_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFrame:
+    """Normalised columns for a raw GBA roster of text cells (canonical names of ``reference.GBA_COLUMNS``).
+
+    ``dues_paid_to`` is the month paid to, as its first day; ``home_county_code`` the Yichun county the row names.
+    """
+
+    def column(name: str) -> list:
+        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+
+    counties = reference.county_names()
+    out: dict[str, list] = {}
+    out["name"] = _unless_normal(column("name"), NAME_NORMAL_FORM, _name)
+    out["gender"] = _by_distinct(column("gender"), normalise_gender)
+    out["id_number"] = _unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
+    branch = _clean_column(column("branch"))
+    branch = branch.to_pylist() if isinstance(branch, pa.Array) else branch
+    out["branch"] = [value or default_branch for value in branch]
+    out["home_county"] = _clean_column(column("home_county"))
+    out["home_county_code"] = _by_distinct(out["home_county"], lambda text: counties.get(text.replace(" ", "")))
+    out["home_branch"] = _clean_column(column("home_branch"))
+    out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
+    out["employer"] = _clean_column(column("employer"))
+    for name in ("placed_on", "last_activity", "dues_paid_to"):
+        out[f"{name}_raw"] = _clean_column(column(name))
+        out[name] = _by_distinct(out[f"{name}_raw"], parse_date)
+    out["dues_paid_to"] = [day.replace(day=1) if day else None for day in out["dues_paid_to"]]
+    frame = pd.DataFrame({name: _for_frame(values) for name, values in out.items()}, index=raw.index)
+    frame["phone_if_valid_or_absent"] = np.where(frame["phone"].isna() | frame["phone_valid"], "ok", None)
+    return frame
+
+
+MESSAGES = {
+    "home_county_unknown": (
+        "原籍县（市、区）",
+        "原籍县（市、区）不是宜春市的县（市、区），请写明（如“万载县”）",
+        "the home county is not one of Yichun's counties; write it out (e.g. 万载县)",
+    ),
+    "phone_invalid": ("联系电话", "联系电话不是有效号码", "the phone is not a valid number"),
+    "date_unreadable": ("{column}", "{column}无法识别", "{column_en} unreadable"),
+    "date_after_as_of": ("{column}", "{column}晚于统计日期", "{column_en} is after the as-of date"),
+}
+DATE_HEADERS = {
+    "placed_on": ("编入时间", "placed on"),
+    "last_activity": ("最近参加组织生活时间", "last activity"),
+    "dues_paid_to": ("党费缴至", "dues paid to"),
+}
+
+
+def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
+    """Warnings for a GBA roster's accepted rows: home county unknown, phone invalid, dates unreadable or later
+    than the as-of date (a month paid to counts from its first day)."""
+    accepted = np.ones(len(roster), dtype=bool)
+    if rejected_rows:
+        accepted[roster.index.get_indexer(list(rejected_rows))] = False
+    found = _Found()
+
+    def add(mask, code: str, value_column: str, column: str, zh: str, en: str) -> None:
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
+        if len(hits):
+            values = [_text(value) for value in roster[value_column].iloc[hits].tolist()]
+            rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
+            found.add(rows, names, column, values, code, WARNING, zh, en)
+
+    add(roster["home_county_code"].isna(), "home_county_unknown", "home_county", *MESSAGES["home_county_unknown"])
+    add(
+        roster["phone"].notna() & ~roster["phone_valid"].astype(bool),
+        "phone_invalid",
+        "phone",
+        *MESSAGES["phone_invalid"],
+    )
+    for name, (header, header_en) in DATE_HEADERS.items():
+        dates = roster[name]
+        later = np.array([isinstance(day, dt.date) and day > as_of for day in dates.tolist()], dtype=bool)
+        for code, mask in (
+            ("date_unreadable", roster[f"{name}_raw"].notna() & dates.isna()),
+            ("date_after_as_of", later),
+        ):
+            column, zh, en = (part.format(column=header, column_en=header_en) for part in MESSAGES[code])
+            add(mask, code, f"{name}_raw", column, zh, en)
+    return found.frame()
+
+
+def broken_id_masked(id_numbers: list[str]) -> list[str | None]:
+    """A broken number masked as a valid one is (first 6 and last 4 characters): it may be read back, never rebuilt."""
+    return [mask_id_number(value) if isinstance(value, str) and len(value) == 18 else None for value in id_numbers]

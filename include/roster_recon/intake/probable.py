@@ -1,0 +1,93 @@
+"""Probable matches for a broken ID number: one substitution or one adjacent swap away from a member's.
+
+A clerk who types one digit wrong (or two neighbours the wrong way round) leaves an ID number whose check character
+fails. Of the numbers one such slip away, only about one in eleven passes the check; when exactly one of those is the
+key of a current member with the same name, the row is a probable match. It is shown (the feedback names the
+character positions to check, never the number) and never merged. The candidates are keyed here, where the raw
+number is in memory: for a GBA row they are staged as keys and matched by the warehouse every run; for a county row
+the ingest asks the warehouse once (``suggest``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from roster_recon.intake.normalise import check_character, is_valid_id_number
+from roster_recon.intake.problems import WARNING, _Found
+
+
+def candidates(broken: str) -> list[tuple[str, str]]:
+    """Checksum-valid ID numbers one substitution or one adjacent swap away from ``broken`` (18 characters), each
+    with the character positions (1-based) it changes: ``[(id_number, "18"), (id_number, "7,8"), …]``."""
+    if len(broken) != 18 or not broken[:17].isdigit():
+        return []
+    found: dict[str, str] = {}
+    for position in range(18):
+        alphabet = "0123456789X" if position == 17 else "0123456789"
+        for character in alphabet:
+            if character != broken[position]:
+                _keep(found, broken[:position] + character + broken[position + 1 :], str(position + 1))
+    for position in range(17):
+        if broken[position] != broken[position + 1]:
+            swapped = broken[:position] + broken[position + 1] + broken[position] + broken[position + 2 :]
+            _keep(found, swapped, f"{position + 1},{position + 2}")
+    return sorted(found.items())
+
+
+def _keep(found: dict[str, str], number: str, positions: str) -> None:
+    if number[:17].isdigit() and check_character(number[:17]) == number[17] and is_valid_id_number(number):
+        found.setdefault(number, positions)
+
+
+def candidate_table(broken_rows: pd.DataFrame, keys_of) -> pd.DataFrame:
+    """``staging.gba_candidate`` rows for rows whose ID is broken: the broken row's key, each candidate's key and
+    positions. ``keys_of(id_numbers)`` is the member-key function; no ID number is returned."""
+    own, theirs, positions = [], [], []
+    ids = broken_rows["id_number"].tolist()
+    own_keys = keys_of(ids)
+    for id_number, key in zip(ids, own_keys, strict=True):
+        found = candidates(id_number)
+        if found:
+            numbers, where = zip(*found, strict=True)
+            own.extend([key] * len(found))
+            theirs.extend(keys_of(list(numbers)))
+            positions.extend(where)
+    return pd.DataFrame({"member_key": own, "candidate_key": theirs, "positions": positions})
+
+
+def suggest(outcome, known, keys_of) -> None:
+    """Add to a file's problems a warning per row whose broken ID is one slip from exactly one member already known
+    under the same name: ``known(keys)`` gives the names of current members by key (one question for the file),
+    ``keys_of(numbers)`` keys ID numbers. Changes ``outcome.problems`` in place; nothing is merged."""
+    rows = outcome.kept
+    if rows is None or rows.empty:
+        return
+    asked = []  # (source row, name, candidate key, positions)
+    for row in rows[["source_row", "name", "id_number"]].itertuples(index=False):
+        options = candidates(row.id_number) if isinstance(row.id_number, str) and row.name else []
+        if options:
+            numbers, positions = zip(*options, strict=True)
+            asked += [
+                (row.source_row, row.name, key, at) for key, at in zip(keys_of(list(numbers)), positions, strict=True)
+            ]
+    names = known([key for _, _, key, _ in asked])
+    hits: dict[tuple, list[str]] = {}
+    for source_row, name, key, positions in asked:
+        if name in names.get(key, ()):
+            hits.setdefault((source_row, name), []).append(positions)
+    found = _Found()
+    for (source_row, name), positions in hits.items():
+        if len(positions) == 1:
+            found.add(
+                [source_row],
+                [name],
+                "身份证号码",
+                None,
+                "id_probable_match",
+                WARNING,
+                f"身份证号码可能录错：请核对第 {positions[0]} 位（改正后与已登记的同名党员一致）",
+                f"the ID number is probably mistyped: check character position(s) {positions[0]}"
+                " (corrected there, it is that of a member already registered under the same name)",
+            )
+    if found.columns["source_row"]:
+        outcome.problems = pd.concat([outcome.problems, found.frame()], ignore_index=True)

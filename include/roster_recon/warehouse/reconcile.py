@@ -1,0 +1,49 @@
+"""Both sides of every member: the GBA committees' rosters merged, and every member's category recomputed.
+
+``merge_gba`` applies the run's GBA branch snapshots to ``core.gba_placement`` (``sql/merge_gba_snapshot.sql``),
+before the county snapshot; ``recompute_categories`` puts each member on either side in one category
+(``sql/reconcile_categories.sql``) from what the warehouse holds, after the county snapshot and before the flags,
+which read it (``not_placed_in_gba``, ``destination_outdated``). ``known_members`` answers the ingest's question for
+a broken ID on a county ledger: which of its candidates is a member already known, and by what name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from roster_recon import warehouse
+
+
+def merge_gba(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
+    """Apply the run's staged GBA rosters on a psycopg2 connection inside the merge transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("merge_gba_snapshot"), {"run_id": run_id, "as_of": as_of})
+        cursor.execute("SELECT (SELECT count(*) FROM gba_snapshot), (SELECT count(*) FROM gba_branch_file)")
+        rows, branches = cursor.fetchone()
+    return {"gba_snapshot_rows": rows, "gba_branches_refreshed": branches}
+
+
+def recompute_categories(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
+    """Every member's category as of ``as_of``; returns the open categories' counts (``category_<name>``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("reconcile_categories"), {"run_id": run_id, "as_of": as_of})
+        cursor.execute(
+            "SELECT category, count(*) FROM core.gba_reconciliation WHERE closed_on IS NULL GROUP BY category"
+        )
+        return {f"category_{category}": count for category, count in cursor.fetchall()}
+
+
+def known_members(connection: sa.Connection, keys: list[str]) -> dict[str, set[str]]:
+    """Of ``keys``, those of members currently on a ledger, with the names they are listed under."""
+    if not keys:
+        return {}
+    rows = connection.execute(
+        sa.text(warehouse.sql("reconcile_known_members")),
+        {"k": keys},
+    )
+    found: dict[str, set[str]] = {}
+    for key, name in rows:
+        found.setdefault(key, set()).add(name)
+    return found
