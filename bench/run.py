@@ -20,7 +20,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("discover", "read", "normalise", "validate", "stage", "merge", "flags", "finish", "reports")
+STAGES = (
+    "discover",
+    "read",
+    "normalise",
+    "validate",
+    "stage",
+    "merge_gba",
+    "merge",
+    "reconcile",
+    "flags",
+    "finish",
+    "reports",
+)
+# Stages that serve the GBA side alone (the other stages' GBA share is told by their records' committee codes).
+GBA_STAGES = ("merge_gba", "reconcile")
 FIRST, DELTA, IDLE = dt.date(2026, 10, 26), dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 DELTA_RATES = {
     "move_city": 0.02,
@@ -82,16 +96,21 @@ def empty_dag_run(data_dir: Path) -> float:
 
 
 def read_stages(timings: Path) -> dict[str, dict[str, float]]:
-    """Seconds, rows and peak RSS per stage of one run, from its timings file."""
+    """Seconds, rows and peak RSS per stage of one run, from its timings file, and the GBA side's share."""
+    from roster_recon import reference
+
     records = [json.loads(line) for line in timings.read_text().splitlines()] if timings.exists() else []
     stages = {}
     for stage in STAGES:
         mine = [r for r in records if r["stage"] == stage]
         if mine:
+            gba = [r for r in mine if stage in GBA_STAGES or r.get("county_code") in reference.committees()]
             stages[stage] = {
                 "seconds": sum(r["seconds"] for r in mine),
                 "rows": sum(r["rows"] for r in mine),
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in mine),
+                "gba_seconds": sum(r["seconds"] for r in gba),
+                "gba_rows": sum(r["rows"] for r in gba),
             }
     return stages
 
@@ -102,7 +121,8 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
     lines = [
         f"\n{label}: median {median:.1f} s wall through `airflow dags test`"
         f" (runs: {', '.join(f'{w:.1f}' for w in walls)})",
-        f"  {'stage':<10}{'seconds':>9}{'rows':>11}{'rows/s':>11}{'peak RSS MB':>13}",
+        f"  {'stage':<10}{'seconds':>9}{'rows':>11}{'rows/s':>11}{'peak RSS MB':>13}"
+        f"{'of which GBA s':>16}{'GBA rows':>10}",
     ]
     for stage in STAGES:
         mine = [run[stage] for run in runs if stage in run]
@@ -112,7 +132,13 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
         rows = int(statistics.median(m["rows"] for m in mine))
         rate = f"{rows / seconds:,.0f}" if rows and seconds else "-"
         peak = max(m["peak_rss_mb"] for m in mine)
-        lines.append(f"  {stage:<10}{seconds:>9.2f}{rows:>11,}{rate:>11}{peak:>13,.0f}")
+        gba_seconds = statistics.median(m.get("gba_seconds", 0.0) for m in mine)
+        gba_rows = int(statistics.median(m.get("gba_rows", 0) for m in mine))
+        lines.append(
+            f"  {stage:<10}{seconds:>9.2f}{rows:>11,}{rate:>11}{peak:>13,.0f}{gba_seconds:>16.2f}{gba_rows:>10,}"
+        )
+    gba_total = statistics.median(sum(stage.get("gba_seconds", 0.0) for stage in run.values()) for run in runs)
+    lines.append(f"  GBA committees' rosters and the reconciliation of both sides: {gba_total:.1f} s of the stages")
     return lines
 
 
@@ -241,6 +267,12 @@ def main() -> None:
         help="also time the first load under a real scheduler (LocalExecutor, two task slots)",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--gba",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the GBA committees' rosters too, in the demo's proportion (--no-gba: the county ledgers alone)",
+    )
     args = parser.parse_args()
 
     from bench.naive import naive_run
@@ -277,6 +309,12 @@ def main() -> None:
         (pristine / "stamp").write_text(stamp)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
+    if not args.gba:  # the county ledgers alone, as the figures before issue 21 were measured
+        for month in (month_one, month_two):
+            month_without = month.parent / "drop_without_gba"
+            shutil.rmtree(month_without, ignore_errors=True)
+            shutil.copytree(month, month_without, ignore=shutil.ignore_patterns("gba"))
+        month_one, month_two = (m.parent / "drop_without_gba" for m in (month_one, month_two))
     demo.reset(data_dir)
     shutil.copytree(month_one, data_dir / "drop")
     naive_rows = min(args.naive_rows, args.rows)
@@ -332,6 +370,7 @@ def main() -> None:
         "naive_sample_rows": naive["rows"],
         "peak_rss_mb": round(peak),
         "scheduler_first": scheduled["seconds"] if scheduled else None,
+        "gba": args.gba,
         "measured": dt.date.today().isoformat(),
         "commit": _commit(),
     }

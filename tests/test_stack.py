@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from pii import leaks
 
 from deploy import stack
-from roster_recon import warehouse
+from roster_recon import reference, warehouse
 from roster_recon.demo.driver import compare_with_ground_truth
 from roster_recon.demo.generate import generate
 
@@ -117,7 +117,10 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     assert run["state"] == "success" and first_try_successes(api, run) == []
     assert compare_with_ground_truth(engine, truth_dir, month_two) == 0
     ingests = [ti for ti in api.task_instances(DAG_ID, run["dag_run_id"]) if ti["task_id"] == "ingest"]
-    assert len(ingests) == 10  # every county sent files: ten ingests, at once
+    # Every county and every GBA committee sent files: ten county ingests and eight committee ingests, at once.
+    assert sorted(ti["rendered_map_index"] for ti in ingests) == sorted(
+        [*reference.counties(), *reference.committees()]
+    )
 
     # Nothing the deployment wrote outside the county share holds a raw ID or a full mobile: task and service logs,
     # reports, Data Docs (the warehouse's own data files and the generator's answer sheet aside).

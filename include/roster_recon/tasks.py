@@ -94,10 +94,12 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
         runs.hold(connection, settings.run_id)
     with warehouse.raw_connection(engine) as connection:
         merge.begin_merge(connection, settings.run_id, settings.as_of)
-        with timing.stage("merge") as timed:
+        with timing.stage("merge_gba") as timed:
             counts = reconcile.merge_gba(connection, settings.run_id, settings.as_of)
+            timed.rows = counts["gba_snapshot_rows"]
+        with timing.stage("merge") as timed:
             counts.update(merge.merge_snapshot(connection, settings.run_id, settings.as_of))
-            timed.rows = counts["snapshot_rows"] + counts["gba_snapshot_rows"]
+            timed.rows = counts["snapshot_rows"]
         with timing.stage("reconcile"):
             counts.update(reconcile.recompute_categories(connection, settings.run_id, settings.as_of))
         with timing.stage("flags") as timed:

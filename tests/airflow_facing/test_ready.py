@@ -10,12 +10,12 @@ from roster_recon.intake import discover
 
 
 def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serialises(tmp_path):
-    for folder in ("360922-万载县", "360926"):
-        (tmp_path / folder).mkdir()
+    for folder in ("360922-万载县", "360926", "gba/440300-深圳"):
+        (tmp_path / folder).mkdir(parents=True)
     roster = tmp_path / "360922-万载县" / "甲支部.xlsx"
     roster.write_bytes(b"a roster")
-    (tmp_path / "360922-万载县" / "_READY").write_text("")
-    (tmp_path / "360926" / "_READY").write_text("")
+    for folder in ("360922-万载县", "360926", "gba/440300-深圳"):  # a GBA committee's folder too
+        (tmp_path / folder / "_READY").write_text("")
     trigger = ReadyMarkerTrigger(drop_root=str(tmp_path), poke_interval=0.01)
 
     async def first_event():
@@ -23,7 +23,7 @@ def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serial
             return event
 
     event = asyncio.run(asyncio.wait_for(first_event(), timeout=10))
-    assert event.payload == {"folders": ["360922-万载县", "360926"]}
+    assert event.payload == {"folders": ["360922-万载县", "360926", "440300-深圳"]}
     assert find_markers(tmp_path) == [] and roster.read_bytes() == b"a roster"
     classpath, kwargs = trigger.serialize()
     assert classpath == "roster_recon.airflow_facing.ready.ReadyMarkerTrigger"

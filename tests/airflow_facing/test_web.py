@@ -114,3 +114,35 @@ def _runs(engine):
 
     with engine.connect() as connection:
         return connection.execute(sa.text("SELECT run_id, flags_raised, flags_closed FROM audit.run")).all()
+
+
+def test_a_committee_page_lists_its_leads_oldest_first_and_a_county_page_its_two_sided_members(
+    make_settings, engine, tmp_path, validator, gba_validator
+):
+    import datetime as dt
+
+    from helpers import SHENZHEN, gba_person, write_gba_roster
+
+    first = make_settings(AS_OF)
+    write_roster(first.drop_root, "360922-万载县", "甲支部.csv", [person(i) for i in (1, 2, 3)])  # 深圳 expects all
+    write_gba_roster(first.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(9)])
+    run_all(first, validator, gba_validator)
+    later = make_settings(AS_OF + dt.timedelta(days=1))
+    write_roster(later.drop_root, "360922-万载县", "甲支部.csv", [person(i) for i in (1, 2, 3, 4)])  # 4 is new
+    run_all(later, validator, gba_validator)
+    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    page = client.get("/committees/440300/").text
+    leads = page[page.index("Leads, oldest first") :]
+    # 2 and 3 since day one, 4 since day two: oldest first. 9 (on no ledger, home 万载县) is 万载县's lead.
+    assert leads.index("党员2") < leads.index("党员3") < leads.index("党员4") and "党员9" not in leads
+    assert "138****0004" in leads and "13800000004" not in page and id_number(4) not in page
+    assert "/roster/committees/440300/" in client.get("/").text  # the report's 1+7+N tree links to it
+    assert client.get("/committees/440700/").status_code == 404  # 江门 has no committee of its own
+    county = client.get("/counties/360922/").text
+    section = county[county.index("Both sides / 双向核对") :]
+    assert "党员9" in section and "不在台账上" in section and "党员2" in section
+    scanned = tmp_path / "pages"
+    scanned.mkdir()
+    (scanned / "committee.html").write_text(page, encoding="utf-8")
+    (scanned / "county.html").write_text(county, encoding="utf-8")
+    assert leaks(scanned, phones=True) == {}

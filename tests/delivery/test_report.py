@@ -46,7 +46,7 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     page = path.read_text(encoding="utf-8")
     parsed = _Text()
     parsed.feed(page)
-    assert [h.split(".")[0] for h in parsed.headings] == ["1", "2", "3", "4", "5"]
+    assert [h.split(".")[0] for h in parsed.headings] == ["1", "2", "3", "4", "5", "6"]
     assert parsed.links == []  # self-contained: no scripts, no stylesheets, no remote resources
     with engine.connect() as connection:
         county = connection.execute(
@@ -95,3 +95,36 @@ def test_the_gba_section_is_the_1_7_n_tree_with_members_and_completeness_at_each
     assert [cells[i + 1 : i + 4] for i in at] == [["1", "1", "100.0"], ["1", "0", "0.0"]]
     for committee in ("佛山", "东莞", "中山", "珠海", "惠州"):  # every city committee is named, with none
         assert f"宜春市驻{committee}流动党员党委" in cells
+
+
+def test_the_both_sides_section_shows_placed_against_expected_at_every_level(
+    make_settings, engine, tmp_path, validator, gba_validator
+):
+    from helpers import SHENZHEN, gba_person, write_gba_roster
+
+    settings = make_settings(dt.date(2026, 11, 26))
+    write_roster(settings.drop_root, "360922", "甲支部.csv", [person(i) for i in (1, 2, 3)])  # all expected by 深圳
+    write_gba_roster(
+        settings.drop_root,
+        SHENZHEN,
+        "第一支部.csv",
+        [gba_person(1, 所在支部="第一支部"), gba_person(9, 所在支部="第一支部")],
+    )
+    run_all(settings, validator, gba_validator)
+    path, _, _ = report.write_report(engine, settings.run_id, tmp_path / "reports", None)
+    parsed = _Text()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    cells = parsed.cells
+    assert "5. Both sides / 双向核对" in parsed.headings
+
+    def row(label: str) -> list[str]:
+        at = cells.index(label)
+        return cells[at + 1 : at + 10]  # placed, expected, matched, city_differs, not_placed, awaiting, …
+
+    assert row("1+7+N") == ["2", "3", "1", "0", "2", "0", "1", "0", "0"]  # 9 is on no ledger
+    assert row("440300 宜春市驻深圳流动党员党委") == ["2", "3", "1", "0", "2", "0", "1", "0", "0"]
+    assert row("第一支部")[:2] == ["2", "1"]  # a branch: placed, matched (expected is a committee's; blank)
+    assert row("441900 宜春市驻东莞流动党员党委")[:2] == ["0", "0"]
+    text = report.summary_text(report.read_figures(engine, settings.run_id))
+    assert "  440300: placed 2, expected 3, matched 1; not_placed 2, not_on_ledger 1" in text
+    assert "  441900: placed 0, expected 0, matched 0  (no roster yet / 尚未报送)" in text

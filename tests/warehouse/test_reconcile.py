@@ -330,3 +330,35 @@ def test_probable_matches_find_injected_typos_and_suggest_nothing_wrong(
     assert rows(engine, "SELECT sum(rows_rejected) AS n FROM reporting.file_audit WHERE county_code = '440300'") == [
         {"n": 800}
     ]
+
+
+def test_a_broken_id_one_slip_from_a_known_member_gets_the_positions_to_check_in_its_feedback(
+    make_settings, engine, validator, gba_validator
+):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(i) for i in (1, 2, 3)])
+    run_all(settings, validator, gba_validator)
+    day_two = make_settings(DAY_TWO)
+    number = id_number(2)
+    swapped = number[:15] + number[16] + number[15] + number[17:]  # two neighbours the wrong way round
+    assert swapped != number
+    write_roster(day_two.drop_root, WANZAI, "乙支部.csv", [person(4), person(5), person(2, 身份证号码=swapped)])
+    write_gba_roster(
+        day_two.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(3, 身份证号码=broken(id_number(3)))]
+    )
+    run_all(day_two, validator, gba_validator)
+    found = rows(
+        engine,
+        "SELECT f.county_code, p.source_row, p.member_name, p.code, p.severity, p.message_en, p.value_masked"
+        " FROM audit.file_problem p JOIN audit.file f USING (file_id) WHERE p.code = 'id_probable_match'"
+        " ORDER BY f.county_code",
+    )
+    assert [(f["county_code"], f["source_row"], f["member_name"], f["severity"]) for f in found] == [
+        ("360922", 4, "党员2", "warning"),
+        ("440300", 3, "党员3", "warning"),
+    ]
+    assert "position(s) 16,17" in found[0]["message_en"] and "position(s) 18" in found[1]["message_en"]
+    assert all(f["value_masked"] is None for f in found)  # never a number, only where to look
+    feedback = openpyxl.load_workbook(next((day_two.drop_root / WANZAI / "_feedback").glob("乙支部*.xlsx")))
+    cells = [str(c) for row in feedback.worksheets[1].iter_rows(values_only=True) for c in row]
+    assert any("请核对第 16,17 位" in cell for cell in cells) and not any(number in cell for cell in cells)

@@ -16,13 +16,14 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-from roster_recon.intake.discover import READY_MARKER
+from roster_recon.intake.discover import GBA_DIR, READY_MARKER
 
 
 def find_markers(drop_root: Path, marker: str = READY_MARKER) -> list[Path]:
-    """The markers directly in the county folders under ``drop_root`` (sorted)."""
+    """The markers directly in the county folders and the GBA committees' folders under ``drop_root`` (sorted)."""
     try:
-        return sorted(path for path in drop_root.glob(f"*/{marker}") if path.is_file())
+        found = [*drop_root.glob(f"*/{marker}"), *drop_root.glob(f"{GBA_DIR}/*/{marker}")]
+        return sorted(path for path in found if path.is_file())
     except OSError:  # the share is away for a moment: look again at the next poke
         return []
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from fastapi import Request  # at module level: FastAPI resolves the dependency's annotation from these globals
 
 from roster_recon import sql_files
+from roster_recon.airflow_facing import web_both_sides
 
 DAG_ID = "roster_reconcile"
 PREFIX = "/roster"
@@ -130,7 +131,7 @@ def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     figures = report.read_figures(engine, run_id, stale_days)
     docs = f"{PREFIX}/runs/{run_id}/data-docs/index.html" if documents else None
     page = report.render_html(figures, docs, failures)
-    return _county_links(_with_nav(page), sorted(reference.counties()))
+    return web_both_sides.committee_links(_county_links(_with_nav(page), sorted(reference.counties())), PREFIX)
 
 
 COUNTY_MEMBERS_SHOWN = 1000
@@ -203,6 +204,7 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         members = report.query_frame(
             connection, _sql("county_members"), county_code=county_code, limit=COUNTY_MEMBERS_SHOWN + 1
         )
+        two_sided = web_both_sides.county_section(connection, county_code)
         latest = connection.execute(sa.text("SELECT max(as_of) FROM audit.run")).scalar()
         silent = [
             c
@@ -229,6 +231,7 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         else "<p class='none'>none / 无</p>",
         "<h2>Members to follow up / 需跟进党员</h2>",
         _members_table(members),
+        two_sided,
         "<h2>Branches / 支部</h2>",
         report.html_table(
             branches,
@@ -406,6 +409,11 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
         if target is None:
             raise HTTPException(404, "no such Data Docs page")
         return FileResponse(target)
+
+    @app.get("/committees/{committee_code}/", response_class=HTMLResponse)
+    def committee(committee_code: str) -> str:
+        body = web_both_sides.committee_body(engine_factory(), committee_code)
+        return _page(f"GBA committee {committee_code}", found(body, f"no GBA committee {committee_code}"))
 
     @app.get("/counties/{county_code}/", response_class=HTMLResponse)
     def county(county_code: str) -> str:

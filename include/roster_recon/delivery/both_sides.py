@@ -1,5 +1,5 @@
-"""What people get from the reconciliation of both sides: the county's sheet ``大湾区核对`` and each GBA committee's
-``_follow_up/核对清单_<code>_<date>.xlsx``.
+"""What people get from the reconciliation of both sides: the county's sheet ``大湾区核对``, each GBA committee's
+``_follow_up/核对清单_<code>_<date>.xlsx``, and the run report's "Both sides / 双向核对" section (the 1+7+N tree).
 
 A committee's list holds its leads (the contract's categories table says whose lead each category is) with the full
 phone from whichever side holds one: the committee must call. It is rewritten only when its content changes (the
@@ -10,8 +10,10 @@ not even read when no roster of either side was loaded since it was written.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files
@@ -125,3 +127,74 @@ def write_committee_follow_up(
             },
         )
     return {"path": discover.shown_path(path), "members": len(sheet.rows), "written": not unchanged}
+
+
+# --- the run report's section and the task log's lines ----------------------------------------------------------
+
+TREE_COLUMNS = (
+    "placed",
+    "expected",
+    "matched",
+    "city_differs",
+    "not_placed",
+    "awaiting_roster",
+    "not_on_ledger",
+    "placed_twice",
+    "probable_match",
+)
+
+
+def read_tree(connection: sa.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The committees' figures (``reporting.gba_committee_summary``, with the whole organisation's as a first row
+    coded ``1+7+N``, every member once) and the GBA branches' (``reporting.gba_branch_summary``)."""
+    totals = _frame(connection, sql("both_sides_totals")).assign(committee_code="1+7+N", committee_name="全部 all")
+    committees = _frame(connection, sql("both_sides_committees"))
+    branches = _frame(connection, "SELECT * FROM reporting.gba_branch_summary ORDER BY committee_code, branch")
+    return pd.concat([totals, committees], ignore_index=True), branches
+
+
+def _frame(connection, query: str) -> pd.DataFrame:
+    result = connection.execute(sa.text(query))
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def tree_html(committees: pd.DataFrame, branches: pd.DataFrame) -> str:
+    """1+7+N, placed against expected at every level: the municipal committee over all (1), each committee (7 and
+    the municipal committee's own cities), each GBA branch (N: placed, matched with a ledger, with leads). A
+    committee's branches fold away (``<details>``: no script)."""
+    if len(committees) < 2:
+        return "<p class='muted'>no GBA committee yet / 尚无大湾区党委</p>"
+    head = "<tr><th>党委 / 支部 Committee / branch</th>" + "".join(f"<th>{c}</th>" for c in TREE_COLUMNS) + "</tr>"
+
+    def line(label: str, values: dict, level: int) -> str:
+        cells = "".join(f"<td>{'' if values.get(c) is None else int(values[c])}</td>" for c in TREE_COLUMNS)
+        return f"<tr class='level{level}'><td>{html.escape(label)}</td>{cells}</tr>"
+
+    total = committees.iloc[0].to_dict()
+    parts = [f"<table class='tree'><thead>{head}</thead><tbody>", line("1+7+N", total, 0), "</tbody></table>"]
+    for row in committees.iloc[1:].itertuples():
+        mine = branches[branches["committee_code"] == row.committee_code]
+        rows = [
+            line(branch.branch, {"placed": branch.placed, "matched": branch.matched}, 2) for branch in mine.itertuples()
+        ]
+        label = f"{row.committee_code} {row.committee_name}"
+        summary = line(label, row._asdict(), 1)
+        parts.append(
+            f"<details><summary><table class='tree'><tbody>{summary}</tbody></table></summary>"
+            f"<table class='tree'><tbody>{''.join(rows) or '<tr><td>no roster yet / 尚未报送</td></tr>'}"
+            "</tbody></table></details>"
+        )
+    return "".join(parts)
+
+
+def summary_lines(committees: pd.DataFrame) -> list[str]:
+    """The task log's lines: per committee, placed against expected and its leads."""
+    lines = []
+    for row in committees.itertuples():
+        leads = ", ".join(f"{c} {getattr(row, c)}" for c in TREE_COLUMNS[3:] if getattr(row, c))
+        sent = "  (no roster yet / 尚未报送)" if row.committee_code != "1+7+N" and pd.isna(row.last_roster_at) else ""
+        lines.append(
+            f"  {row.committee_code}: placed {row.placed}, expected {row.expected}, matched {row.matched}"
+            f"{'; ' + leads if leads else ''}{sent}"
+        )
+    return lines

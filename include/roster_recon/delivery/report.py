@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files, timing
+from roster_recon.delivery import both_sides
 from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
 from roster_recon.warehouse import stale
@@ -44,6 +45,8 @@ class RunFigures:
     changes: dict[str, int]  # joined, left, changed: roster entries this run
     stale: list[stale.StaleCounty]  # counties silent for stale_days or more
     stale_days: int
+    committees: pd.DataFrame  # reporting.gba_committee_summary (the municipal committee first)
+    gba_rosters: pd.DataFrame  # reporting.gba_branch_summary
 
 
 def query_frame(connection, query: str, **params) -> pd.DataFrame:
@@ -85,8 +88,22 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
         changes = dict(connection.execute(sa.text(sql("report_roster_changes")), {"as_of": as_of}).mappings().one())
         gba_branches = query_frame(connection, sql("report_gba_branches"))
         silent = stale.stale_counties(connection, as_of, stale_days)
+        committees, gba_rosters = both_sides.read_tree(connection)
     return RunFigures(
-        as_of, run_id, files, counties, flags, gba, gba_branches, lost_ages, ignored, changes, silent, stale_days
+        as_of,
+        run_id,
+        files,
+        counties,
+        flags,
+        gba,
+        gba_branches,
+        lost_ages,
+        ignored,
+        changes,
+        silent,
+        stale_days,
+        committees,
+        gba_rosters,
     )
 
 
@@ -158,6 +175,9 @@ def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
             for flag, row in open_by_flag.iterrows()
         )
     )
+    if not figures.committees.empty:
+        lines += ["", "  both sides / 双向核对 (members per committee concerned):"]
+        lines += both_sides.summary_lines(figures.committees)
     return "\n".join(lines)
 
 
@@ -320,12 +340,16 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
                 "members": "Members",
             },
         ),
-        "<h2>5. Lost contact by time out of touch / 失联时长</h2>",
+        "<h2>5. Both sides / 双向核对</h2>",
+        "<p class='muted'>Each member counted under every committee concerned (expected and placing);"
+        " each committee's leads are in its folder's _follow_up/核对清单.</p>",
+        both_sides.tree_html(figures.committees, figures.gba_rosters),
+        "<h2>6. Lost contact by time out of touch / 失联时长</h2>",
         _bars([(row.band, float(row.members)) for row in figures.lost_ages.itertuples()]),
     ]
     if not figures.ignored.empty:
         sections += [
-            "<h2>6. Left alone this run / 未处理的文件</h2>",
+            "<h2>7. Left alone this run / 未处理的文件</h2>",
             html_table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
         ]
     if data_docs:

@@ -72,42 +72,11 @@ def summary(data_dir: Path, as_of: dt.date, check_ground_truth: bool) -> int:
     print(f"\n  report:     {data_dir / 'reports' / f'run-{as_of.isoformat()}.html'}")
     print(f"  data docs:  {data_dir / 'data_docs' / as_of.isoformat() / 'index.html'}")
     print(f"  feedback:   {data_dir / 'drop'}/<county>/_feedback/   follow-up lists: <county>/_follow_up/")
-    print_both_sides(engine)
     status = 0
     if check_ground_truth:
         status = compare_with_ground_truth(engine, data_dir, as_of)
     engine.dispose()
     return status
-
-
-CATEGORY_COLUMNS = (
-    "matched",
-    "city_differs",
-    "not_placed",
-    "awaiting_roster",
-    "not_on_ledger",
-    "placed_twice",
-    "probable_match",
-)
-
-
-def print_both_sides(engine: sa.Engine) -> None:
-    """The categories per committee (``reporting.gba_committee_summary``): each member counted under every committee
-    concerned (expected and placing)."""
-    with engine.connect() as connection:
-        committees = connection.execute(sa.text(sql("driver_committees"))).mappings().all()
-        totals = dict(connection.execute(sa.text(sql("driver_categories"))).all())
-    print("\n  both sides / 双向核对 (members per committee concerned):")
-    print(
-        f"    {'committee':<8} {'branches':>8} {'placed':>6} {'expected':>8} "
-        + " ".join(f"{c[:12]:>12}" for c in CATEGORY_COLUMNS)
-    )
-    for row in committees:
-        print(
-            f"    {row['committee_code']:<8} {row['branches']:>8} {row['placed']:>6} {row['expected']:>8} "
-            + " ".join(f"{row[c]:>12}" for c in CATEGORY_COLUMNS)
-        )
-    print("    all members: " + ", ".join(f"{c} {totals.get(c, 0)}" for c in CATEGORY_COLUMNS))
 
 
 def compare_with_ground_truth(engine: sa.Engine, data_dir: Path, as_of: dt.date) -> int:

@@ -210,3 +210,17 @@ SELECT g.committee_code, g.committee_name,
   LEFT JOIN counts c USING (committee_code)
   LEFT JOIN placed p USING (committee_code)
   LEFT JOIN rosters ro USING (committee_code);
+
+-- Per GBA branch (the N of 1+7+N): members placed, and how many of them are matched with a ledger.
+CREATE VIEW reporting.gba_branch_summary AS
+SELECT p.committee_code, p.branch,
+       count(DISTINCT p.member_key) AS placed,
+       count(DISTINCT p.member_key) FILTER (WHERE r.category = 'matched') AS matched,
+       count(DISTINCT p.member_key) FILTER (WHERE r.category IS DISTINCT FROM 'matched') AS with_leads,
+       (SELECT count(*) FROM core.gba_placement b
+         WHERE b.valid_to IS NULL AND NOT b.id_valid AND b.committee_code = p.committee_code
+           AND b.branch = p.branch) AS broken_ids
+  FROM core.gba_placement p
+  LEFT JOIN core.gba_reconciliation r ON r.member_key = p.member_key AND r.closed_on IS NULL
+ WHERE p.valid_to IS NULL AND p.id_valid
+ GROUP BY p.committee_code, p.branch;

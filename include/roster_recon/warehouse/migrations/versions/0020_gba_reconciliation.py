@@ -6,7 +6,7 @@
 - Flags ``not_placed_in_gba`` and ``destination_outdated``.
 - Roles ``roster_committee_<code>`` and ``reporting.readable_committees()``; row-level security on the new tables,
   and a committee's own files in ``audit.file``.
-- Views ``reporting.gba_reconciliation`` and ``reporting.gba_committee_summary``.
+- Views ``reporting.gba_reconciliation``, ``reporting.gba_committee_summary`` and ``reporting.gba_branch_summary``.
 
 Revision ID: 0020
 """
@@ -30,7 +30,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.get_bind().exec_driver_sql(
-        "DROP VIEW reporting.gba_committee_summary; DROP VIEW reporting.gba_reconciliation;"
+        "DROP VIEW reporting.gba_branch_summary, reporting.gba_committee_summary, reporting.gba_reconciliation;"
         " DROP POLICY committee_files ON audit.file;"
         " DROP TABLE core.gba_reconciliation, core.gba_candidate, core.gba_placement, staging.gba_candidate,"
         " staging.gba_row, core.gba_committee;"

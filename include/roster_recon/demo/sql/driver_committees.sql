@@ -1,2 +1,0 @@
--- demo/driver.py: print_both_sides (1+7+N: the municipal committee first, then the city committees by code)
-SELECT * FROM reporting.gba_committee_summary ORDER BY committee_code <> '440000', committee_code
