@@ -21,7 +21,7 @@ from functools import partial
 
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
-from roster_recon.intake import county, discover, probable, settle, stage
+from roster_recon.intake import county, discover, settle
 from roster_recon.intake.kind import kind_of
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import flag, keys, ledger, merge, reconcile, runs, stale
@@ -55,7 +55,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
 def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
     """Read, validate and stage every ready file of one county or GBA committee (its code tells which); returns
     counts for XCom (no personal data)."""
-    from roster_recon.intake.validate import RosterValidator
+    from roster_recon.intake.validate import validator_for
 
     engine = warehouse.engine_for(settings)
     with engine.begin() as connection:
@@ -66,15 +66,10 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         ledger.forget_county_attempt(connection, settings.run_id, county_code)
         snapshots = ledger.current_snapshots(connection, county_code)
     files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
-    kind = kind_of(county_code).name
-    validation = (validator if validator and validator.kind == kind else RosterValidator(kind)).for_county(
-        settings.run_id, county_code
-    )
-    keys_of = partial(stage.member_keys, secret=settings.pii_secret)
-    for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings):
+    validation = validator_for(kind_of(county_code).name, validator).for_county(settings.run_id, county_code)
+    known = partial(reconcile.known_members, engine)
+    for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings, known):
         with engine.begin() as connection:
-            if isinstance(outcome, county.FileOutcome):  # a broken ID one slip from a known member: say where
-                probable.suggest(outcome, partial(reconcile.known_members, connection), keys_of)
             ledger.record(connection, settings, county_code, outcome)
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)

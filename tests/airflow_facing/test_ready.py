@@ -36,7 +36,7 @@ def test_a_marker_the_run_still_finds_is_accounted_for_and_never_read_as_a_roste
     (county / "_READY").write_text("")
     (county / "甲支部.csv").write_text("姓名\n")
     (tmp_path / "_READY").write_text("")
-    files, ignored = discover.roster_files(discover.CountyFolder("360922", county))
+    files, ignored = discover.roster_files(discover.SourceFolder("360922", county))
     assert [path.name for path in files] == ["甲支部.csv"]
     assert [(entry.name, entry.reason) for entry in ignored] == [("_READY", discover.MARKER_REASON)]
     _, at_root = discover.county_folders(tmp_path)

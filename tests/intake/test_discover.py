@@ -44,7 +44,7 @@ def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_
     for name in names:
         (folder / name).write_bytes(b"data")
     (folder / "_archive").mkdir()
-    ready, ignored = discover.roster_files(discover.CountyFolder("360922", folder))
+    ready, ignored = discover.roster_files(discover.SourceFolder("360922", folder))
     assert sorted(p.name for p in ready) == ["丙.xls", "乙.csv", "新.csv", "甲.xlsx"]  # settling is settle.py's
     reasons = {entry.name: entry.reason for entry in ignored}
     assert reasons["~$甲.xlsx"] == "Office lock file"

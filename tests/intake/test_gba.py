@@ -134,3 +134,20 @@ def test_any_one_slip_that_breaks_an_id_has_the_id_among_its_candidates(born, se
 
 def test_a_number_that_is_not_eighteen_characters_has_no_candidates():
     assert candidates("36092219900101001") == [] and candidates("36092219900101001XX") == []
+
+
+def test_a_committees_folder_that_cannot_be_read_holds_back_the_committees_only(tmp_path, monkeypatch):
+    (tmp_path / "360922-万载县").mkdir()
+    (tmp_path / "gba" / "440300-深圳").mkdir(parents=True)
+    real_iterdir = type(tmp_path).iterdir
+
+    def iterdir(path):
+        if path.name == "gba":
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(path)
+
+    monkeypatch.setattr(type(tmp_path), "iterdir", iterdir)
+    folders, ignored = discover.source_folders(tmp_path)
+    assert [f.county_code for f in folders] == ["360922"]
+    assert [(e.name, e.holds_back_county) for e in ignored] == [("gba", True)]
+    assert "GBA committees held back: their folder cannot be read (Permission denied)" in ignored[0].reason

@@ -362,3 +362,44 @@ def test_a_broken_id_one_slip_from_a_known_member_gets_the_positions_to_check_in
     feedback = openpyxl.load_workbook(next((day_two.drop_root / WANZAI / "_feedback").glob("乙支部*.xlsx")))
     cells = [str(c) for row in feedback.worksheets[1].iter_rows(values_only=True) for c in row]
     assert any("请核对第 16,17 位" in cell for cell in cells) and not any(number in cell for cell in cells)
+
+
+def test_a_placed_member_whose_id_is_mistyped_on_the_next_roster_stays_placed(
+    make_settings, engine, validator, gba_validator
+):
+    """As on a county ledger: a row that breaks a hard rule keeps the member with the facts last accepted, found by
+    the row's name when the ID is what is broken."""
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(2)])
+    run_all(settings, validator, gba_validator)
+    day_two = make_settings(DAY_TWO)
+    write_gba_roster(
+        day_two.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1, 身份证号码=broken(id_number(1))), gba_person(2)]
+    )
+    run_all(day_two, validator, gba_validator)
+    found = categories(engine)
+    assert (found["党员1"]["category"], found["党员1"]["since"]) == ("matched", AS_OF)
+    placements = rows(engine, "SELECT name, id_valid, valid_from, valid_to FROM core.gba_placement ORDER BY version_id")
+    assert placements == [
+        {"name": "党员1", "id_valid": True, "valid_from": AS_OF, "valid_to": None},  # kept, by its name
+        {"name": "党员2", "id_valid": True, "valid_from": AS_OF, "valid_to": None},
+        {"name": "党员1", "id_valid": False, "valid_from": DAY_TWO, "valid_to": None},  # the broken row, as keys
+    ]
+    audit = rows(engine, "SELECT rows_read, rows_rejected FROM reporting.file_audit WHERE as_of = :d", d=DAY_TWO)
+    assert audit == [{"rows_read": 2, "rows_rejected": 1}]
+
+
+def test_the_home_sides_flag_is_on_the_entry_the_member_is_reconciled_by(
+    make_settings, engine, validator, gba_validator
+):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])  # 深圳 by this ledger
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(1, 流入地="浙江省杭州市")])  # enrolled twice
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(2)])
+    run_all(settings, validator, gba_validator)
+    assert categories(engine)["党员1"]["category"] == "not_placed"
+    flagged = rows(
+        engine, "SELECT county_code, flag FROM reporting.member_flags WHERE flag = 'not_placed_in_gba' ORDER BY 1"
+    )
+    assert flagged == [{"county_code": "360922", "flag": "not_placed_in_gba"}]  # not 铜鼓县's, which says 杭州

@@ -62,7 +62,7 @@ LEAD_HEADERS = {
     "id_number_masked": "ID / 身份证号",
     "home_county_code": "Home county / 原籍",
     "home_branch": "Home branch / 原党组织",
-    "gba_branch": "GBA branch / 大湾区支部",
+    "gba_placements": "GBA branch / 大湾区支部",
     "expected_committee": "Expected / 应编入",
     "detail": "Differences or positions / 差异或核对位数",
     "phone_masked": "Phone / 电话",
@@ -85,7 +85,7 @@ def county_section(connection, county_code: str) -> str:
         "home_branch": "Branch / 支部",
         "ledger_city": "Ledger city / 台账去向",
         "expected_committee": "Expected / 应编入",
-        "gba_branch": "GBA branch / 大湾区支部",
+        "gba_placements": "GBA branch / 大湾区支部",
         "differences": "Differences / 差异",
         "phone_masked": "Phone / 电话",
     }

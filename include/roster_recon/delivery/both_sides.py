@@ -67,10 +67,7 @@ def county_sheet(connection: sa.Connection, county_code: str) -> Sheet:
 
 
 def committee_sheet(connection: sa.Connection, committee_code: str) -> Sheet:
-    rows = connection.execute(
-        sa.text(sql("both_sides_committee_rows")),
-        {"code": committee_code, "municipal": reference.MUNICIPAL_COMMITTEE_CODE},
-    ).all()
+    rows = connection.execute(sa.text(sql("both_sides_committee_rows")), {"code": committee_code}).all()
     names = reference.counties()
     shown = [_shown(row) for row in rows]
     for row in shown:

@@ -201,11 +201,13 @@ def _flag_state(connection, county_code: str) -> dict:
 def follow_up_is_current(connection, county_code: str, flags: dict | None = None) -> dict | None:
     """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``.
 
-    Its rows come from the county's current roster entries and open flags. Roster entries change only when a file of
-    the county is loaded by a merge; flags change only by being raised (a new, higher flag id) or closed (fewer open
-    flags, unless one is raised too). So the list is current when no merge since it was written loaded a file of the
-    county, and the county's newest flag id and open-flag count (``flags``, read here when not given) are what they
-    were.
+    Its rows come from the county's current roster entries and open flags, and its sheet 大湾区核对 from both sides'
+    categories. Roster entries change only when a file of the county is loaded by a merge, and a member moves into or
+    out of the sheet only when a roster of either side (of any county: a member on no ledger is filed under the home
+    county the GBA row names until a ledger lists them) is loaded; flags change only by being raised (a new, higher
+    flag id) or closed (fewer open flags, unless one is raised too). So the list is current when no merge since it was
+    written loaded any roster, and the county's newest flag id and open-flag count (``flags``, read here when not
+    given) are what they were. (A day with new rosters reads the rows again; the content digest spares the write.)
     """
     last = (
         connection.execute(
@@ -218,8 +220,7 @@ def follow_up_is_current(connection, county_code: str, flags: dict | None = None
     if last is None or not Path(last["path"]).is_file():
         return None
     loaded_since = connection.execute(
-        sa.text(sql("feedback_loaded_since")),
-        {"county_code": county_code, "written_at": last["written_at"]},
+        sa.text(sql("both_sides_loaded_since")), {"written_at": last["written_at"]}
     ).scalar_one()
     flags = flags or _flag_state(connection, county_code)
     unchanged = flags["last_flag_id"] == last["last_flag_id"] and flags["open_flags"] == last["open_flags"]

@@ -23,7 +23,7 @@ from roster_recon.warehouse import ledger
 log = logging.getLogger(__name__)
 
 
-def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, as_of: dt.date) -> dict[str, int]:
+def finish_files(engine: sa.Engine, folder: discover.SourceFolder, run_id: str, as_of: dt.date) -> dict[str, int]:
     """Feedback and archive for the county's files; returns how many moved and how much feedback was written."""
     counts = {"files_moved": 0, "feedback_files": 0, "feedback_rows": 0}
     with engine.connect() as connection:
@@ -47,7 +47,7 @@ def finish_files(engine: sa.Engine, folder: discover.CountyFolder, run_id: str, 
     return counts
 
 
-def _archive(engine: sa.Engine, folder: discover.CountyFolder, file: dict, as_of: dt.date) -> bool:
+def _archive(engine: sa.Engine, folder: discover.SourceFolder, file: dict, as_of: dt.date) -> bool:
     """Move one file of the run out of the drop folder; returns whether it moved now.
 
     What lands in the archive is checked against the sha256 that was read, also when an earlier try of this task
@@ -69,7 +69,7 @@ def _archive(engine: sa.Engine, folder: discover.CountyFolder, file: dict, as_of
     return _kept_if_read(engine, folder, file, target)
 
 
-def _kept_if_read(engine: sa.Engine, folder: discover.CountyFolder, file: dict, target: Path) -> bool:
+def _kept_if_read(engine: sa.Engine, folder: discover.SourceFolder, file: dict, target: Path) -> bool:
     """Whether the archived file is the content that was read; if not, it goes back to the drop folder."""
     if discover.sha256_of(target) != file["sha256"]:  # saved again after it was read: not what the warehouse holds
         archive.move(target, archive.free_name(folder.path, target.name))
@@ -83,7 +83,7 @@ def _kept_if_read(engine: sa.Engine, folder: discover.CountyFolder, file: dict, 
     return True
 
 
-def _on_disk(folder: discover.CountyFolder, recorded: str | None) -> Path | None:
+def _on_disk(folder: discover.SourceFolder, recorded: str | None) -> Path | None:
     """The path a recorded destination (as people read it) has on disk, under the county folder."""
     if not recorded:
         return None

@@ -253,9 +253,19 @@ def _write_sheets(path: Path, branches: dict[str, list[dict]]) -> None:
 # --- the ground truth -------------------------------------------------------------------------------------------
 
 
-def ledger_state(entries: dict, rejected_defects: set[str]) -> dict[str, tuple[str, str | None]]:
-    """ID -> (name, expected committee or None) of every member on a ledger as the warehouse holds it: one entry per
-    member, a GBA entry first, then by county and branch (as ``reconcile_categories.sql`` picks it)."""
+@dataclass(frozen=True)
+class LedgerEntry:
+    """The ledger entry a member is reconciled by, and what it expects."""
+
+    name: str
+    expected: str | None  # the committee the destination expects, None outside the GBA or with no destination
+    county: str
+    branch: str
+
+
+def ledger_state(entries: dict, rejected_defects: set[str]) -> dict[str, LedgerEntry]:
+    """ID -> the entry of every member on a ledger as the warehouse holds it: one entry per member, a GBA entry first,
+    then by county and branch (the contract leaves the choice open; this is the pipeline's, documented)."""
     picked: dict[str, tuple] = {}
     for (county, branch), listed in entries.items():
         for member, _, _ in listed:
@@ -264,26 +274,30 @@ def ledger_state(entries: dict, rejected_defects: set[str]) -> dict[str, tuple[s
             expected = committee_of(member.city_code) if member.city_code in GBA and member.destination else None
             rank = (expected is None, county, branch)
             if member.id_number not in picked or rank < picked[member.id_number][0]:
-                picked[member.id_number] = (rank, member.name, expected)
-    return {number: (name, expected) for number, (_, name, expected) in picked.items()}
+                picked[member.id_number] = (rank, LedgerEntry(member.name, expected, county, branch))
+    return {number: entry for number, (_, entry) in picked.items()}
 
 
-def categories(ledger: dict[str, tuple[str, str | None]], rows: list[Row], heard: set[str]) -> dict[str, str]:
-    """Each member's category, by ID number. ``ledger``: ID -> (name, expected committee or None) as the warehouse
-    holds the ledgers; ``rows``: the GBA rows as the warehouse holds them; ``heard``: committees that ever sent."""
+def categories(ledger: dict[str, LedgerEntry], rows: list[Row], heard: set[str]) -> dict[str, str]:
+    """Each member's category, by ID number. ``ledger``: the entries as the warehouse holds the ledgers; ``rows``:
+    the GBA rows as the warehouse holds them; ``heard``: committees that ever sent."""
     placed: dict[str, list[Row]] = {}
     for row in rows:
         if row.valid:
             placed.setdefault(row.member.id_number, []).append(row)
     probable: dict[str, str] = {}
     for row in sorted((r for r in rows if not r.valid), key=lambda r: (r.committee, r.branch)):
-        found = {number for number, _ in candidates(row.id_text) if ledger.get(number, ("",))[0] == row.member.name}
+        found = {
+            number
+            for number, _ in candidates(row.id_text)
+            if number in ledger and ledger[number].name == row.member.name
+        }
         if len(found) == 1:
             probable.setdefault(found.pop(), row.committee)
     found: dict[str, str] = {}
-    for number in {n for n, (_, expected) in ledger.items() if expected} | placed.keys() | probable.keys():
+    for number in {n for n, entry in ledger.items() if entry.expected} | placed.keys() | probable.keys():
         on_ledger = number in ledger
-        expected = ledger[number][1] if on_ledger else None
+        expected = ledger[number].expected if on_ledger else None
         rows_of = placed.get(number, [])
         if len(rows_of) >= 2:
             found[number] = "placed_twice"

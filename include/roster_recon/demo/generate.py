@@ -235,10 +235,10 @@ LEDGER_REJECTED = {"bad_check_char", "excel_damaged_id", "missing_name"}  # defe
 HOME_SIDE_FLAGS = {"not_placed": "not_placed_in_gba", "city_differs": "destination_outdated"}
 
 
-def ground_truth(entries, as_of: dt.date, secret: bytes, categories: dict[str, str] | None = None) -> list[dict]:
-    """The flags of every ledger entry the warehouse must hold; ``categories`` (by ID number) adds the home side's
-    two-sided flags."""
-    categories = categories or {}
+def ground_truth(entries, as_of: dt.date, secret: bytes, home_flags: dict[tuple, str] | None = None) -> list[dict]:
+    """The flags of every ledger entry the warehouse must hold; ``home_flags`` adds the two-sided flag of the entry a
+    member is reconciled by ((ID, county, branch) -> flag)."""
+    home_flags = home_flags or {}
     truth = []
     counts: dict[str, int] = {}
     valid = {}
@@ -253,8 +253,8 @@ def ground_truth(entries, as_of: dt.date, secret: bytes, categories: dict[str, s
             flags = _expected_flags(member, as_of)
             if counts[id_number] > 1:
                 flags.append("duplicate_enrollment")
-            if categories.get(id_number) in HOME_SIDE_FLAGS:
-                flags.append(HOME_SIDE_FLAGS[categories[id_number]])
+            if (id_number, county, branch) in home_flags:
+                flags.append(home_flags[(id_number, county, branch)])
             truth.append(
                 {
                     "member_key": member_key(id_number, secret),
@@ -327,11 +327,17 @@ def generate(
     gba_rows = gba.rows_for(members, seed, month) + gba.extra_rows(on_no_ledger, seed, month)
     files_truth.update(gba.write_month(drop_root, gba_rows, seed, as_of))
     heard = set(gba.BRANCHES) - ({gba.SILENT_IN_MONTH_ONE} if month == 1 else set())
-    categories = gba.categories(gba.ledger_state(entries, LEDGER_REJECTED), gba_rows, heard)
+    reconciled_by = gba.ledger_state(entries, LEDGER_REJECTED)
+    categories = gba.categories(reconciled_by, gba_rows, heard)
+    home_flags = {
+        (number, entry.county, entry.branch): HOME_SIDE_FLAGS[categories[number]]
+        for number, entry in reconciled_by.items()
+        if categories.get(number) in HOME_SIDE_FLAGS
+    }
     truth = {
         "as_of": as_of.isoformat(),
         "month": month,
-        "entries": ground_truth(entries, as_of, secret, categories),
+        "entries": ground_truth(entries, as_of, secret, home_flags),
         "gba": gba.truth(categories, secret),
         "files": files_truth,
         "rates": DEFECT_RATES,

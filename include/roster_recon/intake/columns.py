@@ -37,7 +37,7 @@ def _text_array(values: list | pa.Array) -> pa.Array | None:
         return None
 
 
-def _by_distinct(values: list | pa.Array, function) -> list:
+def by_distinct(values: list | pa.Array, function) -> list:
     """``function`` applied to every non-null value, computed once per distinct value; nulls stay ``None``.
 
     The distinct values are found by Arrow's dictionary encoding when every value is text (the readers' output),
@@ -56,23 +56,23 @@ def _by_distinct(values: list | pa.Array, function) -> list:
     return np.append(results, None)[codes].tolist()
 
 
-def _unless_normal(values: list | pa.Array, normal_form: str, function) -> list | pa.Array:
+def unless_normal(values: list | pa.Array, normal_form: str, function) -> list | pa.Array:
     """``function`` over a column whose values are mostly unique and mostly already in normal form; an Arrow
     string array when the column is text (the readers' output), else a list.
 
     ``normal_form`` is a regular expression (RE2, matched by Arrow over the whole column) of values that
     ``function`` returns unchanged; only the others are computed, once per distinct value. An ID number or a name
-    is different on every row, so ``_by_distinct`` alone would still call ``function`` a million times.
+    is different on every row, so ``by_distinct`` alone would still call ``function`` a million times.
     ``tests/test_normalise.py`` holds the result equal to ``function`` value by value.
     """
     text = _text_array(values)
     if text is None:
-        return _by_distinct(values, function)
+        return by_distinct(values, function)
     unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True)
     todo = np.flatnonzero(~unchanged.to_numpy(zero_copy_only=False))
     if not len(todo):
         return text
-    fixed = pa.array(_by_distinct(text.take(pa.array(todo)).to_pylist(), function), type=pa.string())
+    fixed = pa.array(by_distinct(text.take(pa.array(todo)).to_pylist(), function), type=pa.string())
     return pc.replace_with_mask(text, pc.invert(unchanged), fixed)
 
 
@@ -85,16 +85,16 @@ _CLEAN_CHAR = r"\x21-\x7E\x{4E00}-\x{9FFF}"
 CLEAN_TEXT_NORMAL_FORM = rf"^[{_CLEAN_CHAR}](?:[ {_CLEAN_CHAR}]*[{_CLEAN_CHAR}])?$"
 
 
-def _clean_column(values: list | pa.Array) -> list | pa.Array:
+def clean_column(values: list | pa.Array) -> list | pa.Array:
     """``clean_text`` over a whole column."""
-    return _unless_normal(values, CLEAN_TEXT_NORMAL_FORM, clean_text)
+    return unless_normal(values, CLEAN_TEXT_NORMAL_FORM, clean_text)
 
 
 # The dtype pandas gives a column of text and missing values ("str": Arrow storage, NaN for missing).
 _TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
-def _for_frame(column: list | pa.Array) -> object:
+def for_frame(column: list | pa.Array) -> object:
     """A normalised column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into
     the dtype pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
     if not isinstance(column, pa.Array):
@@ -102,7 +102,7 @@ def _for_frame(column: list | pa.Array) -> object:
     return pd.array(column, dtype=_TEXT_DTYPE) if column.null_count < len(column) else column.to_pylist()
 
 
-def _name(value: object) -> str | None:
+def clean_name(value: object) -> str | None:
     return re.sub(r"\s+", "", clean_text(value) or "") or None
 
 
@@ -118,30 +118,30 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
         return raw[name].tolist() if name in raw.columns else [None] * len(raw)
 
     out: dict[str, list] = {}
-    out["name"] = _unless_normal(column("name"), NAME_NORMAL_FORM, _name)
-    out["gender"] = _by_distinct(column("gender"), normalise_gender)
-    out["id_number"] = _unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
-    branch = _clean_column(column("branch"))
+    out["name"] = unless_normal(column("name"), NAME_NORMAL_FORM, clean_name)
+    out["gender"] = by_distinct(column("gender"), normalise_gender)
+    out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
+    branch = clean_column(column("branch"))
     if isinstance(branch, pa.Array):
         out["branch"] = pc.fill_null(branch, default_branch) if default_branch else branch
     else:
         out["branch"] = [value or default_branch for value in branch]
-    out["outflow_date_raw"] = _clean_column(column("outflow_date"))
-    out["outflow_date"] = _by_distinct(out["outflow_date_raw"], parse_date)
-    out["destination"] = _clean_column(column("destination"))
-    city = _by_distinct(out["destination"], resolve_destination)
+    out["outflow_date_raw"] = clean_column(column("outflow_date"))
+    out["outflow_date"] = by_distinct(out["outflow_date_raw"], parse_date)
+    out["destination"] = clean_column(column("destination"))
+    city = by_distinct(out["destination"], resolve_destination)
     out["destination_city_code"] = [c.code if c else None for c in city]
     out["destination_city"] = [c.name if c else None for c in city]
     out["in_gba"] = [c.in_gba if c else None for c in city]
     out["gba_committee"] = [c.gba_committee if c else None for c in city]
     out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
-    out["industry"] = _clean_column(column("industry"))
-    out["last_contact_raw"] = _clean_column(column("last_contact_date"))
-    out["last_contact_date"] = _by_distinct(out["last_contact_raw"], parse_date)
-    out["contact_status"] = _clean_column(column("contact_status"))
-    out["status_lost"] = [bool(lost) for lost in _by_distinct(out["contact_status"], is_lost_status)]
-    out["notes"] = _clean_column(column("notes"))
-    return pd.DataFrame({name: _for_frame(values) for name, values in out.items()}, index=raw.index)
+    out["industry"] = clean_column(column("industry"))
+    out["last_contact_raw"] = clean_column(column("last_contact_date"))
+    out["last_contact_date"] = by_distinct(out["last_contact_raw"], parse_date)
+    out["contact_status"] = clean_column(column("contact_status"))
+    out["status_lost"] = [bool(lost) for lost in by_distinct(out["contact_status"], is_lost_status)]
+    out["notes"] = clean_column(column("notes"))
+    return pd.DataFrame({name: for_frame(values) for name, values in out.items()}, index=raw.index)
 
 
 def phone_columns(values: list) -> tuple[list, list, list]:
@@ -169,7 +169,7 @@ def phone_columns(values: list) -> tuple[list, list, list]:
     national = np.array(national.to_pylist(), dtype=object)
     others = np.flatnonzero(~valid & pc.is_valid(written).to_numpy(zero_copy_only=False))
     if len(others):
-        phones = _by_distinct([values[i] for i in others], normalise_phone)
+        phones = by_distinct([values[i] for i in others], normalise_phone)
         number[others] = [p.number if p else None for p in phones]
         valid[others] = [bool(p and p.valid) for p in phones]
         national[others] = [p.national if p else None for p in phones]

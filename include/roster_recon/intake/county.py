@@ -17,12 +17,14 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from roster_recon import timing
+from roster_recon.intake import probable, stage
 from roster_recon.intake.discover import IgnoredEntry, shown
 from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
@@ -105,14 +107,25 @@ def county_outcomes(
     snapshots: CurrentSnapshots,
     validate: Callable[[pd.DataFrame, list[str]], object],
     settings: RunSettings,
+    known: Callable[[list[str]], dict[str, set[str]]] | None = None,
     kind: RosterKind | None = None,
 ) -> Iterator[FileOutcome | IgnoredEntry]:
     """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch;
-    ``kind`` the kind of roster the folder sends (by its code unless told).
+    ``known(keys)`` names the current members among member keys (a broken ID one slip from one of them gets the
+    positions to check in its feedback: ``probable.suggest``); ``kind`` is the kind of roster the folder sends (by its
+    code unless told).
 
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
-    kind = kind or kind_of(county_code)
+    outcomes = _outcomes(files, county_code, snapshots, validate, settings, kind or kind_of(county_code))
+    keys_of = partial(stage.member_keys, secret=settings.pii_secret)
+    for outcome in outcomes:
+        if known is not None and isinstance(outcome, FileOutcome):
+            probable.suggest(outcome, known, keys_of)
+        yield outcome
+
+
+def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterator[FileOutcome | IgnoredEntry]:
     judge = _Judge(kind, settings.max_reject_share, settings.as_of)
     max_file_mb = settings.max_file_mb
     with tempfile.TemporaryDirectory(prefix="roster-holding-") as holding:

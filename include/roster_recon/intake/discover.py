@@ -44,9 +44,6 @@ class SourceFolder:
         return "gba" if self.county_code in reference.committees() else "county"
 
 
-CountyFolder = SourceFolder  # the name most of the code knows it by
-
-
 @dataclass(frozen=True)
 class IgnoredEntry:
     """A file or folder the run saw and deliberately left alone, with the reason."""
@@ -91,13 +88,17 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
     """Every county folder, then every GBA committee folder, and the entries that name neither."""
     counties, ignored = county_folders(drop_root)
     gba = drop_root / GBA_DIR
-    if not gba.is_dir():
-        return counties, ignored
-    committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/")
+    try:
+        if not gba.is_dir():
+            return counties, ignored
+        committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/")
+    except OSError as error:  # the committees' folder is away: the committees wait, the counties go on
+        reason = f"GBA committees held back: their folder cannot be read ({error.strerror or error})"
+        return counties, [*ignored, IgnoredEntry(None, GBA_DIR, reason, holds_back_county=True)]
     return counties + committees, ignored + committee_ignored
 
 
-def county_folders(drop_root: Path) -> tuple[list[CountyFolder], list[IgnoredEntry]]:
+def county_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
     """County folders under the drop root (sorted by code), and folders that name no Yichun county."""
     if not drop_root.is_dir():
         raise FileNotFoundError(f"drop root {drop_root} does not exist (Variable roster_drop_root)")
@@ -168,7 +169,7 @@ def ignore_reason(path: Path) -> str | None:
     return None
 
 
-def roster_files(folder: CountyFolder) -> tuple[list[Path], list[IgnoredEntry]]:
+def roster_files(folder: SourceFolder) -> tuple[list[Path], list[IgnoredEntry]]:
     """Roster files directly in a county folder (oldest first), and the entries left alone with the reason.
 
     The pipeline's own folders (``_archive`` …) are passed over; any other folder is listed as ignored, so the clerk

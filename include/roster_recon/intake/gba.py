@@ -24,15 +24,15 @@ from roster_recon import reference
 from roster_recon.intake.columns import (
     ID_NUMBER_NORMAL_FORM,
     NAME_NORMAL_FORM,
-    _by_distinct,
-    _clean_column,
-    _for_frame,
-    _name,
-    _unless_normal,
+    by_distinct,
+    clean_column,
+    clean_name,
+    for_frame,
     phone_columns,
+    unless_normal,
 )
-from roster_recon.intake.normalise import mask_id_number, normalise_gender, normalise_id_number, parse_date
-from roster_recon.intake.problems import WARNING, _Found, _text
+from roster_recon.intake.normalise import normalise_gender, normalise_id_number, parse_date
+from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, text_or_none
 
 # The normalised GBA roster's columns that staging reads (``staging.gba_row`` adds run, file, committee and keys).
 GBA_ROW_COLUMNS = (
@@ -64,22 +64,22 @@ def normalise_gba_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.Da
 
     counties = reference.county_names()
     out: dict[str, list] = {}
-    out["name"] = _unless_normal(column("name"), NAME_NORMAL_FORM, _name)
-    out["gender"] = _by_distinct(column("gender"), normalise_gender)
-    out["id_number"] = _unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
-    branch = _clean_column(column("branch"))
+    out["name"] = unless_normal(column("name"), NAME_NORMAL_FORM, clean_name)
+    out["gender"] = by_distinct(column("gender"), normalise_gender)
+    out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
+    branch = clean_column(column("branch"))
     branch = branch.to_pylist() if isinstance(branch, pa.Array) else branch
     out["branch"] = [value or default_branch for value in branch]
-    out["home_county"] = _clean_column(column("home_county"))
-    out["home_county_code"] = _by_distinct(out["home_county"], lambda text: counties.get(text.replace(" ", "")))
-    out["home_branch"] = _clean_column(column("home_branch"))
+    out["home_county"] = clean_column(column("home_county"))
+    out["home_county_code"] = by_distinct(out["home_county"], lambda text: counties.get(text.replace(" ", "")))
+    out["home_branch"] = clean_column(column("home_branch"))
     out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
-    out["employer"] = _clean_column(column("employer"))
+    out["employer"] = clean_column(column("employer"))
     for name in ("placed_on", "last_activity", "dues_paid_to"):
-        out[f"{name}_raw"] = _clean_column(column(name))
-        out[name] = _by_distinct(out[f"{name}_raw"], parse_date)
+        out[f"{name}_raw"] = clean_column(column(name))
+        out[name] = by_distinct(out[f"{name}_raw"], parse_date)
     out["dues_paid_to"] = [day.replace(day=1) if day else None for day in out["dues_paid_to"]]
-    frame = pd.DataFrame({name: _for_frame(values) for name, values in out.items()}, index=raw.index)
+    frame = pd.DataFrame({name: for_frame(values) for name, values in out.items()}, index=raw.index)
     frame["phone_if_valid_or_absent"] = np.where(frame["phone"].isna() | frame["phone_valid"], "ok", None)
     return frame
 
@@ -107,12 +107,13 @@ def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.d
     accepted = np.ones(len(roster), dtype=bool)
     if rejected_rows:
         accepted[roster.index.get_indexer(list(rejected_rows))] = False
-    found = _Found()
+    found = ProblemList()
 
     def add(mask, code: str, value_column: str, column: str, zh: str, en: str) -> None:
         hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
         if len(hits):
-            values = [_text(value) for value in roster[value_column].iloc[hits].tolist()]
+            shown = masked_phone_text if value_column == "phone" else text_or_none
+            values = [shown(value) for value in roster[value_column].iloc[hits].tolist()]
             rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
             found.add(rows, names, column, values, code, WARNING, zh, en)
 
@@ -133,8 +134,3 @@ def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.d
             column, zh, en = (part.format(column=header, column_en=header_en) for part in MESSAGES[code])
             add(mask, code, f"{name}_raw", column, zh, en)
     return found.frame()
-
-
-def broken_id_masked(id_numbers: list[str]) -> list[str | None]:
-    """A broken number masked as a valid one is (first 6 and last 4 characters): it may be read back, never rebuilt."""
-    return [mask_id_number(value) if isinstance(value, str) and len(value) == 18 else None for value in id_numbers]

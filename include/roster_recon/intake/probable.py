@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from roster_recon.intake.normalise import check_character, is_valid_id_number
-from roster_recon.intake.problems import WARNING, _Found
+from roster_recon.intake.problems import WARNING, ProblemList
 
 
 def candidates(broken: str) -> list[tuple[str, str]]:
@@ -75,7 +75,7 @@ def suggest(outcome, known, keys_of) -> None:
     for source_row, name, key, positions in asked:
         if name in names.get(key, ()):
             hits.setdefault((source_row, name), []).append(positions)
-    found = _Found()
+    found = ProblemList()
     for (source_row, name), positions in hits.items():
         if len(positions) == 1:
             found.add(

@@ -57,7 +57,7 @@ PROBLEM_COLUMNS = (
 )
 
 
-class _Found:
+class ProblemList:
     """Problems gathered column by column and made into one frame at the end (cheap for many thousands)."""
 
     def __init__(self):
@@ -73,17 +73,17 @@ class _Found:
     def frame(self) -> pd.DataFrame:
         columns = dict(self.columns)
         columns["source_row"] = pd.array(columns["source_row"], dtype="Int32")
-        columns["member_name"] = [_text(name) for name in columns["member_name"]]
+        columns["member_name"] = [text_or_none(name) for name in columns["member_name"]]
         return pd.DataFrame(columns)
 
 
 def no_problems() -> pd.DataFrame:
-    return _Found().frame()
+    return ProblemList().frame()
 
 
 def file_problem(code: str, message_zh: str, message_en: str) -> pd.DataFrame:
     """One problem about the whole file (no row, name, column or value)."""
-    found = _Found()
+    found = ProblemList()
     found.add([None], [None], None, None, code, ERROR, message_zh, message_en)
     return found.frame()
 
@@ -102,7 +102,7 @@ SHEET_REASONS = {
 
 def sheet_warnings(skipped_sheets: list[tuple[str, str]]) -> pd.DataFrame:
     """A warning per workbook sheet left out (hidden, or no roster header), naming the sheet."""
-    found = _Found()
+    found = ProblemList()
     for sheet, reason in skipped_sheets:
         zh, en = SHEET_REASONS[reason]
         found.add([None], [None], None, None, "sheet_not_read", WARNING, zh.format(sheet=sheet), en.format(sheet=sheet))
@@ -126,7 +126,7 @@ COLUMN_HEADERS_ZH = {
 
 def control_character_warnings(control_characters: dict[str, list[int]]) -> pd.DataFrame:
     """A warning per cell whose invisible control characters the reader removed, naming its row and column."""
-    found = _Found()
+    found = ProblemList()
     for column, rows in control_characters.items():
         found.add(
             list(rows),
@@ -143,7 +143,7 @@ def control_character_warnings(control_characters: dict[str, list[int]]) -> pd.D
 
 def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.DataFrame:
     """A problem per (row, hard rule) that GX reported; ``roster`` is the normalised frame with ``source_row``."""
-    found = _Found()
+    found = ProblemList()
     for rule, labels in rejected.items():
         if not labels:
             continue
@@ -187,7 +187,7 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame
             "last_contact_raw",
         ),
     ]
-    found = _Found()
+    found = ProblemList()
     for code, mask, value_column in checks:
         hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
         if not len(hits):
@@ -195,8 +195,10 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame
         column, zh, en = MESSAGES[code]
         if code == "id_place_code_unknown":
             values = [mask_id_number(value) for value in roster["id_number"].iloc[hits].tolist()]
+        elif value_column == "phone":
+            values = [masked_phone_text(value) for value in roster[value_column].iloc[hits].tolist()]
         elif value_column:
-            values = [_text(value) for value in roster[value_column].iloc[hits].tolist()]
+            values = [text_or_none(value) for value in roster[value_column].iloc[hits].tolist()]
         else:
             values = None
         source_rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
@@ -222,7 +224,17 @@ def _place_code_array() -> pa.Array:
     return pa.array(sorted(reference.known_place_codes()), type=pa.string())
 
 
-def _text(value: object) -> str | None:
+def masked_phone_text(value: object) -> str | None:
+    """A phone as written, masked when it holds seven digits or more (first 3 and last 4 digits kept): a number that
+    fails the check may still be someone's, and the warehouse keeps full phones in ``core`` only."""
+    text = text_or_none(value)
+    digits = "".join(character for character in text or "" if character.isdigit())
+    if len(digits) < 7:
+        return text
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def text_or_none(value: object) -> str | None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return None
     return str(value)

@@ -138,8 +138,9 @@ def presence_table(
 def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_code: str, secret: bytes) -> None:
     """COPY a staged GBA roster into ``staging.gba_row``: its accepted rows, and the rows whose only fault is a
     broken ID number (kept, keyed by the broken number's HMAC, for probable matching; never merged as a member),
-    with their candidates' keys into ``staging.gba_candidate``. Members named by a row that broke another hard rule
-    (a repeated row) and empty branches go to ``staging.branch_presence`` under the committee's code."""
+    with their candidates' keys into ``staging.gba_candidate``. Members a row that broke a hard rule names (by its valid
+    ID's key, or by its name when the ID is broken, as for a county) and empty branches go to
+    ``staging.branch_presence`` under the committee's code: a placed member keeps the placement last accepted."""
     from roster_recon.intake import probable
 
     kept = outcome.kept
@@ -161,7 +162,7 @@ def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_cod
     found.insert(0, "file_id", file_id)
     found.insert(0, "run_id", run_id)
     copy_rows(connection, found, table="staging.gba_candidate")
-    presence = presence_table(kept[valid], outcome.empty_branches, run_id, file_id, committee_code, secret)
+    presence = presence_table(kept, outcome.empty_branches, run_id, file_id, committee_code, secret)
     copy_rows(connection, presence, table="staging.branch_presence")
 
 

@@ -330,6 +330,11 @@ class CountyValidation:
         return outcome
 
 
+def validator_for(kind: str, reuse: RosterValidator | None = None) -> RosterValidator:
+    """A validator with the suite of a kind of roster: ``reuse`` when it has that suite, else a new one."""
+    return reuse if reuse is not None and reuse.kind == kind else RosterValidator(kind)
+
+
 def build_suite(rules: list[tuple[str, str, gxe.Expectation]], name: str = SUITE_NAME) -> gx.ExpectationSuite:
     suite = gx.ExpectationSuite(name=name)
     for code, severity, expectation in rules:

@@ -108,7 +108,6 @@ def counties() -> dict[str, County]:
 class Layout:
     """A kind of roster's columns: header text (normalised) -> canonical column, and the columns it must have."""
 
-    name: str
     aliases: dict[str, str]
     required: tuple[str, ...] = REQUIRED_COLUMNS
 
@@ -132,13 +131,13 @@ def header_aliases(
 @cache
 def roster_layout() -> Layout:
     """A county branch's ledger (contract: "Columns")."""
-    return Layout("county", header_aliases())
+    return Layout(header_aliases())
 
 
 @cache
 def gba_layout() -> Layout:
     """A GBA committee branch's roster (contract: "The other side")."""
-    return Layout("gba", header_aliases("gba_header_aliases.csv", GBA_COLUMNS))
+    return Layout(header_aliases("gba_header_aliases.csv", GBA_COLUMNS))
 
 
 @cache

@@ -132,7 +132,10 @@ def sync_reference(connection: sa.Connection) -> None:
     )
     connection.execute(
         sa.text(sql("sync_committees")),
-        [{"code": code, "name": name} for code, name in reference.committees().items()],
+        [
+            {"code": code, "name": name, "municipal": code == reference.MUNICIPAL_COMMITTEE_CODE}
+            for code, name in reference.committees().items()
+        ],
     )
 
 

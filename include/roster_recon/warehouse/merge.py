@@ -54,8 +54,8 @@ def begin_merge(connection, run_id: str, as_of: dt.date) -> None:
 
 
 def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
-    """Apply the run's county snapshot on a psycopg2 connection whose transaction the caller commits."""
-    begin_merge(connection, run_id, as_of)
+    """Apply the run's county snapshot on a psycopg2 connection whose transaction the caller commits, after
+    ``begin_merge`` (and the GBA snapshot, ``reconcile.merge_gba``) in that transaction."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core.roster_version WHERE valid_to IS NULL")
         before = cursor.fetchone()[0]

@@ -13,7 +13,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from roster_recon import warehouse
+from roster_recon import reference, warehouse
 
 
 def merge_gba(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
@@ -28,21 +28,20 @@ def merge_gba(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
 def recompute_categories(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     """Every member's category as of ``as_of``; returns the open categories' counts (``category_<name>``)."""
     with connection.cursor() as cursor:
-        cursor.execute(warehouse.sql("reconcile_categories"), {"run_id": run_id, "as_of": as_of})
+        params = {"run_id": run_id, "as_of": as_of, "municipal": reference.MUNICIPAL_COMMITTEE_CODE}
+        cursor.execute(warehouse.sql("reconcile_categories"), params)
         cursor.execute(
             "SELECT category, count(*) FROM core.gba_reconciliation WHERE closed_on IS NULL GROUP BY category"
         )
         return {f"category_{category}": count for category, count in cursor.fetchall()}
 
 
-def known_members(connection: sa.Connection, keys: list[str]) -> dict[str, set[str]]:
+def known_members(engine: sa.Engine, keys: list[str]) -> dict[str, set[str]]:
     """Of ``keys``, those of members currently on a ledger, with the names they are listed under."""
     if not keys:
         return {}
-    rows = connection.execute(
-        sa.text(warehouse.sql("reconcile_known_members")),
-        {"k": keys},
-    )
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(warehouse.sql("reconcile_known_members")), {"k": keys}).all()
     found: dict[str, set[str]] = {}
     for key, name in rows:
         found.setdefault(key, set()).add(name)

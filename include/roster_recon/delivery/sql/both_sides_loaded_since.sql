@@ -1,5 +1,5 @@
--- Was any roster (a county's or a committee's) loaded by a run merged after the list was written? Both sides
--- feed a two-sided list, so either may have changed it.
+-- Was any roster (a county's or a committee's) loaded by a run merged after a follow-up list was written? Both
+-- sides feed every list: a county's entries and its sheet 大湾区核对, a committee's leads.
 SELECT EXISTS (SELECT 1
                  FROM audit.file f
                  JOIN audit.run r USING (run_id)

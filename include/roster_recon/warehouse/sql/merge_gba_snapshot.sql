@@ -19,12 +19,24 @@ INSERT INTO core.branch_source (county_code, branch, file_id, as_of)
 SELECT committee_code, branch, file_id, %(as_of)s FROM gba_branch_file
     ON CONFLICT (county_code, branch) DO UPDATE SET file_id = excluded.file_id, as_of = excluded.as_of;
 
--- Members the snapshot names only in a row that broke another hard rule (a repeated row): kept as they were.
+-- Placed members the snapshot names only in a row that broke a hard rule keep the placement last accepted, as on
+-- a county ledger: by the row's valid ID, or, when the ID is what is broken, by a name that matches exactly one
+-- member placed in the branch.
 CREATE TEMP TABLE gba_kept ON COMMIT DROP AS
 SELECT p.county_code AS committee_code, p.branch, p.member_key
   FROM staging.branch_presence p
   JOIN gba_branch_file b ON b.committee_code = p.county_code AND b.branch = p.branch AND b.file_id = p.file_id
- WHERE p.run_id = %(run_id)s AND p.member_key IS NOT NULL;
+ WHERE p.run_id = %(run_id)s AND p.member_key IS NOT NULL
+UNION
+SELECT v.committee_code, v.branch, min(v.member_key)
+  FROM staging.branch_presence p
+  JOIN gba_branch_file b ON b.committee_code = p.county_code AND b.branch = p.branch AND b.file_id = p.file_id
+  JOIN core.gba_placement v
+    ON v.valid_to IS NULL AND v.id_valid AND v.committee_code = p.county_code AND v.branch = p.branch
+   AND v.name = p.name
+ WHERE p.run_id = %(run_id)s AND p.member_key IS NULL AND p.name IS NOT NULL
+ GROUP BY v.committee_code, v.branch, v.name
+HAVING count(*) = 1;
 
 CREATE TEMP TABLE gba_snapshot ON COMMIT DROP AS
 SELECT s.*,

@@ -13,13 +13,14 @@ WITH enrolments AS (
      GROUP BY member_key
     HAVING count(*) > 1
 ), both_sides AS (
-    -- The home side's flags from the reconciliation of both sides (warehouse/sql/reconcile_categories.sql).
-    SELECT member_key, category, expected_committee, gba_committee, gba_branch, ledger_city
+    -- The home side's flags from the reconciliation of both sides (warehouse/sql/reconcile_categories.sql), on the
+    -- ledger entry that was reconciled (a member on two ledgers is reconciled by one of them).
+    SELECT member_key, home_county_code, home_branch, category, expected_committee, gba_placements, ledger_city
       FROM core.gba_reconciliation
      WHERE closed_on IS NULL AND category IN ('not_placed', 'city_differs')
 ), candidate AS (
     SELECT v.member_key, v.county_code, v.branch, v.outflow_date, v.phone, v.status_lost, v.contact_status,
-           v.last_contact_date, e.rosters, e.rosters_list, r.expected_committee, r.gba_branch, r.ledger_city,
+           v.last_contact_date, e.rosters, e.rosters_list, r.expected_committee, r.gba_placements, r.ledger_city,
            unnest(array_remove(ARRAY[
                CASE WHEN v.outflow_date IS NULL OR v.outflow_date > %(as_of)s::date THEN 'missing_outflow_time' END,
                CASE WHEN v.destination IS NULL THEN 'missing_destination' END,
@@ -35,7 +36,8 @@ WITH enrolments AS (
            ], NULL)) AS flag
       FROM core.roster_version v
       LEFT JOIN enrolments e USING (member_key)
-      LEFT JOIN both_sides r USING (member_key)
+      LEFT JOIN both_sides r
+        ON r.member_key = v.member_key AND r.home_county_code = v.county_code AND r.home_branch = v.branch
      WHERE v.valid_to IS NULL
 )
 SELECT member_key, county_code, branch, flag,
@@ -51,7 +53,7 @@ SELECT member_key, county_code, branch, flag,
                     ELSE 'last contact ' || last_contact_date END
            WHEN 'duplicate_enrollment' THEN 'on ' || rosters || ' rosters: ' || rosters_list
            WHEN 'not_placed_in_gba' THEN 'no branch of GBA committee ' || expected_committee || ' lists the member'
-           ELSE 'placed by GBA branch ' || gba_branch || '; the ledger says ' || coalesce(ledger_city, 'no GBA city')
+           ELSE 'placed by GBA branch ' || gba_placements || '; the ledger says ' || coalesce(ledger_city, 'no GBA city')
        END AS detail
   FROM candidate;
 

@@ -2,15 +2,17 @@
 -- (a rerun of the same date changes nothing); a member whose category changes closes one spell and opens another.
 
 -- The ledger side: one current entry per member, a GBA entry first (a member on several ledgers is reconciled
--- once), with the committee its destination expects.
+-- once, by this entry), with the committee its destination city expects: the city's own committee, else the
+-- municipal one (by code: a committee's name may be corrected in the reference data, its city code not).
 CREATE TEMP TABLE ledger_side ON COMMIT DROP AS
 SELECT DISTINCT ON (v.member_key)
        v.member_key, v.name, m.id_number_masked AS id_masked, v.county_code, v.branch, v.destination_city,
-       v.destination_city_code, coalesce(v.in_gba, false) AS in_gba, g.committee_code AS expected_committee,
+       v.destination_city_code, coalesce(v.in_gba, false) AS in_gba,
+       CASE WHEN v.in_gba THEN coalesce(g.committee_code, %(municipal)s) END AS expected_committee,
        v.phone, v.phone_national, v.last_contact_date
   FROM core.roster_version v
   JOIN core.member m USING (member_key)
-  LEFT JOIN core.gba_committee g ON g.committee_name = v.gba_committee
+  LEFT JOIN core.gba_committee g ON g.committee_code = v.destination_city_code
  WHERE v.valid_to IS NULL
  ORDER BY v.member_key, coalesce(v.in_gba, false) DESC, v.county_code, v.branch;
 CREATE INDEX ON ledger_side (member_key);
@@ -21,7 +23,8 @@ CREATE TEMP TABLE gba_side ON COMMIT DROP AS
 SELECT member_key, count(*) AS placements,
        array_agg(DISTINCT committee_code ORDER BY committee_code) AS committees,
        (array_agg(committee_code ORDER BY committee_code, branch))[1] AS committee_code,
-       string_agg(committee_code || ' ' || branch, '; ' ORDER BY committee_code, branch) AS branches,
+       (array_agg(branch ORDER BY committee_code, branch))[1] AS branch,
+       string_agg(committee_code || ' ' || branch, '; ' ORDER BY committee_code, branch) AS placement_list,
        (array_agg(name ORDER BY committee_code, branch))[1] AS name,
        (array_agg(id_masked ORDER BY committee_code, branch))[1] AS id_masked,
        (array_agg(home_county_code ORDER BY committee_code, branch))[1] AS home_county_code,
@@ -77,7 +80,8 @@ SELECT k.member_key,
        l.destination_city AS ledger_city, l.destination_city_code AS ledger_city_code,
        CASE WHEN l.in_gba THEN l.expected_committee END AS expected_committee,
        coalesce(g.committee_code, p.committee_code) AS gba_committee,
-       coalesce(g.branches, p.committee_code || ' ' || p.branch) AS gba_branch,
+       coalesce(g.branch, p.branch) AS gba_branch,
+       coalesce(g.placement_list, p.committee_code || ' ' || p.branch) AS gba_placements,
        ARRAY(SELECT DISTINCT c FROM unnest(
            coalesce(g.committees, '{}') || ARRAY[CASE WHEN l.in_gba THEN l.expected_committee END, p.committee_code]
        ) c WHERE c IS NOT NULL ORDER BY c) AS committees,
@@ -112,26 +116,28 @@ UPDATE core.gba_reconciliation r
 UPDATE core.gba_reconciliation r
    SET name = w.name, id_masked = w.id_masked, home_county_code = w.home_county_code, home_branch = w.home_branch,
        ledger_city = w.ledger_city, ledger_city_code = w.ledger_city_code, expected_committee = w.expected_committee,
-       gba_committee = w.gba_committee, gba_branch = w.gba_branch, committees = w.committees,
+       gba_committee = w.gba_committee, gba_branch = w.gba_branch, gba_placements = w.gba_placements,
+       committees = w.committees,
        differences = w.differences, probable_positions = w.probable_positions, phone = w.phone,
        phone_national = w.phone_national, last_contact_date = w.last_contact_date,
        last_contact_source = w.last_contact_source
   FROM wanted_category w
  WHERE r.closed_on IS NULL AND w.member_key = r.member_key AND w.category = r.category
    AND (r.name, r.id_masked, r.home_county_code, r.home_branch, r.ledger_city, r.expected_committee,
-        r.gba_committee, r.gba_branch, r.committees, r.differences, r.probable_positions, r.phone,
-        r.last_contact_date, r.last_contact_source)
+        r.gba_committee, r.gba_branch, r.gba_placements, r.committees, r.differences, r.probable_positions,
+        r.phone, r.last_contact_date, r.last_contact_source)
        IS DISTINCT FROM
        (w.name, w.id_masked, w.home_county_code, w.home_branch, w.ledger_city, w.expected_committee,
-        w.gba_committee, w.gba_branch, w.committees, w.differences, w.probable_positions, w.phone,
-        w.last_contact_date, w.last_contact_source);
+        w.gba_committee, w.gba_branch, w.gba_placements, w.committees, w.differences, w.probable_positions,
+        w.phone, w.last_contact_date, w.last_contact_source);
 
 INSERT INTO core.gba_reconciliation (
     member_key, category, since, since_run, name, id_masked, home_county_code, home_branch, ledger_city,
-    ledger_city_code, expected_committee, gba_committee, gba_branch, committees, differences, probable_positions,
-    phone, phone_national, last_contact_date, last_contact_source)
+    ledger_city_code, expected_committee, gba_committee, gba_branch, gba_placements, committees, differences,
+    probable_positions, phone, phone_national, last_contact_date, last_contact_source)
 SELECT w.member_key, w.category, %(as_of)s, %(run_id)s, w.name, w.id_masked, w.home_county_code, w.home_branch,
-       w.ledger_city, w.ledger_city_code, w.expected_committee, w.gba_committee, w.gba_branch, w.committees,
+       w.ledger_city, w.ledger_city_code, w.expected_committee, w.gba_committee, w.gba_branch, w.gba_placements,
+       w.committees,
        w.differences, w.probable_positions, w.phone, w.phone_national, w.last_contact_date, w.last_contact_source
   FROM wanted_category w
  WHERE NOT EXISTS (SELECT 1 FROM core.gba_reconciliation r WHERE r.closed_on IS NULL AND r.member_key = w.member_key);

@@ -4,7 +4,8 @@
 -- The 1+7+N committees by code (synchronised from the reference data every run, like core.county).
 CREATE TABLE core.gba_committee (
     committee_code text PRIMARY KEY CHECK (committee_code ~ '^\d{6}$'),
-    committee_name text NOT NULL
+    committee_name text NOT NULL,
+    is_municipal   boolean NOT NULL DEFAULT false  -- the "1": serves the other GBA cities, sees every GBA row
 );
 
 -- A GBA roster's rows waiting for the merge: no raw ID number. A row whose ID is broken (id_valid false) is keyed
@@ -97,7 +98,8 @@ CREATE TABLE core.gba_reconciliation (
     ledger_city_code   text,
     expected_committee text,
     gba_committee      text,
-    gba_branch         text,
+    gba_branch         text,                           -- the (first) GBA branch placing the member
+    gba_placements     text,                           -- every placement, '<committee> <branch>; …'
     committees         text[] NOT NULL DEFAULT '{}',  -- every committee concerned: expected and placing
     differences        text[] NOT NULL DEFAULT '{}',
     probable_positions text,
@@ -114,21 +116,6 @@ ALTER TABLE core.member_flag ADD CONSTRAINT member_flag_flag_check
     CHECK (flag IN ('missing_outflow_time', 'missing_destination', 'missing_contact', 'missing_industry',
                     'lost_contact', 'duplicate_enrollment', 'not_placed_in_gba', 'destination_outdated'));
 
--- Roles: one per committee, NOLOGIN like the county roles (the DBA makes personal logins members).
-DO $$
-DECLARE code text;
-BEGIN
-    FOREACH code IN ARRAY ARRAY['440000', '440100', '440300', '440600', '441900', '442000', '440400', '441300'] LOOP
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'roster_committee_' || code) THEN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', 'roster_committee_' || code);
-        END IF;
-        EXECUTE format('GRANT USAGE ON SCHEMA reporting TO %I', 'roster_committee_' || code);
-        EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO %I', 'roster_committee_' || code);
-        EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA reporting GRANT SELECT ON TABLES TO %I',
-                       'roster_committee_' || code);
-    END LOOP;
-END $$;
-
 -- Which committees the current login may see: by its committee roles; NULL for the loader and roster_reader.
 CREATE FUNCTION reporting.readable_committees() RETURNS text[] LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN pg_has_role(current_user, 'roster_loader', 'MEMBER')
@@ -139,6 +126,13 @@ CREATE FUNCTION reporting.readable_committees() RETURNS text[] LANGUAGE sql STAB
 COMMENT ON FUNCTION reporting.readable_committees() IS
     'NULL: every committee (roster_loader, roster_reader); else the committees of the login''s committee roles';
 
+-- Whether one of some committees is the municipal committee, which sees every GBA row. The caller passes the
+-- committees its login may read (reporting.readable_committees(), computed with the caller's current_user); the
+-- function runs with its owner's rights to read core.gba_committee, which no reader may.
+CREATE FUNCTION reporting.includes_municipal(committees text[]) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM core.gba_committee WHERE is_municipal AND committee_code = ANY (committees)) $$;
+
 -- Row-level security, forced: a county login sees its members (home county), a committee login the rows of its
 -- committee (expected or placing), the municipal committee every GBA row.
 ALTER TABLE core.gba_reconciliation ENABLE ROW LEVEL SECURITY;
@@ -147,24 +141,28 @@ CREATE POLICY both_sides ON core.gba_reconciliation
     USING ((SELECT reporting.readable_counties()) IS NULL
            OR home_county_code = ANY ((SELECT reporting.readable_counties())::text[])
            OR committees && (SELECT reporting.readable_committees())
-           OR '440000' = ANY ((SELECT reporting.readable_committees())::text[]))
+           OR reporting.includes_municipal((SELECT reporting.readable_committees())))
     WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
 ALTER TABLE core.gba_placement ENABLE ROW LEVEL SECURITY;
 ALTER TABLE core.gba_placement FORCE ROW LEVEL SECURITY;
 CREATE POLICY committee_rows ON core.gba_placement
     USING ((SELECT reporting.readable_counties()) IS NULL
            OR committee_code = ANY ((SELECT reporting.readable_committees())::text[])
-           OR '440000' = ANY ((SELECT reporting.readable_committees())::text[]))
+           OR reporting.includes_municipal((SELECT reporting.readable_committees())))
     WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
--- A committee's own files (audit.file holds them under the committee's code); permissive, so OR the county policy.
+-- A committee's own files and the entries of its folder left alone (recorded under the committee's code);
+-- permissive, so OR the county policy.
 CREATE POLICY committee_files ON audit.file
+    USING (county_code = ANY ((SELECT reporting.readable_committees())::text[]))
+    WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
+CREATE POLICY committee_entries ON audit.ignored_entry
     USING (county_code = ANY ((SELECT reporting.readable_committees())::text[]))
     WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
 
 CREATE VIEW reporting.gba_reconciliation AS
 SELECT r.member_key, r.name, r.id_masked AS id_number_masked, r.category, r.since,
        r.home_county_code, r.home_branch, r.ledger_city, r.expected_committee, r.gba_committee, r.gba_branch,
-       r.differences, r.last_contact_date, r.last_contact_source,
+       r.differences, r.last_contact_date, r.last_contact_source, r.gba_placements,
        core.mask_phone(r.phone_national) AS phone_masked, r.probable_positions, r.committees
   FROM core.gba_reconciliation r
  WHERE r.closed_on IS NULL;
@@ -224,3 +222,24 @@ SELECT p.committee_code, p.branch,
   LEFT JOIN core.gba_reconciliation r ON r.member_key = p.member_key AND r.closed_on IS NULL
  WHERE p.valid_to IS NULL AND p.id_valid
  GROUP BY p.committee_code, p.branch;
+
+-- Whose lead each open category is (the contract's categories table), one row per committee that gets it: the
+-- committees' follow-up workbooks (full phone, core) and Rosters pages (masked, reporting) read this one rule.
+CREATE VIEW core.gba_lead AS
+SELECT g.committee_code, r.*
+  FROM core.gba_reconciliation r
+  JOIN core.gba_committee g
+    ON (r.category IN ('city_differs', 'placed_twice') AND g.committee_code = ANY (r.committees))
+    OR (r.category = 'not_placed' AND g.committee_code = r.expected_committee)
+    OR (r.category = 'awaiting_roster' AND g.is_municipal)
+    OR (r.category = 'not_on_ledger' AND r.home_county_code IS NULL AND g.is_municipal)
+    OR (r.category = 'probable_match' AND g.committee_code = r.gba_committee)
+ WHERE r.closed_on IS NULL;
+
+CREATE VIEW reporting.gba_leads AS
+SELECT committee_code, member_key, since, category, name, id_masked AS id_number_masked, home_county_code,
+       home_branch, gba_committee, gba_branch, gba_placements, expected_committee,
+       coalesce(probable_positions, array_to_string(differences, ', ')) AS detail,
+       core.mask_phone(phone_national) AS phone_masked, last_contact_date, last_contact_source
+  FROM core.gba_lead;
+
