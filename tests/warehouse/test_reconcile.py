@@ -403,3 +403,27 @@ def test_the_home_sides_flag_is_on_the_entry_the_member_is_reconciled_by(
         engine, "SELECT county_code, flag FROM reporting.member_flags WHERE flag = 'not_placed_in_gba' ORDER BY 1"
     )
     assert flagged == [{"county_code": "360922", "flag": "not_placed_in_gba"}]  # not 铜鼓县's, which says 杭州
+
+
+def test_a_day_without_rosters_recomputes_only_what_its_date_moved(make_settings, engine, validator, gba_validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    write_gba_roster(
+        settings.drop_root,
+        SHENZHEN,
+        "第一支部.csv",
+        [gba_person(1), gba_person(2, 最近活动时间=DAY_TWO.isoformat())],  # dated tomorrow: warned, counted tomorrow
+    )
+    run_all(settings, validator, gba_validator)
+    found = categories(engine)
+    assert (found["党员2"]["last_contact_date"], found["党员2"]["last_contact_source"]) == (
+        dt.date(2026, 10, 31),  # dues paid to 2026年10月: the month's last day, newer than the ledger's 10-01
+        "dues",
+    )
+    run_all(make_settings(DAY_TWO), validator, gba_validator)  # no file: only the date moved
+    found = categories(engine)
+    assert (found["党员2"]["last_contact_date"], found["党员2"]["last_contact_source"]) == (DAY_TWO, "gba_activity")
+    assert (found["党员2"]["category"], found["党员2"]["since"]) == ("matched", AS_OF)
+    before = rows(engine, "SELECT * FROM core.gba_reconciliation ORDER BY member_key")
+    run_all(make_settings(DAY_TWO + dt.timedelta(days=1)), validator, gba_validator)  # nothing moved at all
+    assert rows(engine, "SELECT * FROM core.gba_reconciliation ORDER BY member_key") == before

@@ -26,10 +26,16 @@ def merge_gba(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
 
 
 def recompute_categories(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
-    """Every member's category as of ``as_of``; returns the open categories' counts (``category_<name>``)."""
+    """Every member's category as of ``as_of``; returns the open categories' counts (``category_<name>``).
+
+    A run that loaded no roster and finds no evidence newly on or before its date (``sql/reconcile_needed.sql``)
+    cannot change any category: it skips the recomputation (the idle day's work is what the date moved).
+    """
     with connection.cursor() as cursor:
         params = {"run_id": run_id, "as_of": as_of, "municipal": reference.MUNICIPAL_COMMITTEE_CODE}
-        cursor.execute(warehouse.sql("reconcile_categories"), params)
+        cursor.execute(warehouse.sql("reconcile_needed"), params)
+        if cursor.fetchone()[0]:
+            cursor.execute(warehouse.sql("reconcile_categories"), params)
         cursor.execute(
             "SELECT category, count(*) FROM core.gba_reconciliation WHERE closed_on IS NULL GROUP BY category"
         )
