@@ -161,14 +161,18 @@ def tree_html(committees: pd.DataFrame, branches: pd.DataFrame) -> str:
     committee's branches fold away (``<details>``: no script)."""
     if len(committees) < 2:
         return "<p class='muted'>no GBA committee yet / 尚无大湾区党委</p>"
-    head = "<tr><th>党委 / 支部 Committee / branch</th>" + "".join(f"<th>{c}</th>" for c in TREE_COLUMNS) + "</tr>"
+    head = (
+        "<tr><th>党委 / 支部 Committee / branch</th>"
+        + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in TREE_COLUMNS)
+        + "</tr>"
+    )
 
     def line(label: str, values: dict, level: int) -> str:
         cells = "".join(f"<td>{'' if values.get(c) is None else int(values[c])}</td>" for c in TREE_COLUMNS)
         return f"<tr class='level{level}'><td>{html.escape(label)}</td>{cells}</tr>"
 
     total = committees.iloc[0].to_dict()
-    parts = [f"<table class='tree'><thead>{head}</thead><tbody>", line("1+7+N", total, 0), "</tbody></table>"]
+    parts = [f"<table class='tree sides'><thead>{head}</thead><tbody>", line("1+7+N", total, 0), "</tbody></table>"]
     for row in committees.iloc[1:].itertuples():
         mine = branches[branches["committee_code"] == row.committee_code]
         rows = [
@@ -177,8 +181,8 @@ def tree_html(committees: pd.DataFrame, branches: pd.DataFrame) -> str:
         label = f"{row.committee_code} {row.committee_name}"
         summary = line(label, row._asdict(), 1)
         parts.append(
-            f"<details><summary><table class='tree'><tbody>{summary}</tbody></table></summary>"
-            f"<table class='tree'><tbody>{''.join(rows) or '<tr><td>no roster yet / 尚未报送</td></tr>'}"
+            f"<details><summary><table class='tree sides'><tbody>{summary}</tbody></table></summary>"
+            f"<table class='tree sides'><tbody>{''.join(rows) or '<tr><td>no roster yet / 尚未报送</td></tr>'}"
             "</tbody></table></details>"
         )
     return "".join(parts)

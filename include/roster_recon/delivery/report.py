@@ -220,6 +220,8 @@ table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;paddin
 th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:#888}
 .failed{color:#fff;background:#b3261e;padding:.4em .6em;font-weight:600}
 table.tree{width:760px}table.tree td:first-child{width:460px}.level1 td:first-child{padding-left:1.5em}
+table.tree.sides{width:100%;table-layout:fixed}
+table.tree.sides td:first-child,table.tree.sides th:first-child{width:30%}
 .level2 td:first-child{padding-left:3em;font-weight:normal}.level0,.level1{font-weight:600}summary{cursor:pointer}
 svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
 .muted{color:#666;font-size:.9em}.stale{color:#7a4b00;background:#fff4d6;padding:.4em .6em;font-weight:600}
