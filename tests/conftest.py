@@ -64,6 +64,15 @@ def make_settings(tmp_path: Path, warehouse_url: str):
     return build
 
 
+@pytest.fixture
+def admin_engine(postgres_admin_url, warehouse_url):
+    """A superuser connection to the test database: only to act as other roles (SET ROLE), never the pipeline's."""
+    database = sa.engine.make_url(warehouse_url).database
+    admin = sa.create_engine(sa.engine.make_url(postgres_admin_url).set(database=database), poolclass=sa.pool.NullPool)
+    yield admin
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def validator():
     """One GX validator (an in-memory context) for the session: building one takes seconds."""

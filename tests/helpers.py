@@ -129,6 +129,13 @@ def run_all(settings: RunSettings, validator=None, gba_validator=None) -> dict:
     return run_day(settings, validator, gba_validator=gba_validator)
 
 
+def as_role(admin_engine, role: str, query: str):
+    """``query``'s rows as ``role`` sees them (SET ROLE on a superuser connection)."""
+    with admin_engine.connect() as connection:
+        connection.exec_driver_sql(f"SET ROLE {role}")
+        return connection.exec_driver_sql(query).all()
+
+
 def rows(engine, query, **params) -> list[dict]:
     with engine.connect() as connection:
         return [dict(r) for r in connection.execute(sa.text(query), params).mappings()]

@@ -117,17 +117,11 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
         codes = [
             folder.county_code
             for folder in folders
-            if folder.county_code in with_files or _follow_up_is_current(connection, folder) is None
+            if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
         ]
         runs.record_counties(connection, settings.run_id, codes, "finish")
     engine.dispose()
     return codes
-
-
-def _follow_up_is_current(connection, folder: discover.SourceFolder):
-    if folder.kind == "gba":
-        return both_sides.committee_list_is_current(connection, folder.county_code)
-    return feedback.follow_up_is_current(connection, folder.county_code)
 
 
 def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:

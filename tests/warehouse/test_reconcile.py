@@ -16,6 +16,7 @@ from helpers import (
     SHENZHEN,
     TONGGU,
     WANZAI,
+    as_role,
     gba_person,
     id_number,
     person,
@@ -255,21 +256,6 @@ def test_each_committee_reads_its_own_rows_and_a_county_its_own_members(
             as_role(admin_engine, "roster_committee_440300", f"SELECT 1 FROM {table} LIMIT 1")
     phones = as_role(admin_engine, "roster_committee_440300", "SELECT phone_masked FROM reporting.gba_reconciliation")
     assert all(phone is None or "****" in phone for (phone,) in phones)
-
-
-@pytest.fixture
-def admin_engine(postgres_admin_url, warehouse_url):
-    """A superuser connection to the test database: only to act as other roles (SET ROLE)."""
-    database = sa.engine.make_url(warehouse_url).database
-    admin = sa.create_engine(sa.engine.make_url(postgres_admin_url).set(database=database), poolclass=sa.pool.NullPool)
-    yield admin
-    admin.dispose()
-
-
-def as_role(admin_engine, role: str, query: str):
-    with admin_engine.connect() as connection:
-        connection.exec_driver_sql(f"SET ROLE {role}")
-        return connection.exec_driver_sql(query).all()
 
 
 def one_slip(number: str, rng: random.Random) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from helpers import AS_OF, TONGGU, WANZAI, id_number, person, rows, run_all, write_roster
+from helpers import AS_OF, TONGGU, WANZAI, as_role, id_number, person, rows, run_all, write_roster
 from pii import leaks
 
 from roster_recon import tasks, warehouse
@@ -48,21 +48,6 @@ def test_no_raw_id_number_anywhere_in_the_warehouse_or_in_any_file_the_run_wrote
     assert (settings.data_dir / "data_docs").exists() and (settings.data_dir / "reports").exists()
     assert leaks(settings.data_dir) == {}
     assert leaks(settings.data_dir, phones=True) == {}
-
-
-@pytest.fixture
-def admin_engine(postgres_admin_url, warehouse_url):
-    """A superuser connection to the test database: only to act as other roles (SET ROLE), never the pipeline's."""
-    database = sa.engine.make_url(warehouse_url).database
-    admin = sa.create_engine(sa.engine.make_url(postgres_admin_url).set(database=database), poolclass=sa.pool.NullPool)
-    yield admin
-    admin.dispose()
-
-
-def as_role(admin_engine, role: str, query: str):
-    with admin_engine.connect() as connection:
-        connection.exec_driver_sql(f"SET ROLE {role}")
-        return connection.exec_driver_sql(query).all()
 
 
 def test_each_reader_sees_only_what_its_role_allows(make_settings, engine, admin_engine, validator):

@@ -271,12 +271,6 @@ def _members_table(members) -> str:
     """The members behind the open flags (masked), longest out of touch first; the first thousand."""
     from roster_recon.delivery import report
 
-    if members.empty:
-        return "<p class='none'>none / 无</p>"
-    note = ""
-    if len(members) > COUNTY_MEMBERS_SHOWN:
-        members = members.head(COUNTY_MEMBERS_SHOWN)
-        note = f"<p class='muted'>The first {COUNTY_MEMBERS_SHOWN}; the follow-up workbook lists them all.</p>"
     headers = {
         "flag": "Flag / 问题",
         "name": "Name / 姓名",
@@ -287,7 +281,7 @@ def _members_table(members) -> str:
         "raised_on": "Since / 起始",
         "detail": "Detail / 说明",
     }
-    return note + report.html_table(members, headers)
+    return report.first_rows_table(members, headers, COUNTY_MEMBERS_SHOWN)
 
 
 # --- Data Docs, rendered from the stored results -----------------------------------------------------------------

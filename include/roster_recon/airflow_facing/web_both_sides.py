@@ -50,7 +50,7 @@ def committee_body(engine: sa.Engine, committee_code: str) -> str | None:
             f"<p>{figures['placed']} placed in {figures['branches']} branches; {figures['expected']} expected by the"
             f" ledgers, {figures['matched']} matched ({figures['matched_pct'] or '-'}%); {sent}.</p>",
             "<h2>Leads, oldest first / 待核对（按时间先后）</h2>",
-            _table(leads, LEAD_HEADERS),
+            report.first_rows_table(leads, LEAD_HEADERS, SHOWN),
         ]
     )
 
@@ -89,19 +89,7 @@ def county_section(connection, county_code: str) -> str:
         "differences": "Differences / 差异",
         "phone_masked": "Phone / 电话",
     }
-    return "<h2>Both sides / 双向核对</h2>" + _table(members, headers)
-
-
-def _table(frame, headers: dict[str, str]) -> str:
-    from roster_recon.delivery import report
-
-    if frame.empty:
-        return "<p class='none'>none / 无</p>"
-    note = ""
-    if len(frame) > SHOWN:
-        frame = frame.head(SHOWN)
-        note = f"<p class='muted'>The first {SHOWN}; the follow-up workbook lists them all.</p>"
-    return note + report.html_table(frame, headers)
+    return "<h2>Both sides / 双向核对</h2>" + report.first_rows_table(members, headers, SHOWN)
 
 
 def committee_links(page: str, prefix: str) -> str:

@@ -17,9 +17,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files
-from roster_recon.delivery.feedback import Sheet, sheet_digest, write_workbook
-from roster_recon.intake import discover
-from roster_recon.intake.discover import FOLLOW_UP_DIR
+from roster_recon.delivery.feedback import (
+    FollowUpList,
+    Sheet,
+    flag_state,
+    follow_up_is_current,
+    keep_list,
+    sheet_digest,
+)
 
 sql = sql_files.loader(__file__)
 
@@ -82,48 +87,22 @@ def _shown(row) -> list[object]:
     return values
 
 
-def committee_list_is_current(connection: sa.Connection, committee_code: str):
-    """The committee's latest list if no roster of either side was loaded since it was written, else ``None``."""
-    last = connection.execute(sa.text(sql("feedback_latest_list")), {"county_code": committee_code}).first()
-    if last is None or not Path(last.path).is_file():
-        return None
-    loaded = connection.execute(sa.text(sql("both_sides_loaded_since")), {"written_at": last.written_at}).scalar_one()
-    return None if loaded else last
-
-
 def write_committee_follow_up(
     engine: sa.Engine, committee_dir: Path, committee_code: str, as_of: dt.date, run_id: str
 ) -> dict:
-    """The committee's ``核对清单_<code>_<as-of>.xlsx``; returns its path, lead count and whether this call wrote it."""
+    """The committee's ``核对清单_<code>_<as-of>.xlsx``, kept as a county's list is (``feedback.keep_list``): not read
+    when no roster was loaded since the latest (a committee has no flags of its own), not written when unchanged.
+    Returns its path, lead count and whether this call wrote it."""
     with engine.connect() as connection:
-        last = committee_list_is_current(connection, committee_code)
-        if last is not None:
-            return {"path": last.path, "members": last.members, "written": False}
-        last = connection.execute(sa.text(sql("feedback_latest_list")), {"county_code": committee_code}).first()
-        on_disk = last is not None and Path(last.path).is_file()
+        flags = flag_state(connection, committee_code)
+        current = follow_up_is_current(connection, committee_code, flags)
+        if current is not None:
+            return {"path": current["path"], "members": current["members"], "written": False}
         sheet = committee_sheet(connection, committee_code)
-        digest = connection.execute(
-            sa.text(sql("feedback_latest_list_digest")), {"county_code": committee_code}
-        ).first()
-    unchanged = bool(on_disk) and digest is not None and digest.content_sha256 == sheet_digest(sheet)
-    path = Path(last.path) if unchanged else committee_dir / FOLLOW_UP_DIR / f"核对清单_{committee_code}_{as_of}.xlsx"
-    if not unchanged:
-        write_workbook(path, [sheet])
-    with engine.begin() as connection:  # also when unchanged: the check above holds again from now
-        connection.execute(
-            sa.text(sql("feedback_record_list")),
-            {
-                "county_code": committee_code,
-                "as_of": as_of,
-                "run_id": run_id,
-                "path": discover.shown_path(path),
-                "members": len(sheet.rows),
-                "digest": sheet_digest(sheet),
-                "last_flag_id": 0,
-                "open_flags": 0,
-            },
-        )
-    return {"path": discover.shown_path(path), "members": len(sheet.rows), "written": not unchanged}
+    listed = FollowUpList(
+        committee_code, f"核对清单_{committee_code}_{as_of}.xlsx", len(sheet.rows), sheet_digest(sheet), flags
+    )
+    return keep_list(engine, committee_dir, listed, [sheet], as_of, run_id)
 
 
 # --- the run report's section and the task log's lines ----------------------------------------------------------

@@ -186,7 +186,7 @@ def write_ignored_feedback(county_dir: Path, entries: list[dict], as_of: dt.date
     return write_workbook(path, [Sheet("未读取 Not read", ["名称 Name", "原因 Reason"], [40, 110], rows)])
 
 
-def _flag_state(connection, county_code: str) -> dict:
+def flag_state(connection, county_code: str) -> dict:
     """The county's newest flag id and number of open flags: what a follow-up list records to tell flag changes."""
     return dict(
         connection.execute(
@@ -199,7 +199,8 @@ def _flag_state(connection, county_code: str) -> dict:
 
 
 def follow_up_is_current(connection, county_code: str, flags: dict | None = None) -> dict | None:
-    """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``.
+    """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``
+    (a GBA committee's too: it has no flags of its own, and its leads move only when a roster is loaded).
 
     Its rows come from the county's current roster entries and open flags, and its sheet 大湾区核对 from both sides'
     categories. Roster entries change only when a file of the county is loaded by a merge, and a member moves into or
@@ -222,7 +223,7 @@ def follow_up_is_current(connection, county_code: str, flags: dict | None = None
     loaded_since = connection.execute(
         sa.text(sql("both_sides_loaded_since")), {"written_at": last["written_at"]}
     ).scalar_one()
-    flags = flags or _flag_state(connection, county_code)
+    flags = flags or flag_state(connection, county_code)
     unchanged = flags["last_flag_id"] == last["last_flag_id"] and flags["open_flags"] == last["open_flags"]
     return dict(last) if unchanged and not loaded_since else None
 
@@ -292,43 +293,57 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
     Returns the list's path, its member count and whether this call wrote it.
     """
     with engine.connect() as connection:
-        flags = _flag_state(connection, county_code)
+        flags = flag_state(connection, county_code)
         current = follow_up_is_current(connection, county_code, flags)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
         rows = follow_up_rows(connection, county_code)
-        last = connection.execute(
-            sa.text(sql("feedback_latest_list_digest")),
-            {"county_code": county_code},
-        ).first()
         both_sides_sheet = _both_sides().county_sheet(connection, county_code)
     sheet = Sheet("需跟进党员 Follow-up", FOLLOW_UP_HEADERS, FOLLOW_UP_WIDTHS, rows)
     digest = sheet_digest(sheet)
     if both_sides_sheet.rows:  # a county with no two-sided problem keeps the digest its lists always had
         digest = hashlib.sha256(f"{digest}{sheet_digest(both_sides_sheet)}".encode()).hexdigest()
+    listed = FollowUpList(county_code, f"随访名单_{county_code}_{as_of.isoformat()}.xlsx", len(rows), digest, flags)
+    return keep_list(engine, county_dir, listed, [sheet, both_sides_sheet], as_of, run_id)
+
+
+@dataclass
+class FollowUpList:
+    """A follow-up list about to be kept: whose (a county's or a GBA committee's code), the workbook's name, how many
+    members, the SHA-256 of its rows, and the flag state it was read at (``flag_state``)."""
+
+    code: str
+    file_name: str
+    members: int
+    digest: str
+    flags: dict
+
+
+def keep_list(engine: sa.Engine, folder: Path, listed: FollowUpList, sheets: list[Sheet], as_of: dt.date, run_id: str):
+    """Write the list's workbook under ``folder/_follow_up/`` unless the latest list of its code has the same rows and
+    is still there, and record it in ``audit.follow_up_list`` either way (its flag state is newer, so the cheap
+    ``follow_up_is_current`` holds again). Returns the list's path, its member count and whether this call wrote it."""
+    with engine.connect() as connection:
+        last = connection.execute(sa.text(sql("feedback_latest_list_digest")), {"county_code": listed.code}).first()
     unchanged = (
         last is not None
-        and last.content_sha256 == digest
-        and discover.find_entry(county_dir / FOLLOW_UP_DIR, Path(last.path).name) is not None
+        and last.content_sha256 == listed.digest
+        and discover.find_entry(folder / FOLLOW_UP_DIR, Path(last.path).name) is not None
     )
-    path = (
-        Path(last.path)
-        if unchanged
-        else county_dir / FOLLOW_UP_DIR / f"随访名单_{county_code}_{as_of.isoformat()}.xlsx"
-    )
+    path = Path(last.path) if unchanged else folder / FOLLOW_UP_DIR / listed.file_name
     if not unchanged:
-        write_workbook(path, [sheet, both_sides_sheet])
-    with engine.begin() as connection:  # also when unchanged: the flag state is newer, the cheap check holds again
+        write_workbook(path, sheets)
+    with engine.begin() as connection:
         connection.execute(
             sa.text(sql("feedback_record_list")),
             {
-                "county_code": county_code,
+                "county_code": listed.code,
                 "as_of": as_of,
                 "run_id": run_id,
                 "path": discover.shown_path(path),
-                "members": len(rows),
-                "digest": digest,
-                **flags,
+                "members": listed.members,
+                "digest": listed.digest,
+                **listed.flags,
             },
         )
-    return {"path": discover.shown_path(path), "members": len(rows), "written": not unchanged}
+    return {"path": discover.shown_path(path), "members": listed.members, "written": not unchanged}

@@ -195,6 +195,18 @@ def html_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def first_rows_table(frame: pd.DataFrame, headers: dict[str, str], limit: int) -> str:
+    """``html_table`` of a list's first ``limit`` rows, saying so when there are more (the caller reads one more than
+    ``limit``), or "none" for an empty list: the Rosters pages' lists of members."""
+    if frame.empty:
+        return "<p class='none'>none / 无</p>"
+    note = ""
+    if len(frame) > limit:
+        frame = frame.head(limit)
+        note = f"<p class='muted'>The first {limit}; the follow-up workbook lists them all.</p>"
+    return note + html_table(frame, headers)
+
+
 def _bars(items: list[tuple[str, float]], unit: str = "") -> str:
     """A horizontal bar chart as inline SVG."""
     if not items:
