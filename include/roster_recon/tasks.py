@@ -2,8 +2,8 @@
 
 prepare_run        -> migrate, check the key, claim the warehouse, record the run, first look at the county folders
 ingest_county      -> per county: second look (settle), then one outcome per file, each recorded by the ledger
-merge_run          -> one transaction: GBA and county snapshots, history, both sides' categories, flags;
-                      staged files become ``loaded``
+merge_run          -> one transaction: evidence of contact from every source, GBA and county snapshots,
+                      history, both sides' categories, flags; staged files become ``loaded``
 counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
 finish_county      -> per county: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
 report_run         -> whatever failed upstream: Data Docs, the run report, the summary naming every failure;
@@ -24,7 +24,7 @@ from roster_recon.delivery import both_sides, feedback, finish
 from roster_recon.intake import county, discover, settle
 from roster_recon.intake.kind import kind_of
 from roster_recon.settings import RunSettings
-from roster_recon.warehouse import flag, keys, ledger, merge, reconcile, runs, stale
+from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,11 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
         runs.hold(connection, settings.run_id)
     with warehouse.raw_connection(engine) as connection:
         merge.begin_merge(connection, settings.run_id, settings.as_of)
+        with timing.stage("evidence") as timed:
+            counts = contact.record_evidence(connection, settings.run_id, settings.as_of)
+            timed.rows = counts["evidence_recorded"]
         with timing.stage("merge_gba") as timed:
-            counts = reconcile.merge_gba(connection, settings.run_id, settings.as_of)
+            counts.update(reconcile.merge_gba(connection, settings.run_id, settings.as_of))
             timed.rows = counts["gba_snapshot_rows"]
         with timing.stage("merge") as timed:
             counts.update(merge.merge_snapshot(connection, settings.run_id, settings.as_of))
@@ -108,16 +111,26 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
     return counts
 
 
+# Who gets a follow-up list: a county its flagged members, a committee its leads; the members' own reports none.
+FOLLOW_UP_WRITERS = {
+    "county": feedback.write_follow_up,
+    "gba": both_sides.write_committee_follow_up,
+    "self_report": None,
+}
+
+
 def counties_to_finish(settings: RunSettings) -> list[str]:
     """Counties whose folder needs ``finish``: files of this run, or a follow-up list that is out of date."""
     engine = warehouse.engine_for(settings)
     folders, _ = discover.source_folders(settings.drop_root)
     with engine.begin() as connection:
         with_files = ledger.counties_to_visit(connection, settings.run_id)
+        list_is_current = partial(feedback.follow_up_is_current, connection)
         codes = [
             folder.county_code
             for folder in folders
-            if folder.county_code in with_files or feedback.follow_up_is_current(connection, folder.county_code) is None
+            if folder.county_code in with_files
+            or (FOLLOW_UP_WRITERS[folder.kind] and list_is_current(folder.county_code) is None)
         ]
         runs.record_counties(connection, settings.run_id, codes, "finish")
     engine.dispose()
@@ -125,17 +138,19 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
 
 
 def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
-    """Feedback and archive for the county's (or committee's) files, and its follow-up workbook."""
+    """Feedback and archive for the county's (or committee's, or the self-reports') files, and its follow-up
+    workbook (the self-reports folder has none)."""
     engine = warehouse.engine_for(settings)
     folder = discover.county_folder(settings.drop_root, county_code)
     counts = finish.finish_files(engine, folder, settings.run_id, settings.as_of)
-    write_list = both_sides.write_committee_follow_up if folder.kind == "gba" else feedback.write_follow_up
-    with timing.stage("finish", county_code):
-        follow_up = write_list(engine, folder.path, county_code, settings.as_of, settings.run_id)
-    counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
+    write_list = FOLLOW_UP_WRITERS[folder.kind]
+    if write_list is not None:
+        with timing.stage("finish", county_code):
+            follow_up = write_list(engine, folder.path, county_code, settings.as_of, settings.run_id)
+        counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
+        log.info("%s: follow-up list of %d members at %s", county_code, follow_up["members"], follow_up["path"])
     with engine.begin() as connection:
         runs.mark_done(connection, settings.run_id, county_code, "finish")
-    log.info("county %s: follow-up list of %d members at %s", county_code, follow_up["members"], follow_up["path"])
     engine.dispose()
     timing.flush(settings.run_id)
     return counts

@@ -63,7 +63,8 @@ def test_first_run_loads_and_flags(make_settings, engine, validator):
 
 
 def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engine, validator):
-    day1, day2, day3 = dt.date(2026, 9, 26), dt.date(2026, 10, 26), dt.date(2026, 11, 26)
+    # Day one after the rosters' last contact (2026-10-01): evidence dated later than a run is not yet evidence.
+    day1, day2, day3 = dt.date(2026, 10, 6), dt.date(2026, 10, 26), dt.date(2026, 11, 26)
     s1 = make_settings(day1)
     write_roster(s1.drop_root, WANZAI, "甲支部.csv", [person(1), person(2), person(3)])
     write_roster(s1.drop_root, TONGGU, "乙支部.csv", [person(3), person(4)])  # 3 on two rosters, two counties

@@ -20,7 +20,8 @@ from roster_recon.intake.discover import GBA_DIR, READY_MARKER
 
 
 def find_markers(drop_root: Path, marker: str = READY_MARKER) -> list[Path]:
-    """The markers directly in the county folders and the GBA committees' folders under ``drop_root`` (sorted)."""
+    """The markers directly in the county folders (the self-reports folder among them) and the GBA committees'
+    folders under ``drop_root`` (sorted)."""
     try:
         found = [*drop_root.glob(f"*/{marker}"), *drop_root.glob(f"{GBA_DIR}/*/{marker}")]
         return sorted(path for path in found if path.is_file())

@@ -277,7 +277,8 @@ def _members_table(members) -> str:
         "id_number_masked": "ID / 身份证号",
         "branch": "Branch / 支部",
         "phone_masked": "Phone / 电话",
-        "last_contact_date": "Last contact / 最后联系",
+        "last_contact_date": "Last contact / 最近联系",
+        "last_contact_source": "Source / 来源",
         "raised_on": "Since / 起始",
         "detail": "Detail / 说明",
     }

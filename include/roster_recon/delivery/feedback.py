@@ -38,10 +38,12 @@ FLAG_NAMES_ZH = {
     "missing_contact": "联系方式缺失或无效",
     "missing_industry": "从事行业缺失",
     "lost_contact": "失联",
+    "no_contact_record": "无任何联系记录",
     "duplicate_enrollment": "在多个支部重复登记",
     "not_placed_in_gba": "未编入大湾区党组织",
-    "destination_outdated": "去向与大湾区编入地不一致",
+    "destination_outdated": "去向已过时（与大湾区编入地或本人上报城市不一致）",
 }
+SOURCE_NAMES_ZH = {"ledger": "台账", "gba_activity": "大湾区组织生活", "dues": "党费缴纳", "self_report": "本人码上报"}
 STATUS_ZH = {
     "loaded": "已导入",
     "duplicate": "重复报送（内容已导入过）",
@@ -238,16 +240,17 @@ FOLLOW_UP_HEADERS = [
     "流出时间",
     "流入地",
     "从事行业",
-    "最后联系时间",
+    "最近联系时间（各来源）",
+    "联系来源",
     "联系状态",
 ]
-FOLLOW_UP_WIDTHS = [26, 10, 22, 18, 36, 12, 12, 30, 16, 14, 10]
+FOLLOW_UP_WIDTHS = [26, 10, 22, 18, 36, 12, 12, 30, 16, 14, 14, 10]
 
 
 def follow_up_rows(connection, county_code: str) -> list[list[object]]:
     """The follow-up list's rows, in ``FOLLOW_UP_HEADERS`` order (dates as ISO text, flags in Chinese)."""
     rows = connection.exec_driver_sql(warehouse.sql("follow_up_members"), {"county_code": county_code}).all()
-    return [[*row[:4], _flag_names(tuple(row[4])), *row[5:]] for row in rows]
+    return [[*row[:4], _flag_names(tuple(row[4])), *row[5:10], SOURCE_NAMES_ZH.get(row[10]), *row[11:]] for row in rows]
 
 
 @lru_cache(maxsize=64)  # a few flag combinations, hundreds of thousands of rows

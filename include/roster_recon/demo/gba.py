@@ -170,15 +170,20 @@ def extra_rows(people: list[Member], seed: int, month: int) -> list[Row]:
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
-def write_month(drop_root: Path, rows: list[Row], seed: int, as_of: dt.date) -> dict[str, dict]:
+def write_month(
+    drop_root: Path | None, rows: list[Row], seed: int, as_of: dt.date, evidence: dict | None = None
+) -> dict[str, dict]:
     """Each committee's branch rosters under ``<drop_root>/gba/<code>-<city>/``; returns the files' ground truth
     (``<code>/<file name>``: rows, and rows to reject: those with a mistyped ID).
 
     深圳 sends one workbook with a sheet per branch (named after it); the others one file per branch (xlsx, or GBK
     CSV). A branch that had members and has none now sends an empty roster (its header only), as the contract asks.
+    ``evidence`` (ID number -> days) gains each accepted row's last activity and the last day of its dues month;
+    with no ``drop_root`` nothing is written (a past month's evidence, made again from the same seed).
     """
     from roster_recon.demo.generate import write_roster
 
+    writing = drop_root is not None
     rng = random.Random(f"{seed}:{as_of}:gba-files")
     by_branch: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
@@ -189,15 +194,17 @@ def write_month(drop_root: Path, rows: list[Row], seed: int, as_of: dt.date) -> 
         if committee not in sent and committee == SILENT_IN_MONTH_ONE:
             continue
         city = reference.committees()[committee].removeprefix("宜春市驻").removesuffix("流动党员党委")
-        folder = drop_root / "gba" / f"{committee}-{city}"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = (drop_root or Path()) / "gba" / f"{committee}-{city}"
+        if writing:
+            folder.mkdir(parents=True, exist_ok=True)
         branches = {
-            name: [_cells(row, rng, as_of) for row in by_branch.get((committee, name), [])]
+            name: [_cells(row, rng, as_of, evidence) for row in by_branch.get((committee, name), [])]
             for name in branch_names(committee)
         }
         if committee == "440300":
             path = folder / f"深圳各支部名册_{as_of:%Y%m}.xlsx"
-            _write_sheets(path, branches)
+            if writing:
+                _write_sheets(path, branches)
             files[f"{committee}/{path.name}"] = _file_truth(committee, by_branch.get, branches)
             continue
         for name, cells in branches.items():
@@ -205,7 +212,8 @@ def write_month(drop_root: Path, rows: list[Row], seed: int, as_of: dt.date) -> 
             path = folder / f"{name}_{as_of:%Y%m}.{'xlsx' if kind == 'xlsx' else 'csv'}"
             # An empty branch's roster names its branch by the file name alone (a branch column would hide it).
             headers = HEADERS if cells else {k: v for k, v in HEADERS.items() if k != "gba_branch"}
-            write_roster(path, cells, headers, kind, None)
+            if writing:
+                write_roster(path, cells, headers, kind, None)
             files[f"{committee}/{path.name}"] = _file_truth(committee, by_branch.get, {name: cells})
     return files
 
@@ -217,11 +225,16 @@ def _file_truth(committee: str, rows_of, branches: dict[str, list]) -> dict:
     return {**truth, "whole_file": True} if not written else truth
 
 
-def _cells(row: Row, rng: random.Random, as_of: dt.date) -> dict:
+def _cells(row: Row, rng: random.Random, as_of: dt.date, evidence: dict | None) -> dict:
     member = row.member
     county = COUNTIES[member.county][0]
     home = rng.choice([county, county[:-1], member.county]) if rng.random() < 0.97 else None
     month = as_of.replace(day=1) - dt.timedelta(days=rng.randrange(0, 60))
+    placed_on = as_of - dt.timedelta(days=rng.randrange(30, 1500))
+    last_activity = as_of - dt.timedelta(days=rng.randrange(1, 120))
+    if evidence is not None and row.valid:
+        month_end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        evidence.setdefault(row.id_text, []).extend([last_activity, month_end])
     return {
         "name": member.name,
         "gender": member.gender,
@@ -231,8 +244,8 @@ def _cells(row: Row, rng: random.Random, as_of: dt.date) -> dict:
         "home_branch": member.branch or None,
         "phone": member.phone if rng.random() < 0.9 else None,
         "employer": member.industry,
-        "placed_on": (as_of - dt.timedelta(days=rng.randrange(30, 1500))).isoformat(),
-        "last_activity": (as_of - dt.timedelta(days=rng.randrange(1, 120))).isoformat(),
+        "placed_on": placed_on.isoformat(),
+        "last_activity": last_activity.isoformat(),
         "dues_paid_to": f"{month.year}年{month.month}月",
     }
 

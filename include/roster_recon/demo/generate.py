@@ -24,11 +24,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from roster_recon.demo import gba
+from roster_recon.demo import gba, self_reports
 from roster_recon.demo.people import COUNTIES, DEFECT_RATES, HEADER_VARIANTS, Generator, Member
 from roster_recon.intake.stage import member_key
 from roster_recon.settings import DEMO_PII_SECRET
-from roster_recon.warehouse.flag import is_lost_contact
+from roster_recon.warehouse.flag import is_lost_contact, months_after
 
 
 def _date_text(rng: random.Random, value: dt.date | None) -> object:
@@ -144,7 +144,8 @@ def write_roster(path: Path, rows: list[dict], headers: dict[str, str], kind: st
         path.write_bytes(buffer.getvalue().encode(encoding))
 
 
-def _expected_flags(member: Member, as_of: dt.date, months: int = 6) -> list[str]:
+def _expected_flags(member: Member, as_of: dt.date, latest: dt.date | None, months: int = 6) -> list[str]:
+    """The flags of one ledger entry; ``latest`` is the member's latest evidence of contact from any source."""
     flags = []
     if member.outflow_date is None or member.outflow_date > as_of:
         flags.append("missing_outflow_time")
@@ -154,9 +155,48 @@ def _expected_flags(member: Member, as_of: dt.date, months: int = 6) -> list[str
         flags.append("missing_contact")
     if not member.industry:
         flags.append("missing_industry")
-    if member.status != "正常" or is_lost_contact(member.last_contact, as_of, months):
+    if member.status != "正常" or is_lost_contact(latest, as_of, months):
         flags.append("lost_contact")
+    if latest is None and member.outflow_date is not None and months_after(member.outflow_date, months) < as_of:
+        flags.append("no_contact_record")
     return flags
+
+
+class Evidence:
+    """What the pipeline must count as contact, per ID number: days from every source, and the self-reports."""
+
+    def __init__(self):
+        self.days: dict[str, list[dt.date]] = {}
+        self.reports: dict[str, list[self_reports.Report]] = {}
+
+    def add_ledger(self, entries: dict) -> None:
+        """The last-contact dates of the ledger rows the pipeline accepts."""
+        for members in entries.values():
+            for member, _, _ in members:
+                if not LEDGER_REJECTED & member.defects and member.last_contact is not None:
+                    self.days.setdefault(member.id_number, []).append(member.last_contact)
+
+    def add_days(self, days: dict[str, list[dt.date]]) -> None:
+        for id_number, found in days.items():
+            self.days.setdefault(id_number, []).extend(found)
+
+    def add_reports(self, reports: list[self_reports.Report]) -> None:
+        for report in reports:
+            if report.id_number:
+                self.days.setdefault(report.id_number, []).append(report.at.date())
+                self.reports.setdefault(report.id_number, []).append(report)
+
+    def latest(self, id_number: str, as_of: dt.date) -> dt.date | None:
+        return max((day for day in self.days.get(id_number, []) if day <= as_of), default=None)
+
+    def latest_report(self, id_number: str, as_of: dt.date) -> self_reports.Report | None:
+        known = (report for report in self.reports.get(id_number, []) if report.at.date() <= as_of)
+        return max(known, key=lambda report: report.at, default=None)
+
+
+def ledger_city(member: Member) -> str | None:
+    """The city the ledger row's destination names (none when the destination is missing)."""
+    return member.city_code if member.destination else None
 
 
 def write_month(drop_root: Path, members: list[Member], gen: Generator, silent: set[tuple[str, str]]):
@@ -235,9 +275,18 @@ LEDGER_REJECTED = {"bad_check_char", "excel_damaged_id", "missing_name"}  # defe
 HOME_SIDE_FLAGS = {"not_placed": "not_placed_in_gba", "city_differs": "destination_outdated"}
 
 
-def ground_truth(entries, as_of: dt.date, secret: bytes, home_flags: dict[tuple, str] | None = None) -> list[dict]:
+def ground_truth(
+    entries,
+    as_of: dt.date,
+    secret: bytes,
+    evidence: Evidence,
+    home_flags: dict[tuple, str] | None = None,
+    destination_since=lambda _key, _member: None,
+) -> list[dict]:
     """The flags of every ledger entry the warehouse must hold; ``home_flags`` adds the two-sided flag of the entry a
-    member is reconciled by ((ID, county, branch) -> flag)."""
+    member is reconciled by ((ID, county, branch) -> flag); ``destination_since((ID, county, branch), member)`` is
+    the day the entry's ledger began to state its destination city (a newer self-report naming another city makes
+    it out of date)."""
     home_flags = home_flags or {}
     truth = []
     counts: dict[str, int] = {}
@@ -250,11 +299,16 @@ def ground_truth(entries, as_of: dt.date, secret: bytes, home_flags: dict[tuple,
             counts[member.id_number] = counts.get(member.id_number, 0) + 1
     for id_number, places in valid.items():
         for county, branch, member in places:
-            flags = _expected_flags(member, as_of)
+            flags = set(_expected_flags(member, as_of, evidence.latest(id_number, as_of)))
             if counts[id_number] > 1:
-                flags.append("duplicate_enrollment")
+                flags.add("duplicate_enrollment")
             if (id_number, county, branch) in home_flags:
-                flags.append(home_flags[(id_number, county, branch)])
+                flags.add(home_flags[(id_number, county, branch)])
+            report = evidence.latest_report(id_number, as_of)
+            since = destination_since((id_number, county, branch), member)
+            city = ledger_city(member)
+            if report and city and report.city_code != city and since and report.at.date() > since:
+                flags.add("destination_outdated")
             truth.append(
                 {
                     "member_key": member_key(id_number, secret),
@@ -324,8 +378,31 @@ def generate(
                 previous_entries.setdefault((county, branch), []).append((member, county, branch))
         for key in silent:
             entries[key] = previous_entries.get(key, [])
+    evidence = Evidence()
     gba_rows = gba.rows_for(members, seed, month) + gba.extra_rows(on_no_ledger, seed, month)
-    files_truth.update(gba.write_month(drop_root, gba_rows, seed, as_of))
+    files_truth.update(gba.write_month(drop_root, gba_rows, seed, as_of, evidence.days))
+    reports = self_reports.reports_for(members + on_no_ledger, seed, as_of)
+    files_truth.update(self_reports.write_exports(drop_root, reports, as_of))
+    evidence.add_ledger(entries)
+    evidence.add_reports(reports)
+    destination_since = lambda _key, _member: first_as_of  # noqa: E731 (month one: every entry is new)
+    if month == 2:  # month one's evidence is still held; entries whose city changed state it since month two
+        evidence.add_ledger(previous_entries)
+        month_one_days: dict[str, list[dt.date]] = {}
+        month_one_rows = gba.rows_for(previous, seed, 1) + gba.extra_rows(on_no_ledger, seed, 1)
+        gba.write_month(None, month_one_rows, seed, first_as_of, month_one_days)
+        evidence.add_days(month_one_days)
+        evidence.add_reports(self_reports.reports_for(previous + on_no_ledger, seed, first_as_of))
+        stated = {
+            (member.id_number, county, branch): ledger_city(member)
+            for rows in previous_entries.values()
+            for member, county, branch in rows
+            if not LEDGER_REJECTED & member.defects
+        }
+
+        def destination_since(key, member):
+            return first_as_of if key in stated and stated[key] == ledger_city(member) else as_of
+
     heard = set(gba.BRANCHES) - ({gba.SILENT_IN_MONTH_ONE} if month == 1 else set())
     reconciled_by = gba.ledger_state(entries, LEDGER_REJECTED)
     categories = gba.categories(reconciled_by, gba_rows, heard)
@@ -337,7 +414,7 @@ def generate(
     truth = {
         "as_of": as_of.isoformat(),
         "month": month,
-        "entries": ground_truth(entries, as_of, secret, home_flags),
+        "entries": ground_truth(entries, as_of, secret, evidence, home_flags, destination_since),
         "gba": gba.truth(categories, secret),
         "files": files_truth,
         "rates": DEFECT_RATES,

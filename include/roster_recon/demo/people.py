@@ -156,6 +156,7 @@ DEFECT_RATES = {
     "excel_damaged_id": 0.004,
     "missing_name": 0.002,
     "repeated_row": 0.003,
+    "no_contact_date": 0.01,
 }
 MONTH_TWO = {
     "move_city": 0.05,
@@ -333,6 +334,9 @@ class Generator:
             member.status = self.random.choice(["失联", "失去联系", "联系不上"])
         if "lost_by_age" in member.defects:
             member.last_contact = self.as_of - dt.timedelta(days=self.random.randrange(240, 900))
+        if "no_contact_date" in member.defects:
+            member.defects.discard("lost_by_age")
+            member.last_contact = None
 
     # --- month two ----------------------------------------------------------------------------------------------
 
@@ -372,5 +376,5 @@ class Generator:
             member.industry = self.random.choice(INDUSTRIES)
         elif defect == "lost_by_status":
             member.status = "正常"
-        elif defect == "lost_by_age":
+        elif defect in ("lost_by_age", "no_contact_date"):
             member.last_contact = self.as_of - dt.timedelta(days=self.random.randrange(1, 60))

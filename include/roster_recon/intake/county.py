@@ -66,12 +66,17 @@ class FileOutcome:
 
 @dataclasses.dataclass
 class CurrentSnapshots:
-    """Which content gave each of the county's branches its current snapshot (``core.branch_source``)."""
+    """Which content gave each of the county's branches its current snapshot (``core.branch_source``); for a
+    folder of events (self-reports), which contents were loaded at all."""
 
     by_branch: dict[str, tuple[str, int]]  # branch -> (sha256, file_id)
+    loaded: dict[str, int] = dataclasses.field(default_factory=dict)  # sha256 -> file_id (events only)
 
     def duplicate_of(self, sha256: str, branches: set[str]) -> int | None:
-        """The file this content would merely repeat: the current snapshot of every branch it covers, else None."""
+        """The file this content would merely repeat: the current snapshot of every branch it covers (for events,
+        the file that loaded the same content), else None."""
+        if sha256 in self.loaded:
+            return self.loaded[sha256]
         sources = {self.by_branch.get(branch) for branch in branches}
         if not branches or len(sources) != 1:
             return None
@@ -144,11 +149,7 @@ def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterat
             duplicate_of = snapshots.duplicate_of(held.sha256, _branches(readable))
             if duplicate_of is not None:
                 yield held.outcome(
-                    "duplicate",
-                    rows_read=len(readable.roster),
-                    duplicate_of=duplicate_of,
-                    error="same content as the file that gave its branches their current roster; nothing changes"
-                    " / 与各支部当前台账的来源文件内容相同，无需重复导入",
+                    "duplicate", rows_read=len(readable.roster), duplicate_of=duplicate_of, error=kind.duplicate_reason
                 )
                 continue
             batch.append(readable)

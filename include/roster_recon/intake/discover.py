@@ -30,6 +30,7 @@ FOLDER_REASON = (
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
 MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"
 GBA_DIR = "gba"  # the GBA committees' folders: <drop_root>/gba/<committee code>…/
+SELF_REPORTS_DIR = "self-reports"  # the 红帆 system's 码上报 exports; also their code in the warehouse
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class SourceFolder:
 
     @property
     def kind(self) -> str:
+        if self.county_code == SELF_REPORTS_DIR:
+            return "self_report"
         return "gba" if self.county_code in reference.committees() else "county"
 
 
@@ -85,8 +88,12 @@ def find_entry(folder: Path, name_shown: str) -> Path | None:
 
 
 def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
-    """Every county folder, then every GBA committee folder, and the entries that name neither."""
+    """Every county folder, then every GBA committee folder, then the self-reports folder (when there is one), and
+    the entries that name none of them."""
     counties, ignored = county_folders(drop_root)
+    reports = drop_root / SELF_REPORTS_DIR
+    if reports.is_dir():
+        counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports)]
     gba = drop_root / GBA_DIR
     try:
         if not gba.is_dir():
@@ -95,7 +102,7 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
     except OSError as error:  # the committees' folder is away: the committees wait, the counties go on
         reason = f"GBA committees held back: their folder cannot be read ({error.strerror or error})"
         return counties, [*ignored, IgnoredEntry(None, GBA_DIR, reason, holds_back_county=True)]
-    return counties + committees, ignored + committee_ignored
+    return [*counties, *committees], ignored + committee_ignored
 
 
 def county_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
@@ -111,7 +118,7 @@ def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[Sour
     ignored: list[IgnoredEntry] = []
     for entry in sorted(root.iterdir()):
         name = shown(entry.name)
-        if name.startswith(".") or (not prefix and name == GBA_DIR and entry.is_dir()):
+        if name.startswith(".") or (not prefix and name in (GBA_DIR, SELF_REPORTS_DIR) and entry.is_dir()):
             continue
         name = prefix + name
         match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))

@@ -1,4 +1,4 @@
-"""Kinds of roster: what differs between a county's ledger and a GBA committee's branch roster.
+"""Kinds of input: what differs between a county's ledger, a GBA committee's branch roster and a 码上报 export.
 
 Everything else (holding, hashing, reading, batching through GX, judging a file, recording it) is shared; a kind
 names its headers, its normaliser, its soft warnings, the columns it stages and how it stages them. A new kind of
@@ -15,19 +15,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from roster_recon import reference
-from roster_recon.intake import gba, stage
+from roster_recon.intake import gba, self_report, stage
 from roster_recon.intake.columns import normalise_roster
+from roster_recon.intake.discover import SELF_REPORTS_DIR
 from roster_recon.intake.problems import soft_problems
 
 
 @dataclass(frozen=True)
 class RosterKind:
-    name: str  # "county" or "gba": also the expectation suite's key (``validate.SUITES``)
+    name: str  # "county", "gba" or "self_report": also the expectation suite's key (``validate.SUITES``)
     layout: Callable[[], reference.Layout]
     normalise: Callable[[pd.DataFrame, str | None], pd.DataFrame]
     soft_problems: Callable[[pd.DataFrame, set[int], dt.date], pd.DataFrame]
     staged_columns: tuple[str, ...]  # the normalised columns a staged file's accepted rows keep
     stage: Callable  # stage(connection, outcome, run_id, file_id, code, secret), in the ledger's transaction
+    snapshots: bool = True  # a file is a branch's full roster; else a batch of events (a content loaded once)
+    duplicate_reason: str = (
+        "same content as the file that gave its branches their current roster; nothing changes"
+        " / 与各支部当前台账的来源文件内容相同，无需重复导入"
+    )
 
 
 COUNTY = RosterKind(
@@ -47,7 +53,22 @@ GBA = RosterKind(
     stage.stage_gba_file,
 )
 
+SELF_REPORT = RosterKind(
+    "self_report",
+    reference.self_report_layout,
+    self_report.normalise_self_reports,
+    self_report.self_report_soft_problems,
+    ("id_number", *self_report.SELF_REPORT_ROW_COLUMNS),
+    stage.stage_self_report_file,
+    snapshots=False,
+    duplicate_reason="same content as an export already loaded; every report in it is counted already"
+    " / 与已导入的导出文件内容相同，其中的上报均已计入",
+)
+SELF_REPORTS_CODE = SELF_REPORTS_DIR  # the folder <drop_root>/self-reports/, and its files' code in the warehouse
+
 
 def kind_of(code: str) -> RosterKind:
-    """The kind of roster a folder code sends: a GBA committee's, else a county's."""
+    """The kind of input a folder code sends: the members' self-reports, a GBA committee's roster, else a county's."""
+    if code == SELF_REPORTS_CODE:
+        return SELF_REPORT
     return GBA if code in reference.committees() else COUNTY

@@ -18,6 +18,7 @@ ERROR, WARNING = "error", "warning"
 MESSAGES = {
     "name_missing": ("姓名", "姓名为空", "name is missing"),
     "id_missing": ("身份证号码", "身份证号码为空", "ID number is missing"),
+    "report_time_missing": ("上报时间", "上报时间为空或无法识别", "report time missing or unreadable"),
     "id_repeated_in_branch": (
         "身份证号码",
         "同一支部中身份证号码重复（保留第一行，本行未导入）",

@@ -166,6 +166,23 @@ def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_cod
     copy_rows(connection, presence, table="staging.branch_presence")
 
 
+def stage_self_report_file(connection, outcome, run_id: str, file_id: int, _code: str, secret: bytes) -> None:
+    """COPY a 码上报 export's accepted reports into ``staging.self_report``: key, time and city; the name, phone and
+    address stay behind. A report seen in two overlapping exports is counted once by the merge."""
+    rows = outcome.accepted
+    reports = pd.DataFrame(
+        {
+            "run_id": run_id,
+            "file_id": file_id,
+            "source_row": rows["source_row"].to_numpy(),
+            "member_key": member_keys(rows["id_number"].tolist(), secret),
+            "reported_at": [moment.isoformat() for moment in rows["reported_at"].tolist()],
+            **{column: rows[column].to_numpy() for column in ("city", "city_code", "committee_code")},
+        }
+    )
+    copy_rows(connection, reports, table="staging.self_report")
+
+
 _ARROW_TYPES = {
     "file_id": pa.int64(),
     "source_row": pa.int32(),

@@ -134,10 +134,25 @@ def gba_suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
     ]
 
 
-# Kind of roster -> (suite name, its expectations, its Data Docs asset prefix).
+def self_report_suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
+    """A 码上报 export: a report needs a well-formed ID number and a readable time; the rest is warned about."""
+    table = [rule for rule in suite_expectations() if rule[1] == TABLE and rule[0] != "name_column"]
+    ids = [rule for rule in suite_expectations() if rule[0] in ("id_missing", "id_invalid")]
+    return [
+        *table,
+        ("reported_at_column", TABLE, gxe.ExpectColumnToExist(column="reported_at")),
+        *ids,
+        ("report_time_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="reported_at")),
+        ("city_unknown", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="city_code")),
+        ("phone_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid_or_absent")),
+    ]
+
+
+# Kind of input -> (suite name, its expectations, its Data Docs asset prefix).
 SUITES = {
     "county": ("mobile_member_roster", suite_expectations, "county"),
     "gba": ("gba_branch_roster", gba_suite_expectations, "gba"),
+    "self_report": ("self_report_export", self_report_suite_expectations, "self_reports"),
 }
 
 VALIDATED_COLUMNS = (
@@ -152,6 +167,8 @@ VALIDATED_COLUMNS = (
     "industry",
     "home_county_code",
     "phone_if_valid_or_absent",
+    "reported_at",
+    "city_code",
 )
 
 

@@ -4,6 +4,7 @@ Everything the pipeline knows about the world outside a roster file is data, loa
 
 - ``counties.csv``: the ten county-level units of Yichun (GB/T 2260 code, name).
 - ``header_aliases.csv``: the contract's table of accepted column headers.
+- ``gba_header_aliases.csv``, ``self_report_header_aliases.csv``: the same for GBA rosters and 码上报 exports.
 - ``gba_cities.csv``: the Greater Bay Area cities and the committee ("1+7+N") that serves each.
 - ``contact_status_lost.csv``: contact-status words that mean the member is out of touch.
 - ``destination_aliases.csv``: names for Hong Kong and Macao that the division list does not spell.
@@ -49,6 +50,8 @@ GBA_COLUMNS = (
     "last_activity",
     "dues_paid_to",
 )
+# A 码上报 export of the 红帆 system (contract: "Contact evidence"): one row per report a member made.
+SELF_REPORT_COLUMNS = ("reported_at", "name", "id_number", "city", "address", "phone", "employer")
 MUNICIPAL_COMMITTEE_CODE = "440000"
 
 
@@ -138,6 +141,12 @@ def roster_layout() -> Layout:
 def gba_layout() -> Layout:
     """A GBA committee branch's roster (contract: "The other side")."""
     return Layout(header_aliases("gba_header_aliases.csv", GBA_COLUMNS))
+
+
+@cache
+def self_report_layout() -> Layout:
+    """A 码上报 export (contract: "Contact evidence"): a report needs the member's ID number and its time."""
+    return Layout(header_aliases("self_report_header_aliases.csv", SELF_REPORT_COLUMNS), ("id_number", "reported_at"))
 
 
 @cache

@@ -1,8 +1,11 @@
-"""Flags: the contract's six flags recomputed for every current member against the as-of date.
+"""Flags: the contract's flags recomputed for every current roster entry against the as-of date.
 
-The SQL is ``sql/recompute_flags.sql``. Lost contact is "more than N calendar months" as the contract defines
-it: ``last_contact + N months < as_of``, where adding months keeps the day or falls back to the month's last day
-(PostgreSQL's ``date + interval 'N months'``; ``months_after`` here). So Aug 31 + 6 months is Feb 28 (29 in a leap
+The rules are ``sql/wanted_flags.sql``, over three inputs (``sql/flag_inputs_current.sql``: the current entries,
+both sides' open categories, each member's latest evidence of contact); ``sql/recompute_flags.sql`` applies them.
+The replay of a past date (``warehouse.replay``) runs the same rules over the inputs as of that date. Lost contact is
+"more than N calendar months" as the contract defines it: ``latest evidence + N months < as_of``, where adding
+months keeps the day or falls back to the month's last day (PostgreSQL's ``date + interval 'N months'``;
+``months_after`` here). So Aug 31 + 6 months is Feb 28 (29 in a leap
 year): exactly N months is not lost, one day more is.
 """
 
@@ -31,6 +34,8 @@ def recompute_flags(connection, as_of: dt.date, lost_contact_months: int, run_id
     raised and closed, and how many are open."""
     params = {"as_of": as_of, "lost_contact_months": lost_contact_months, "run_id": run_id}
     with connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("flag_inputs_current"), params)
+        cursor.execute(warehouse.sql("wanted_flags"), params)
         cursor.execute(warehouse.sql("recompute_flags"), params)
         cursor.execute(
             warehouse.sql("flag_recompute_flags"),

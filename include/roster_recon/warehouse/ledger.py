@@ -113,6 +113,11 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
 
 
 def current_snapshots(connection: sa.Connection, county_code: str) -> CurrentSnapshots:
+    """What a file of the folder would merely repeat: its branches' current sources, or for a folder of events
+    (self-reports) every content it ever loaded."""
+    if not kind_of(county_code).snapshots:
+        rows = connection.execute(sa.text(warehouse.sql("loaded_contents")), {"county_code": county_code})
+        return CurrentSnapshots({}, {row.sha256: row.file_id for row in rows})
     rows = connection.execute(sa.text(warehouse.sql("current_snapshots")), {"county_code": county_code})
     return CurrentSnapshots({row.branch: (row.sha256, row.file_id) for row in rows})
 

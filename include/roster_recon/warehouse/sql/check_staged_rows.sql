@@ -10,6 +10,11 @@ SELECT f.file_name
              SELECT file_id, count(*) FILTER (WHERE id_valid)
                FROM staging.gba_row
               WHERE run_id = %(run_id)s
+              GROUP BY file_id
+             UNION ALL
+             SELECT file_id, count(*)
+               FROM staging.self_report
+              WHERE run_id = %(run_id)s
               GROUP BY file_id) s USING (file_id)
  WHERE f.run_id = %(run_id)s AND f.status = 'staged'
    AND coalesce(s.staged, 0) <> f.rows_read - f.rows_rejected

@@ -1,4 +1,5 @@
--- A county's follow-up list: every current roster entry with an open flag, the longest out of touch first.
+-- A county's follow-up list: every current roster entry with an open flag, the longest out of touch first (by the
+-- latest evidence from any source, core.member_contact, named with its source).
 -- The open flags are aggregated once (MATERIALIZED): joined through the member_current view, PostgreSQL planned a
 -- nested loop over the view that took minutes per county at a million members. The masked ID is looked up per
 -- entry (a join hashed all million members to disk for twenty thousand entries), and the member key ends the
@@ -13,11 +14,13 @@ WITH open_flags AS MATERIALIZED (
 SELECT v.branch,
        v.name,
        (SELECT m.id_number_masked FROM core.member m WHERE m.member_key = f.member_key) AS id_number_masked,
-       v.phone, f.flags, f.raised_on, v.outflow_date, v.destination, v.industry, v.last_contact_date, v.contact_status
+       v.phone, f.flags, f.raised_on, v.outflow_date, v.destination, v.industry, c.last_contact_on,
+       c.last_contact_source, v.contact_status
   FROM open_flags f
   JOIN core.roster_version v
     ON v.valid_to IS NULL AND v.member_key = f.member_key AND v.county_code = f.county_code AND v.branch = f.branch
 -- Said again for the table: the planner does not carry the county through the materialised CTE, and without
 -- it hashed every current version to disk (1.05 s per county of 20,000 entries at 1M; 0.37 s by index).
    AND v.county_code = %(county_code)s
- ORDER BY ('lost_contact' = ANY (f.flags)) DESC, v.last_contact_date ASC NULLS FIRST, f.raised_on, v.branch, v.name, f.member_key
+  LEFT JOIN core.member_contact c ON c.member_key = f.member_key
+ ORDER BY ('lost_contact' = ANY (f.flags)) DESC, c.last_contact_on ASC NULLS FIRST, f.raised_on, v.branch, v.name, f.member_key

@@ -9,7 +9,7 @@ SELECT DISTINCT ON (v.member_key)
        v.member_key, v.name, m.id_number_masked AS id_masked, v.county_code, v.branch, v.destination_city,
        v.destination_city_code, coalesce(v.in_gba, false) AS in_gba,
        CASE WHEN v.in_gba THEN coalesce(g.committee_code, %(municipal)s) END AS expected_committee,
-       v.phone, v.phone_national, v.last_contact_date
+       v.phone, v.phone_national
   FROM core.roster_version v
   JOIN core.member m USING (member_key)
   LEFT JOIN core.gba_committee g ON g.committee_code = v.destination_city_code
@@ -30,9 +30,7 @@ SELECT member_key, count(*) AS placements,
        (array_agg(home_county_code ORDER BY committee_code, branch))[1] AS home_county_code,
        (array_agg(home_branch ORDER BY committee_code, branch))[1] AS home_branch,
        (array_agg(phone ORDER BY committee_code, branch) FILTER (WHERE phone_valid))[1] AS phone,
-       (array_agg(phone_national ORDER BY committee_code, branch) FILTER (WHERE phone_valid))[1] AS phone_national,
-       max(last_activity) AS last_activity,
-       (max(dues_paid_to) + interval '1 month' - interval '1 day')::date AS dues_through
+       (array_agg(phone_national ORDER BY committee_code, branch) FILTER (WHERE phone_valid))[1] AS phone_national
   FROM core.gba_placement
  WHERE valid_to IS NULL AND id_valid
  GROUP BY member_key;
@@ -93,18 +91,14 @@ SELECT k.member_key,
        p.positions AS probable_positions,
        coalesce(g.phone, p.phone, l.phone) AS phone,
        coalesce(g.phone_national, p.phone_national, l.phone_national) AS phone_national,
-       e.occurred_on AS last_contact_date, e.source AS last_contact_source
+       e.last_contact_on AS last_contact_date, e.last_contact_source
   FROM members k
   LEFT JOIN ledger_side l USING (member_key)
   LEFT JOIN gba_side g USING (member_key)
   LEFT JOIN probable p USING (member_key)
   LEFT JOIN committee_heard h ON h.committee_code = l.expected_committee
-  LEFT JOIN LATERAL (
-        SELECT occurred_on, source
-          FROM (VALUES (l.last_contact_date, 'ledger'), (g.last_activity, 'gba_activity'), (g.dues_through, 'dues')) x (occurred_on, source)
-         WHERE occurred_on IS NOT NULL AND occurred_on <= %(as_of)s::date
-         ORDER BY occurred_on DESC, source
-         LIMIT 1) e ON true;
+  -- The latest evidence from every source (warehouse/contact.py, refreshed earlier in the merge).
+  LEFT JOIN core.member_contact e USING (member_key);
 CREATE INDEX ON wanted_category (member_key);
 ANALYZE wanted_category;
 

@@ -1,0 +1,147 @@
+"""Members' own reports: a 码上报 export of the 红帆 system, normalised and checked (contract: "Contact evidence").
+
+An export is read by the same readers as a roster, with its own headers (``reference.self_report_layout``). Each row
+is one report: when, who (the ID number, keyed at staging like a roster's), and where the member says they are. A
+report is evidence of contact on its day; its city may tell a branch that its ledger's destination is out of date.
+
+Its hard rules (``validate.self_report_suite_expectations``): an ID number present and well formed, a report time
+that can be read. Soft: the city names no city we know, the phone is not valid, the time is after the as-of date
+(kept: a rerun of a later date counts it). The name, phone, address and employer are read for the feedback only:
+the warehouse keeps the key, the time and the city.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from roster_recon import reference
+from roster_recon.intake.columns import (
+    ID_NUMBER_NORMAL_FORM,
+    NAME_NORMAL_FORM,
+    by_distinct,
+    clean_column,
+    clean_name,
+    for_frame,
+    phone_columns,
+    unless_normal,
+)
+from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number, resolve_destination
+from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, text_or_none
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
+
+# The normalised export's columns that staging reads (``staging.self_report`` adds run, file and the key).
+SELF_REPORT_ROW_COLUMNS = ("source_row", "reported_at", "city", "city_code", "committee_code")
+
+_TIME = re.compile(
+    r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
+    r"(?:[T\s]*(?P<H>\d{1,2})[:：时](?P<M>\d{1,2})(?:[:：分](?P<S>\d{1,2}(?:\.\d+)?))?秒?)?$"
+)
+
+
+def parse_report_time(value: object) -> dt.datetime | None:
+    """A report's time in Asia/Shanghai: ``2026-11-03 14:22:05``, ``2026/11/3 14:22``, ``2026年11月3日 14时22分``,
+    a date alone (its midnight), or an Excel serial number with a fraction of a day; ``None`` when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = _TIME.match(text.strip())
+    if match:
+        seconds = float(match["S"] or 0)
+        try:
+            return dt.datetime(
+                int(match["y"]),
+                int(match["m"]),
+                int(match["d"]),
+                int(match["H"] or 0),
+                int(match["M"] or 0),
+                int(seconds),
+                tzinfo=SHANGHAI,
+            )
+        except ValueError:
+            return None
+    serial = re.fullmatch(r"(\d{5})(\.\d+)?", text)
+    if serial:
+        moment = dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(days=float(text))
+        return moment.replace(microsecond=0, tzinfo=SHANGHAI)
+    return None
+
+
+def normalise_self_reports(raw: pd.DataFrame, _default_branch: str | None) -> pd.DataFrame:
+    """Normalised columns for a raw export of text cells (canonical names of ``reference.SELF_REPORT_COLUMNS``).
+
+    ``branch`` is always empty (an export is no branch's roster); ``city_code`` and ``committee_code`` are the
+    city the report names and the GBA committee serving it.
+    """
+
+    def column(name: str) -> list:
+        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+
+    out: dict[str, list] = {}
+    out["name"] = unless_normal(column("name"), NAME_NORMAL_FORM, clean_name)
+    out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
+    out["branch"] = [None] * len(raw)
+    out["reported_at_raw"] = clean_column(column("reported_at"))
+    out["reported_at"] = by_distinct(out["reported_at_raw"], parse_report_time)
+    out["city"] = clean_column(column("city"))
+    address = clean_column(column("address"))
+    city = by_distinct(out["city"], resolve_destination)
+    # A report with no city named may still name it in its address (广东省佛山市顺德区…).
+    missing = [i for i, found in enumerate(city) if found is None]
+    if missing:
+        from_address = by_distinct([_item(address, i) for i in missing], resolve_destination)
+        for i, found in zip(missing, from_address, strict=True):
+            city[i] = found
+    out["city_code"] = [c.code if c else None for c in city]
+    out["committee_code"] = [reference.committee_code(c.gba_committee) if c else None for c in city]
+    out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
+    out["employer"] = clean_column(column("employer"))
+    frame = pd.DataFrame({name: for_frame(values) for name, values in out.items()}, index=raw.index)
+    frame["phone_if_valid_or_absent"] = np.where(frame["phone"].isna() | frame["phone_valid"], "ok", None)
+    return frame
+
+
+def _item(values, index: int):
+    value = values[index]
+    return value.as_py() if hasattr(value, "as_py") else value
+
+
+MESSAGES = {
+    "city_unknown": (
+        "现居城市",
+        "现居城市无法识别为地级市，请写明（如“广东省佛山市”）",
+        "no city found in the city or the address; write province and city (e.g. 广东省佛山市)",
+    ),
+    "phone_invalid": ("联系电话", "联系电话不是有效号码", "the phone is not a valid number"),
+    "report_after_as_of": ("上报时间", "上报时间晚于统计日期", "the report time is after the as-of date"),
+}
+
+
+def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
+    """Warnings for an export's accepted rows: city unknown, phone invalid, report after the as-of date."""
+    accepted = np.ones(len(reports), dtype=bool)
+    if rejected_rows:
+        accepted[reports.index.get_indexer(list(rejected_rows))] = False
+    found = ProblemList()
+    later = np.array(
+        [pd.notna(moment) and moment.date() > as_of for moment in reports["reported_at"].tolist()], dtype=bool
+    )
+    checks = (
+        ("city_unknown", reports["city_code"].isna(), "city"),
+        ("phone_invalid", reports["phone"].notna() & ~reports["phone_valid"].astype(bool), "phone"),
+        ("report_after_as_of", later, "reported_at_raw"),
+    )
+    for code, mask, value_column in checks:
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
+        if len(hits):
+            shown = masked_phone_text if value_column == "phone" else text_or_none
+            values = [shown(value) for value in reports[value_column].iloc[hits].tolist()]
+            rows, names = reports["source_row"].iloc[hits].tolist(), reports["name"].iloc[hits].tolist()
+            found.add(rows, names, *MESSAGES[code][:1], values, code, WARNING, *MESSAGES[code][1:])
+    return found.frame()

@@ -1,0 +1,37 @@
+"""Contact evidence: every source's evidence of contact kept for ever, and each member's latest (``core.contact_event``,
+``core.member_contact``).
+
+``record_evidence`` runs first in the merge transaction, while the run's staged rows of every kind are there
+(``sql/contact_record_evidence.sql``): ledger last-contact dates, GBA rosters' last activity and dues month, and the
+members' own 码上报 reports, each piece once, with the file it came from and the as-of date of the run that loaded it.
+It loads the run's self-report exports, then refreshes the latest evidence of the members whose latest may have moved
+(new evidence, or evidence whose day has come since the last run), so the work follows what changed.
+
+What "latest" means is written once (``sql/contact_latest.sql``) and read by the replay of a past date too
+(``warehouse.replay``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from roster_recon import warehouse
+from roster_recon.intake.discover import SELF_REPORTS_DIR
+
+
+def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
+    """Record the run's evidence and refresh the latest, on a psycopg2 connection inside the merge transaction."""
+    params = {"run_id": run_id, "as_of": as_of, "self_reports": SELF_REPORTS_DIR}
+    with connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("contact_record_evidence"), params)
+        cursor.execute("SELECT count(*), count(DISTINCT member_key) FROM evidence_touched")
+        _, touched = cursor.fetchone()
+        cursor.execute("ANALYZE evidence_touched")
+        cursor.execute(warehouse.sql("contact_latest"), params)
+        cursor.execute(warehouse.sql("contact_refresh"), params)
+        cursor.execute(
+            "SELECT count(*) FROM core.contact_event e JOIN audit.file f USING (file_id) WHERE f.run_id = %(run_id)s",
+            params,
+        )
+        recorded = cursor.fetchone()[0]
+    return {"evidence_recorded": recorded, "evidence_members_refreshed": touched}

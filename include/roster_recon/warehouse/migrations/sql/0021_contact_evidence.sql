@@ -1,0 +1,157 @@
+-- Contact evidence (contract: "Contact evidence"): every source's evidence of contact kept for ever, the members'
+-- self-reports (码上报, 红帆 system) staged like rosters, each member's latest evidence, the new flag and the views.
+
+-- A 码上报 export's rows waiting for the merge: key, time and city only (no raw ID, no name, phone or address).
+CREATE UNLOGGED TABLE staging.self_report (
+    run_id         text NOT NULL,
+    file_id        bigint NOT NULL,
+    source_row     integer NOT NULL,
+    member_key     text COLLATE "C" NOT NULL,
+    reported_at    timestamptz NOT NULL,
+    city           text,
+    city_code      text,
+    committee_code text             -- the GBA committee serving the reported city, if any
+);
+
+-- One row per piece of evidence, from whichever source, with the file it came from and the as-of date of the run
+-- that loaded it (``known_on``): the flags of any past run date are recomputed from the evidence known by then.
+CREATE TABLE core.contact_event (
+    event_id       bigserial PRIMARY KEY,
+    member_key     text COLLATE "C" NOT NULL CHECK (member_key ~ '^[0-9a-f]{64}$'),
+    source         text NOT NULL CHECK (source IN ('ledger', 'gba_activity', 'dues', 'self_report')),
+    occurred_on    date NOT NULL,
+    reported_at    timestamptz,     -- a self-report's time
+    county_code    text,            -- a ledger's county
+    committee_code text,            -- a GBA roster's committee; the committee serving a self-report's city
+    city           text,            -- a self-report's city, as reported
+    city_code      text,
+    file_id        bigint NOT NULL REFERENCES audit.file,
+    known_on       date NOT NULL
+);
+-- A piece of evidence counts once: a self-report seen in two overlapping exports, a ledger date sent again.
+CREATE UNIQUE INDEX contact_event_once ON core.contact_event
+    (member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
+     coalesce(county_code, committee_code, ''));
+CREATE INDEX contact_event_by_day ON core.contact_event (occurred_on);
+CREATE INDEX contact_event_by_file ON core.contact_event (file_id);
+
+-- Each member's latest evidence on or before the latest run's as-of date, and latest self-report (event ids).
+CREATE TABLE core.member_contact (
+    member_key        text COLLATE "C" PRIMARY KEY,
+    last_contact_on   date NOT NULL,
+    last_contact_source text NOT NULL,
+    last_event_id     bigint NOT NULL,
+    last_report_on    date,
+    last_report_event_id bigint
+);
+
+ALTER TABLE core.member_flag DROP CONSTRAINT member_flag_flag_check;
+ALTER TABLE core.member_flag ADD CONSTRAINT member_flag_flag_check
+    CHECK (flag IN ('missing_outflow_time', 'missing_destination', 'missing_contact', 'missing_industry',
+                    'lost_contact', 'no_contact_record', 'duplicate_enrollment', 'not_placed_in_gba',
+                    'destination_outdated'));
+
+-- What the warehouse held before: the ledgers' and GBA rosters' dates, known from the day their version was loaded.
+INSERT INTO core.contact_event (member_key, source, occurred_on, county_code, file_id, known_on)
+SELECT DISTINCT ON (member_key, last_contact_date, county_code)
+       member_key, 'ledger', last_contact_date, county_code, source_file_id, valid_from
+  FROM core.roster_version
+ WHERE last_contact_date IS NOT NULL AND source_file_id IS NOT NULL
+ ORDER BY member_key, last_contact_date, county_code, valid_from;
+INSERT INTO core.contact_event (member_key, source, occurred_on, committee_code, file_id, known_on)
+SELECT DISTINCT ON (member_key, source, occurred_on, committee_code) *
+  FROM (SELECT member_key, 'gba_activity' AS source, last_activity AS occurred_on, committee_code, source_file_id,
+               valid_from
+          FROM core.gba_placement WHERE last_activity IS NOT NULL AND source_file_id IS NOT NULL
+        UNION ALL
+        SELECT member_key, 'dues', (dues_paid_to + interval '1 month' - interval '1 day')::date, committee_code,
+               source_file_id, valid_from
+          FROM core.gba_placement WHERE dues_paid_to IS NOT NULL AND source_file_id IS NOT NULL) e
+ ORDER BY member_key, source, occurred_on, committee_code, valid_from;
+INSERT INTO core.member_contact (member_key, last_contact_on, last_contact_source, last_event_id)
+SELECT DISTINCT ON (member_key) member_key, occurred_on, source, event_id
+  FROM core.contact_event
+ WHERE occurred_on <= (SELECT max(as_of) FROM audit.run WHERE status = 'merged')
+ ORDER BY member_key, occurred_on DESC, event_id;
+
+-- Row-level security, forced: a county sees the evidence of the members on its ledgers and its own ledgers' dates;
+-- a committee the evidence from its rosters and from self-reports in its cities; the municipal committee all of it.
+ALTER TABLE core.contact_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.contact_event FORCE ROW LEVEL SECURITY;
+CREATE POLICY evidence_rows ON core.contact_event
+    USING ((SELECT reporting.readable_counties()) IS NULL
+           OR county_code = ANY ((SELECT reporting.readable_counties())::text[])
+           OR committee_code = ANY ((SELECT reporting.readable_committees())::text[])
+           OR reporting.includes_municipal((SELECT reporting.readable_committees()))
+           OR EXISTS (SELECT 1 FROM core.roster_version v
+                       WHERE v.member_key = contact_event.member_key AND v.valid_to IS NULL
+                         AND v.county_code = ANY ((SELECT reporting.readable_counties())::text[])))
+    WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
+ALTER TABLE core.member_contact ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.member_contact FORCE ROW LEVEL SECURITY;
+CREATE POLICY contact_rows ON core.member_contact
+    USING ((SELECT reporting.readable_counties()) IS NULL
+           OR reporting.includes_municipal((SELECT reporting.readable_committees()))
+           OR EXISTS (SELECT 1 FROM core.roster_version v
+                       WHERE v.member_key = member_contact.member_key AND v.valid_to IS NULL
+                         AND v.county_code = ANY ((SELECT reporting.readable_counties())::text[]))
+           OR EXISTS (SELECT 1 FROM core.gba_reconciliation r
+                       WHERE r.member_key = member_contact.member_key AND r.closed_on IS NULL
+                         AND r.committees && (SELECT reporting.readable_committees())))
+    WITH CHECK (pg_has_role(current_user, 'roster_loader', 'MEMBER'));
+
+-- The name of the file a piece of evidence came from, whoever may read the evidence: a county reads its members'
+-- self-reports and GBA rows, whose files (audit.file) its login may not read. A file name is no personal data.
+CREATE FUNCTION reporting.evidence_file_name(evidence_file_id bigint) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT file_name FROM audit.file WHERE file_id = evidence_file_id $$;
+
+CREATE VIEW reporting.contact_evidence AS
+SELECT e.member_key, e.occurred_on, e.source, reporting.evidence_file_name(e.file_id) AS file_name, e.county_code,
+       e.committee_code, e.reported_at, e.city, e.known_on
+  FROM core.contact_event e;
+
+-- Reports whose ID number matches no member on either side, per city: for the municipal committee to follow up.
+CREATE VIEW reporting.unmatched_self_reports AS
+SELECT coalesce(e.city, '(none)') AS city, e.city_code, e.committee_code, count(*) AS reports,
+       max(e.reported_at) AS latest
+  FROM core.contact_event e
+ WHERE e.source = 'self_report'
+   AND NOT EXISTS (SELECT 1 FROM core.member m WHERE m.member_key = e.member_key)
+   AND NOT EXISTS (SELECT 1 FROM core.gba_placement p WHERE p.member_key = e.member_key)
+ GROUP BY 1, 2, 3;
+
+-- member_current: the last contact from every source's evidence, and its source; the ledger's own date beside it.
+CREATE OR REPLACE VIEW reporting.member_current AS
+SELECT v.member_key,
+       v.name,
+       v.gender,
+       m.id_number_masked,
+       v.county_code,
+       c.county_name,
+       v.branch,
+       v.outflow_date,
+       v.destination,
+       v.destination_city,
+       v.destination_city_code,
+       coalesce(v.in_gba, false) AS in_gba,
+       v.gba_committee,
+       core.mask_phone(v.phone_national) AS phone_masked,
+       v.industry,
+       mc.last_contact_on AS last_contact_date,
+       v.contact_status,
+       coalesce(f.flags, '{}'::text[]) AS flags,
+       v.valid_from AS facts_since,
+       mc.last_contact_source,
+       v.last_contact_date AS ledger_last_contact_date
+  FROM core.roster_version v
+  JOIN core.member m USING (member_key)
+  LEFT JOIN core.county c USING (county_code)
+  LEFT JOIN core.member_contact mc USING (member_key)
+  LEFT JOIN (
+        SELECT member_key, county_code, branch, array_agg(flag ORDER BY flag) AS flags
+          FROM core.member_flag
+         WHERE closed_on IS NULL
+         GROUP BY member_key, county_code, branch
+       ) f USING (member_key, county_code, branch)
+ WHERE v.valid_to IS NULL;

@@ -1,0 +1,8 @@
+-- core.member_contact for the members whose latest evidence may have moved (latest_contact, contact_latest.sql).
+DELETE FROM core.member_contact c
+ USING (SELECT DISTINCT member_key FROM evidence_touched) t
+ WHERE c.member_key = t.member_key;
+INSERT INTO core.member_contact (member_key, last_contact_on, last_contact_source, last_event_id, last_report_on,
+                                 last_report_event_id)
+SELECT member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_event_id
+  FROM latest_contact;

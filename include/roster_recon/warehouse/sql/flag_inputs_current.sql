@@ -1,0 +1,12 @@
+-- What the flags are computed from (wanted_flags.sql), as the warehouse holds it now: the current roster entries,
+-- both sides' open categories and each member's latest evidence. The replay of a past date defines the same three
+-- views as of that date instead (flag_inputs_as_of.sql).
+CREATE OR REPLACE TEMP VIEW flag_entry AS
+SELECT * FROM core.roster_version WHERE valid_to IS NULL;
+CREATE OR REPLACE TEMP VIEW flag_category AS
+SELECT member_key, home_county_code, home_branch, category, expected_committee, gba_placements, ledger_city
+  FROM core.gba_reconciliation
+ WHERE closed_on IS NULL AND category IN ('not_placed', 'city_differs');
+CREATE OR REPLACE TEMP VIEW flag_contact AS
+SELECT member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_event_id
+  FROM core.member_contact;

@@ -1,0 +1,181 @@
+"""Contact evidence on a real PostgreSQL: members' self-reports, GBA party life and dues, ledgers; each piece once,
+with its source and file; the flags it decides; what each role reads of it; the replay of past dates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from helpers import (
+    AS_OF,
+    SHENZHEN,
+    TONGGU,
+    WANZAI,
+    as_role,
+    gba_person,
+    id_number,
+    person,
+    rows,
+    run_all,
+    write_gba_roster,
+    write_roster,
+)
+from pii import leaks
+
+from roster_recon import warehouse
+from roster_recon.intake.stage import member_key
+from roster_recon.settings import DEMO_PII_SECRET
+from roster_recon.warehouse.replay import explain, replay
+
+DAY_TWO = AS_OF + dt.timedelta(days=3)
+REPORT_HEADER = ["上报时间", "姓名", "身份证号码", "现居城市", "详细地址", "联系电话", "工作单位"]
+
+
+def report(serial: int, at: str, city: str = "广东省深圳市", **changes) -> dict:
+    values = {
+        "上报时间": at,
+        "姓名": f"党员{serial}",
+        "身份证号码": id_number(serial),
+        "现居城市": city,
+        "详细地址": f"{city}某区某街道",
+        "联系电话": f"138{serial:08d}",
+        "工作单位": "某公司",
+    }
+    values.update(changes)
+    return values
+
+
+def write_export(drop_root: Path, name: str, reports: list[dict]) -> Path:
+    folder = drop_root / "self-reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_HEADER)
+    writer.writeheader()
+    writer.writerows(reports)
+    path = folder / name
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return path
+
+
+def key(serial: int) -> str:
+    return member_key(id_number(serial), DEMO_PII_SECRET)
+
+
+def flags(engine, serial: int) -> dict[str, str]:
+    """The member's open flags about contact, with their detail."""
+    found = rows(
+        engine,
+        "SELECT flag, detail FROM reporting.member_flags WHERE member_key = :k"
+        " AND flag IN ('lost_contact', 'no_contact_record', 'destination_outdated')",
+        k=key(serial),
+    )
+    return {row["flag"]: row["detail"] for row in found}
+
+
+def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settings, engine, admin_engine):
+    day_one = make_settings(AS_OF)
+    drop = day_one.drop_root
+    old = {"最后联系时间": "2025-01-01"}  # by its ledger alone, everyone here is out of touch since January 2025
+    write_roster(
+        drop,
+        WANZAI,
+        "甲支部.csv",
+        [
+            person(1, **old),  # reported through 码上报 last week
+            person(2, **old),  # nothing since: lost, the ledger's date named
+            person(3, 最后联系时间=""),  # no evidence from anyone: no contact record
+            person(4, **old),  # attended party life in Shenzhen
+            person(5, 最后联系时间="", 流出时间="2026-10-01"),  # gone a month: nobody expects a record yet
+            person(6, **old),  # reports from Foshan; the ledger says Shenzhen
+        ],
+    )
+    write_gba_roster(drop, SHENZHEN, "第一支部.csv", [gba_person(4, 最近活动时间="2026-10-20", 党费缴至="2025年1月")])
+    overlap = report(1, "2026-11-18 09:30:00")
+    write_export(
+        drop,
+        "码上报导出_20261101-20261120.csv",
+        [
+            report(6, "2026-11-02 20:15:00", city="广东省佛山市"),
+            overlap,
+            report(7, "2026-11-03 10:00:00", city="广州"),  # an ID that matches no member
+            report(8, "昨天"),  # a time nobody can read: rejected
+        ],
+    )
+    write_export(drop, "码上报导出_20261117-20261125.csv", [overlap])  # the overlap, sent again in the next export
+    run_all(day_one)
+
+    assert set(flags(engine, 1)) == set()
+    assert flags(engine, 2)["lost_contact"] == "last contact 2025-01-01 (ledger, 甲支部.csv)"
+    assert set(flags(engine, 3)) == {"no_contact_record"} and set(flags(engine, 5)) == set()
+    assert set(flags(engine, 4)) == set()
+    # Six's report is older than the ledger's destination (first loaded today): not yet a sign it is out of date.
+    assert "destination_outdated" not in flags(engine, 6)
+    current = {
+        r["name"]: (r["last_contact_date"], r["last_contact_source"], r["ledger_last_contact_date"])
+        for r in rows(engine, "SELECT * FROM reporting.member_current")
+    }
+    assert current["党员1"] == (dt.date(2026, 11, 18), "self_report", dt.date(2025, 1, 1))
+    assert current["党员4"] == (dt.date(2026, 10, 20), "gba_activity", dt.date(2025, 1, 1))
+    assert current["党员3"] == (None, None, None)
+    counted = rows(
+        engine,
+        "SELECT source, count(*) AS n FROM core.contact_event WHERE member_key = :k GROUP BY source",
+        k=key(1),
+    )
+    assert {(r["source"], r["n"]) for r in counted} == {("self_report", 1), ("ledger", 1)}  # the overlap once
+    files = {
+        r["file_name"]: (r["status"], r["rows_loaded"], r["rows_rejected"])
+        for r in rows(engine, "SELECT * FROM audit.file WHERE county_code = 'self-reports'")
+    }
+    assert files == {
+        "码上报导出_20261101-20261120.csv": ("loaded", 3, 1),
+        "码上报导出_20261117-20261125.csv": ("loaded", 1, 0),
+    }
+    problems = rows(engine, "SELECT code, source_row FROM audit.file_problem WHERE code = 'report_time_missing'")
+    assert [(p["code"], p["source_row"]) for p in problems] == [("report_time_missing", 5)]
+    assert rows(engine, "SELECT city, reports FROM reporting.unmatched_self_reports") == [
+        {"city": "广州", "reports": 1}
+    ]
+    # The self-reports folder was finished like any other: the export archived, the rejected row in the feedback.
+    reports_folder = drop / "self-reports"
+    assert [p.name for p in (reports_folder / "_archive" / AS_OF.isoformat()).iterdir()]
+    assert list((reports_folder / "_feedback").glob("*.xlsx")) and not (reports_folder / "_follow_up").exists()
+
+    # Day two: six reports from Foshan again, now after the ledger stated Shenzhen; the same export sent again.
+    day_two = make_settings(DAY_TWO)
+    write_export(drop, "码上报导出_20261127-20261128.csv", [report(6, "2026-11-28 08:00:00", city="佛山市顺德区")])
+    (drop / "self-reports" / "copy.csv").write_bytes(
+        (drop / "self-reports" / "_archive" / AS_OF.isoformat() / "码上报导出_20261117-20261125.csv").read_bytes()
+    )
+    run_all(day_two)
+    assert flags(engine, 6)["destination_outdated"] == (
+        "self-report of 2026-11-28 from 佛山市顺德区 (码上报导出_20261127-20261128.csv); the ledger says 深圳市"
+    )
+    statuses = {r["file_name"]: r["status"] for r in rows(engine, "SELECT * FROM reporting.file_audit")}
+    assert statuses["copy.csv"] == "duplicate"
+
+    # What each login reads: a county its members' evidence, whatever the source; a committee its city's reports.
+    seen_by_wanzai = as_role(admin_engine, "roster_county_360922", "SELECT source FROM reporting.contact_evidence")
+    assert {source for (source,) in seen_by_wanzai} == {"ledger", "self_report", "gba_activity", "dues"}
+    assert as_role(admin_engine, f"roster_county_{TONGGU}", "SELECT * FROM reporting.contact_evidence") == []
+    assert as_role(admin_engine, f"roster_county_{TONGGU}", "SELECT * FROM reporting.unmatched_self_reports") == []
+    foshan = as_role(
+        admin_engine, "roster_committee_440600", "SELECT DISTINCT member_key FROM reporting.contact_evidence"
+    )
+    assert foshan == [(key(6),)]
+    with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+        as_role(admin_engine, "roster_reader", "SELECT count(*) FROM core.contact_event")
+
+    # Both dates replay to what their runs recorded, and a member's flag is explained from the evidence.
+    with warehouse.raw_connection(engine) as connection:
+        for day in (AS_OF, DAY_TWO):
+            assert replay(connection, day).equal
+        result = replay(connection, AS_OF, key(2)[:10])
+    lines = explain(result, key(2)[:10])
+    assert any("lost_contact" in line and "2025-01-01 (ledger, 甲支部.csv)" in line for line in lines)
+    assert any("2025-01-01 ledger" in line and "360922" in line for line in lines)
+    assert leaks(day_two.data_dir, phones=True) == {}
