@@ -27,11 +27,12 @@ MONTH1 ?= 2026-10-26
 MONTH2 ?= 2026-11-26
 SEED   ?= 2026
 
-.PHONY: help install demo test lint format bench clean airflow-db stack stack-down stack-test airflow
+.PHONY: help install demo test lint format bench clean airflow-db stack stack-down stack-test airflow replay
 
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
 	@echo "make test   - install, lint (ruff) and run the whole test suite (pytest)"
+	@echo "make replay DATE=YYYY-MM-DD [MEMBER=key…] - recompute a run date's flags, compare; explain one member's"
 	@echo "make bench  - 1,000,000-row benchmark through Airflow (ROWS=..., REPEAT=..., BENCH_ARGS=--no-scheduler)"
 	@echo "make stack  - the compose topology natively: PostgreSQL, Redis, api-server, scheduler, dag-processor,"
 	@echo "              triggerer, two Celery workers (make stack-down stops them; make stack-test drives two months)"
@@ -66,6 +67,13 @@ demo: $(STAMP) airflow-db
 	@$(DEMO_ENV) $(BIN)/airflow dags test roster_reconcile $(MONTH2) > $(DATA_DIR)/demo-run-2.log 2>&1 \
 	  || (tail -50 $(DATA_DIR)/demo-run-2.log; exit 1)
 	@$(BIN)/python -m roster_recon.demo summary --data-dir $(DATA_DIR) --as-of $(MONTH2) --check-ground-truth
+	@echo "== replay: each run date's flags recomputed from the warehouse, against what the run recorded =="
+	@$(BIN)/python -m roster_recon.warehouse.replay $(MONTH1) --data-dir $(DATA_DIR)
+	@$(BIN)/python -m roster_recon.warehouse.replay $(MONTH2) --data-dir $(DATA_DIR)
+
+# Why was a member flagged on a date: make replay DATE=2026-10-26 MEMBER=<member key, or its first characters>
+replay: $(STAMP)
+	@$(BIN)/python -m roster_recon.warehouse.replay $(DATE) --data-dir $(DATA_DIR) $(if $(MEMBER),--member $(MEMBER))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

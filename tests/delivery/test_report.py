@@ -46,7 +46,7 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     page = path.read_text(encoding="utf-8")
     parsed = _Text()
     parsed.feed(page)
-    assert [h.split(".")[0] for h in parsed.headings] == ["1", "2", "3", "4", "5", "6"]
+    assert [h.split(".")[0] for h in parsed.headings] == ["1", "2", "3", "4", "5", "6", "7"]
     assert parsed.links == []  # self-contained: no scripts, no stylesheets, no remote resources
     with engine.connect() as connection:
         county = connection.execute(
@@ -64,6 +64,11 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     cells = parsed.cells
     assert any(cells[i : i + len(expected)] == expected for i in range(len(cells))), expected
     assert {g.destination_city for g in gba} <= set(parsed.cells)
+    # The evidence section: the ledgers' dates held, this run's, and for how many members each is the latest.
+    with engine.connect() as connection:
+        held = connection.execute(sa.text("SELECT count(*) FROM core.contact_event WHERE source = 'ledger'")).scalar()
+    at = cells.index("ledger 台账")
+    assert cells[at : at + 4] == ["ledger 台账", str(held), str(held), "3"] and held == 3
     for serial in (1, 2, 3):
         assert id_number(serial) not in page
         assert f"138{serial:08d}" not in page

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files, timing
-from roster_recon.delivery import both_sides
+from roster_recon.delivery import both_sides, evidence
 from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
 from roster_recon.warehouse import stale
@@ -47,6 +47,7 @@ class RunFigures:
     stale_days: int
     committees: pd.DataFrame  # reporting.gba_committee_summary (the municipal committee first)
     gba_rosters: pd.DataFrame  # reporting.gba_branch_summary
+    evidence: evidence.EvidenceFigures
 
 
 def query_frame(connection, query: str, **params) -> pd.DataFrame:
@@ -89,6 +90,10 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
         gba_branches = query_frame(connection, sql("report_gba_branches"))
         silent = stale.stale_counties(connection, as_of, stale_days)
         committees, gba_rosters = both_sides.read_tree(connection)
+        months = connection.execute(
+            sa.text("SELECT coalesce(lost_contact_months, 6) FROM audit.run WHERE run_id = :r"), {"r": run_id}
+        ).scalar_one()
+        contact = evidence.read_evidence(connection, run_id, as_of, months)
     return RunFigures(
         as_of,
         run_id,
@@ -104,6 +109,7 @@ def read_figures(engine: sa.Engine, run_id: str, stale_days: int = DEFAULT_STALE
         stale_days,
         committees,
         gba_rosters,
+        contact,
     )
 
 
@@ -178,6 +184,7 @@ def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
     if not figures.committees.empty:
         lines += ["", "  both sides / 双向核对 (members per committee concerned):"]
         lines += both_sides.summary_lines(figures.committees)
+    lines += ["", *evidence.summary_lines(figures.evidence)]
     return "\n".join(lines)
 
 
@@ -358,12 +365,16 @@ def render_html(figures: RunFigures, data_docs: str | None = None, failures: lis
         "<p class='muted'>Each member counted under every committee concerned (expected and placing);"
         " each committee's leads are in its folder's _follow_up/核对清单.</p>",
         both_sides.tree_html(figures.committees, figures.gba_rosters),
-        "<h2>6. Lost contact by time out of touch / 失联时长</h2>",
+        "<h2>6. Contact evidence / 联系记录</h2>",
+        "<p class='muted'>Lost contact is measured from the latest evidence from every source: ledgers, the GBA"
+        " rosters' party life and dues, and the members' own 码上报 reports.</p>",
+        evidence.evidence_html(figures.evidence, html_table),
+        "<h2>7. Lost contact by time out of touch / 失联时长</h2>",
         _bars([(row.band, float(row.members)) for row in figures.lost_ages.itertuples()]),
     ]
     if not figures.ignored.empty:
         sections += [
-            "<h2>7. Left alone this run / 未处理的文件</h2>",
+            "<h2>8. Left alone this run / 未处理的文件</h2>",
             html_table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
         ]
     if data_docs:

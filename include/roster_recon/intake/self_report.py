@@ -39,7 +39,7 @@ SELF_REPORT_ROW_COLUMNS = ("source_row", "reported_at", "city", "city_code", "co
 
 _TIME = re.compile(
     r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})[:：时](?P<M>\d{1,2})(?:[:：分](?P<S>\d{1,2}(?:\.\d+)?))?秒?)?$"
+    r"(?:[T\s]*(?P<H>\d{1,2})[:：时](?P<M>\d{1,2})分?(?:[:：]?(?P<S>\d{1,2}(?:\.\d+)?)秒?)?)?$"
 )
 
 

@@ -1,0 +1,85 @@
+"""Contact evidence in the run report and the task log: what each source brought, who is in touch only thanks to
+evidence beyond the ledger (per county), and the self-reports that match no member (per city, for the municipal
+committee: ``reporting.unmatched_self_reports``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from roster_recon import sql_files
+
+sql = sql_files.loader(__file__)
+
+SOURCE_NAMES = {
+    "ledger": "ledger 台账",
+    "gba_activity": "GBA party life 组织生活",
+    "dues": "dues 党费",
+    "self_report": "self-report 码上报",
+}
+
+
+@dataclass
+class EvidenceFigures:
+    sources: pd.DataFrame  # source, held, this_run, latest_for
+    kept_in_touch: pd.DataFrame  # county_code, members
+    unmatched: pd.DataFrame  # city, city_code, committee_code, reports, latest
+
+
+def read_evidence(connection: sa.Connection, run_id: str, as_of: dt.date, months: int) -> EvidenceFigures:
+    def frame(query: str, **params) -> pd.DataFrame:
+        result = connection.execute(sa.text(query), params)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    return EvidenceFigures(
+        frame(sql("evidence_sources"), run_id=run_id),
+        frame(sql("evidence_kept_in_touch"), as_of=as_of, months=months),
+        frame("SELECT * FROM reporting.unmatched_self_reports ORDER BY reports DESC, city"),
+    )
+
+
+def summary_lines(figures: EvidenceFigures) -> list[str]:
+    """The task log's lines (and ``make demo``'s)."""
+    sources = ", ".join(
+        f"{row.source} {row.held} (+{row.this_run}; latest for {row.latest_for})"
+        for row in figures.sources.itertuples()
+    )
+    kept = ", ".join(f"{row.county_code} {row.members}" for row in figures.kept_in_touch.itertuples()) or "none"
+    unmatched = int(figures.unmatched["reports"].sum()) if not figures.unmatched.empty else 0
+    return [
+        f"  evidence of contact held: {sources}",
+        f"  not lost only because of evidence beyond the ledger, per county: {kept}",
+        f"  self-reports matching no member: {unmatched} in {len(figures.unmatched)} cities",
+    ]
+
+
+def evidence_html(figures: EvidenceFigures, table) -> str:
+    """The report's section: ``table(frame, headers)`` renders a table as the rest of the report does."""
+    sources = figures.sources.assign(source=figures.sources["source"].map(SOURCE_NAMES))
+    return "\n".join(
+        [
+            table(
+                sources,
+                {
+                    "source": "Source / 来源",
+                    "held": "Held / 累计",
+                    "this_run": "This run / 本次",
+                    "latest_for": "Latest for (members) / 为最近联系",
+                },
+            ),
+            "<h3>Not lost only because of evidence beyond the ledger / 仅凭台账以外的记录而未失联</h3>",
+            table(figures.kept_in_touch, {"county_code": "County", "members": "Members / 人数"})
+            if not figures.kept_in_touch.empty
+            else "<p class='none'>none / 无</p>",
+            "<h3>Self-reports matching no member / 无法匹配的本人上报</h3>",
+            table(
+                figures.unmatched,
+                {"city": "City / 城市", "committee_code": "Committee", "reports": "Reports", "latest": "Latest"},
+            )
+            if not figures.unmatched.empty
+            else "<p class='none'>none / 无</p>",
+        ]
+    )

@@ -1,0 +1,90 @@
+"""The members' own reports: the self-reports folder, a 码上报 export's headers and values, and its GX suite."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from helpers import id_number
+
+from roster_recon import reference
+from roster_recon.intake import discover
+from roster_recon.intake.kind import SELF_REPORT, kind_of
+from roster_recon.intake.read import RosterFileError, read_roster
+from roster_recon.intake.self_report import (
+    SHANGHAI,
+    normalise_self_reports,
+    parse_report_time,
+    self_report_soft_problems,
+)
+from roster_recon.intake.validate import RosterValidator
+
+
+def test_the_self_reports_folder_is_a_source_of_its_own_kind(tmp_path):
+    (tmp_path / "360922-万载县").mkdir()
+    (tmp_path / "self-reports").mkdir()
+    (tmp_path / "gba" / "440300-深圳").mkdir(parents=True)
+    folders, ignored = discover.source_folders(tmp_path)
+    assert [(f.county_code, f.kind) for f in folders] == [
+        ("360922", "county"),
+        ("self-reports", "self_report"),
+        ("440300", "gba"),
+    ]
+    assert ignored == [] and kind_of("self-reports") is SELF_REPORT
+    assert discover.county_folder(tmp_path, "self-reports").path == tmp_path / "self-reports"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-11-03 14:22:05", dt.datetime(2026, 11, 3, 14, 22, 5, tzinfo=SHANGHAI)),
+        ("2026/11/3 14:22", dt.datetime(2026, 11, 3, 14, 22, tzinfo=SHANGHAI)),
+        ("2026年11月3日 14时22分", dt.datetime(2026, 11, 3, 14, 22, tzinfo=SHANGHAI)),
+        ("2026-11-03T08:00:00", dt.datetime(2026, 11, 3, 8, tzinfo=SHANGHAI)),
+        ("2026-11-03", dt.datetime(2026, 11, 3, tzinfo=SHANGHAI)),
+        ("46329.5", dt.datetime(2026, 11, 3, 12, tzinfo=SHANGHAI)),  # an Excel serial with half a day
+        ("昨天", None),
+        ("2026-02-30 10:00", None),
+        (None, None),
+    ],
+)
+def test_report_times_in_the_forms_exports_write(written, expected):
+    assert parse_report_time(written) == expected
+
+
+def test_an_export_is_read_by_its_own_headers_and_keeps_no_more_than_it_needs(tmp_path):
+    path = tmp_path / "码上报导出.csv"
+    path.write_text(
+        "填报时间,姓名,身份证号码,所在城市,现居住地,手机号码,工作单位\n"
+        f"2026-11-03 14:22:05,张三,{id_number(1)},,广东省佛山市顺德区北滘镇,13800138000,某公司\n"
+        f"2026/11/4 9:05,李四,{id_number(2)},香港,,+852 51234567,\n"
+        f",王五,{id_number(3)},火星,,12345,\n",
+        encoding="utf-8",
+    )
+    table = read_roster(path, layout=reference.self_report_layout())
+    reports = normalise_self_reports(table.frame, None)
+    reports["source_row"] = table.row_numbers
+
+    def texts(column: str) -> list:
+        return [value if isinstance(value, str) else None for value in reports[column].tolist()]
+
+    assert texts("city_code") == ["440600", "810000", None]  # 佛山 from the address when the city is blank
+    assert texts("committee_code") == ["440600", "440000", None]
+    assert reports["reported_at"].iloc[1] == dt.datetime(2026, 11, 4, 9, 5, tzinfo=SHANGHAI)
+    warnings = self_report_soft_problems(reports, {2}, dt.date(2026, 11, 3))
+    assert sorted(zip(warnings["source_row"], warnings["code"], strict=True)) == [(3, "report_after_as_of")]
+    outcome = RosterValidator("self_report").validate(reports.assign(phone_if_valid=None), "exports", "test")
+    assert outcome.rejected == {"report_time_missing": [2]}
+    assert {r.rule for r in outcome.results if not r.success} == {
+        "report_time_missing",
+        "city_unknown",
+        "phone_invalid",
+    }
+
+
+def test_an_export_without_an_id_column_is_no_export(tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_text("上报时间,姓名,现居城市\n2026-11-03 14:22:05,张三,深圳\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as caught:
+        read_roster(path, layout=reference.self_report_layout())
+    assert caught.value.message_zh == "第1行是表头，但缺少必填列：身份证号码"
