@@ -26,6 +26,7 @@ STAGES = (
     "normalise",
     "validate",
     "stage",
+    "evidence",
     "merge_gba",
     "merge",
     "reconcile",
@@ -35,6 +36,8 @@ STAGES = (
 )
 # Stages that serve the GBA side alone (the other stages' GBA share is told by their records' committee codes).
 GBA_STAGES = ("merge_gba", "reconcile")
+# The self-reports' share: their folder's records, and the evidence stage (every source's evidence; mostly theirs).
+SELF_REPORTS, EVIDENCE_STAGES = "self-reports", ("evidence",)
 FIRST, DELTA, IDLE = dt.date(2026, 10, 26), dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 DELTA_RATES = {
     "move_city": 0.02,
@@ -105,12 +108,15 @@ def read_stages(timings: Path) -> dict[str, dict[str, float]]:
         mine = [r for r in records if r["stage"] == stage]
         if mine:
             gba = [r for r in mine if stage in GBA_STAGES or r.get("county_code") in reference.committees()]
+            reports = [r for r in mine if stage in EVIDENCE_STAGES or r.get("county_code") == SELF_REPORTS]
             stages[stage] = {
                 "seconds": sum(r["seconds"] for r in mine),
                 "rows": sum(r["rows"] for r in mine),
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in mine),
                 "gba_seconds": sum(r["seconds"] for r in gba),
                 "gba_rows": sum(r["rows"] for r in gba),
+                "reports_seconds": sum(r["seconds"] for r in reports),
+                "reports_rows": sum(r["rows"] for r in reports),
             }
     return stages
 
@@ -122,7 +128,7 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
         f"\n{label}: median {median:.1f} s wall through `airflow dags test`"
         f" (runs: {', '.join(f'{w:.1f}' for w in walls)})",
         f"  {'stage':<10}{'seconds':>9}{'rows':>11}{'rows/s':>11}{'peak RSS MB':>13}"
-        f"{'of which GBA s':>16}{'GBA rows':>10}",
+        f"{'of which GBA s':>16}{'GBA rows':>10}{'self-reports s':>16}{'their rows':>11}",
     ]
     for stage in STAGES:
         mine = [run[stage] for run in runs if stage in run]
@@ -134,11 +140,16 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
         peak = max(m["peak_rss_mb"] for m in mine)
         gba_seconds = statistics.median(m.get("gba_seconds", 0.0) for m in mine)
         gba_rows = int(statistics.median(m.get("gba_rows", 0) for m in mine))
+        reports_seconds = statistics.median(m.get("reports_seconds", 0.0) for m in mine)
+        reports_rows = int(statistics.median(m.get("reports_rows", 0) for m in mine))
         lines.append(
             f"  {stage:<10}{seconds:>9.2f}{rows:>11,}{rate:>11}{peak:>13,.0f}{gba_seconds:>16.2f}{gba_rows:>10,}"
+            f"{reports_seconds:>16.2f}{reports_rows:>11,}"
         )
     gba_total = statistics.median(sum(stage.get("gba_seconds", 0.0) for stage in run.values()) for run in runs)
+    reports_total = statistics.median(sum(stage.get("reports_seconds", 0.0) for stage in run.values()) for run in runs)
     lines.append(f"  GBA committees' rosters and the reconciliation of both sides: {gba_total:.1f} s of the stages")
+    lines.append(f"  self-reports (their folder) and the evidence of every source: {reports_total:.1f} s of the stages")
     return lines
 
 
@@ -185,6 +196,54 @@ def scheduler_first_load(data_dir: Path, month_one: Path, parallelism: int = 2) 
         }
     finally:
         stack.down(state_dir)
+
+
+def twelve_months(data_dir: Path) -> dict:
+    """Eleven earlier months of self-reports added to the warehouse the runs left (``bench/twelve_months.sql``: each
+    member reports in a month with the demo's likelihood), then, each in a transaction rolled back: refreshing the
+    latest evidence of one month's reporters, recomputing every entry's flags, and replaying the delta's date."""
+    import psycopg2
+
+    from roster_recon import warehouse
+    from roster_recon.warehouse import flag, replay
+
+    connection = psycopg2.connect(warehouse.embedded_url(data_dir).replace("postgresql+psycopg2", "postgresql"))
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute((ROOT / "bench" / "twelve_months.sql").read_text(encoding="utf-8"), {"as_of": IDLE})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), pg_total_relation_size('core.contact_event') / 1048576 FROM core.contact_event"
+            )
+            events, mb = cursor.fetchone()
+            started = time.perf_counter()
+            cursor.execute(
+                "CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS"
+                " SELECT member_key FROM core.member WHERE random() < 0.6"
+            )
+            touched = cursor.rowcount
+            cursor.execute("ANALYZE evidence_touched")
+            cursor.execute(warehouse.sql("contact_latest"), {"as_of": IDLE})
+            cursor.execute(warehouse.sql("contact_refresh"), {"as_of": IDLE})
+            refresh = time.perf_counter() - started
+        connection.rollback()
+        started = time.perf_counter()
+        flag.recompute_flags(connection, IDLE, 6, "bench-twelve-months")
+        flags = time.perf_counter() - started
+        connection.rollback()
+        started = time.perf_counter()
+        replay.replay(connection, DELTA)
+        replayed = time.perf_counter() - started
+    finally:
+        connection.close()
+    return {
+        "events": events,
+        "mb": int(mb),
+        "touched": touched,
+        "refresh_s": round(refresh, 1),
+        "flags_s": round(flags, 1),
+        "replay_s": round(replayed, 1),
+    }
 
 
 def _commit() -> str:
@@ -268,6 +327,18 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--self-reports",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the members' 码上报 exports too, at the demo's rate (--no-self-reports: rosters alone)",
+    )
+    parser.add_argument(
+        "--twelve-months",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="then add eleven earlier months of self-reports and time the evidence and flags over twelve",
+    )
+    parser.add_argument(
         "--gba",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -309,12 +380,14 @@ def main() -> None:
         (pristine / "stamp").write_text(stamp)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
-    if not args.gba:  # the county ledgers alone, as the figures before issue 21 were measured
+    # Without the GBA committees' rosters (as the figures before issue 21), or without the self-reports (before 22).
+    left_out = [name for name, kept in (("gba", args.gba), (SELF_REPORTS, args.self_reports)) if not kept]
+    if left_out:
         for month in (month_one, month_two):
-            month_without = month.parent / "drop_without_gba"
+            month_without = month.parent / "drop_without"
             shutil.rmtree(month_without, ignore_errors=True)
-            shutil.copytree(month, month_without, ignore=shutil.ignore_patterns("gba"))
-        month_one, month_two = (m.parent / "drop_without_gba" for m in (month_one, month_two))
+            shutil.copytree(month, month_without, ignore=shutil.ignore_patterns(*left_out))
+        month_one, month_two = (m.parent / "drop_without" for m in (month_one, month_two))
     demo.reset(data_dir)
     shutil.copytree(month_one, data_dir / "drop")
     naive_rows = min(args.naive_rows, args.rows)
@@ -336,6 +409,7 @@ def main() -> None:
             walls[key].append(dag_run(data_dir, as_of, timings, f"{key}-{repetition}"))
             stages[key].append(read_stages(timings))
             print(f"  repetition {repetition}: {label} {walls[key][-1]:.1f} s", flush=True)
+    twelve = twelve_months(data_dir) if args.twelve_months else None
     empties = [empty_dag_run(data_dir) for _ in range(3)]
     empty = statistics.median(empties)
     scheduled = scheduler_first_load(data_dir, month_one) if args.scheduler else None
@@ -354,6 +428,13 @@ def main() -> None:
             f"first load under a real scheduler (LocalExecutor, 2 task slots, one run): {scheduled['seconds']:.0f} s,"
             f" run {scheduled['state']}, {scheduled['tasks']} task instances, {scheduled['retried']} retried"
         )
+    if twelve:
+        print(
+            f"twelve months of self-reports: core.contact_event {twelve['events']:,} rows, {twelve['mb']:,} MB with"
+            f" its indexes; refreshing the latest evidence of a month's reporters ({twelve['touched']:,} members)"
+            f" {twelve['refresh_s']:.1f} s; the flags of every entry {twelve['flags_s']:.1f} s;"
+            f" replaying a past date {twelve['replay_s']:.1f} s"
+        )
     first, delta, idle = (statistics.median(walls[key]) for key in labels)
     peak = max(stage["peak_rss_mb"] for runs in stages.values() for run in runs for stage in run.values())
     print(
@@ -371,6 +452,8 @@ def main() -> None:
         "peak_rss_mb": round(peak),
         "scheduler_first": scheduled["seconds"] if scheduled else None,
         "gba": args.gba,
+        "self_reports": args.self_reports,
+        "twelve_months": twelve,
         "measured": dt.date.today().isoformat(),
         "commit": _commit(),
     }
