@@ -8,5 +8,6 @@ SELECT member_key, home_county_code, home_branch, category, expected_committee, 
   FROM core.gba_reconciliation
  WHERE closed_on IS NULL AND category IN ('not_placed', 'city_differs');
 CREATE OR REPLACE TEMP VIEW flag_contact AS
-SELECT member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_event_id
+SELECT member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_city,
+       last_report_city_code, last_report_file_id
   FROM core.member_contact;

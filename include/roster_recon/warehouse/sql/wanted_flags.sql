@@ -2,9 +2,36 @@
 -- flag_entry, flag_category and flag_contact (flag_inputs_current.sql, or flag_inputs_as_of.sql for a replay), so
 -- the rules are written once for the run and for the replay of any past date.
 
+-- The few entries whose member's latest self-report names another city than the ledger's destination city, and the
+-- day the ledger began to state that city: the day an earlier version of the entry with another city ended, else the
+-- entry's first version. A report after that day makes the destination out of date. Tables with statistics, built
+-- step by step: the row-level security on the inputs leaves the planner no usable estimate of them, and a plan
+-- that nested a history lookup inside a million-row join ran for more than ten minutes at a million members.
+SET LOCAL enable_nestloop = off;
+CREATE TEMP TABLE flag_other_city ON COMMIT DROP AS
+SELECT v.member_key, v.county_code, v.branch, v.destination_city_code, c.last_report_on AS report_on,
+       c.last_report_city AS report_city, c.last_report_file_id AS report_file_id
+  FROM flag_entry v
+  JOIN flag_contact c USING (member_key)
+ WHERE c.last_report_city_code <> v.destination_city_code;
+SET LOCAL enable_nestloop = on;
+ANALYZE flag_other_city;
+CREATE TEMP TABLE flag_report_outdates ON COMMIT DROP AS
+SELECT r.member_key, r.county_code, r.branch, r.report_on, r.report_city, r.report_file_id
+  FROM flag_other_city r
+  JOIN core.roster_version o USING (member_key, county_code, branch)
+ WHERE o.valid_from <= %(as_of)s
+ GROUP BY r.member_key, r.county_code, r.branch, r.report_on, r.report_city, r.report_file_id
+HAVING r.report_on > coalesce(
+           max(o.valid_to) FILTER (WHERE o.valid_to <= %(as_of)s
+                                     AND o.destination_city_code IS DISTINCT FROM r.destination_city_code),
+           min(o.valid_from));
+ANALYZE flag_report_outdates;
+
 -- One pass over the entries: each row lists the flags whose condition holds (unnest of an array with the others
 -- removed), and only those get their wording. A CTE read six times by UNION ALL was materialised and scanned six
--- times; building every wording for every row cost more than the scans.
+-- times; building every wording for every row cost more than the scans. Hash joins only (see above).
+SET LOCAL enable_nestloop = off;
 CREATE TEMP TABLE wanted_flag ON COMMIT DROP AS
 WITH enrolments AS (
     SELECT member_key, count(*) AS rosters,
@@ -12,26 +39,6 @@ WITH enrolments AS (
       FROM flag_entry
      GROUP BY member_key
     HAVING count(*) > 1
-), latest_report AS (
-    -- The latest self-report naming a city other than the entry's destination city (the few to look at closer).
-    SELECT v.member_key, v.county_code, v.branch, v.destination_city_code, e.occurred_on AS report_on,
-           e.city AS report_city, e.file_id AS report_file_id
-      FROM flag_entry v
-      JOIN flag_contact c USING (member_key)
-      JOIN core.contact_event e ON e.event_id = c.last_report_event_id
-     WHERE e.city_code IS NOT NULL AND v.destination_city_code IS NOT NULL AND e.city_code <> v.destination_city_code
-), report_outdates AS (
-    -- ... and newer than the day the ledger began to state its destination: the day an earlier version of the entry
-    -- with another city ended, else the entry's first version.
-    SELECT r.*
-      FROM latest_report r
-     WHERE r.report_on > coalesce(
-               (SELECT max(o.valid_to) FROM core.roster_version o
-                 WHERE o.member_key = r.member_key AND o.county_code = r.county_code AND o.branch = r.branch
-                   AND o.valid_to <= %(as_of)s
-                   AND o.destination_city_code IS DISTINCT FROM r.destination_city_code),
-               (SELECT min(o.valid_from) FROM core.roster_version o
-                 WHERE o.member_key = r.member_key AND o.county_code = r.county_code AND o.branch = r.branch))
 ), candidate AS (
     SELECT v.member_key, v.county_code, v.branch, v.outflow_date, v.phone, v.status_lost, v.contact_status,
            v.destination_city, c.last_contact_on, c.last_contact_source, c.last_event_id, e.rosters, e.rosters_list,
@@ -60,7 +67,7 @@ WITH enrolments AS (
       -- that was reconciled (a member on two ledgers is reconciled by one of them).
       LEFT JOIN flag_category r
         ON r.member_key = v.member_key AND r.home_county_code = v.county_code AND r.home_branch = v.branch
-      LEFT JOIN report_outdates o
+      LEFT JOIN flag_report_outdates o
         ON o.member_key = v.member_key AND o.county_code = v.county_code AND o.branch = v.branch
 )
 SELECT member_key, county_code, branch, flag,
@@ -74,9 +81,11 @@ SELECT member_key, county_code, branch, flag,
            WHEN 'lost_contact' THEN
                CASE WHEN status_lost THEN 'contact status: ' || contact_status
                     WHEN last_contact_on IS NULL THEN 'no contact recorded'
+                    -- Two lookups by key, no join: with nested loops off, a join here would hash audit.file per row.
                     ELSE 'last contact ' || last_contact_on || ' (' || last_contact_source || ', '
-                         || (SELECT f.file_name FROM core.contact_event x JOIN audit.file f USING (file_id)
-                              WHERE x.event_id = last_event_id) || ')' END
+                         || (SELECT f.file_name FROM audit.file f
+                              WHERE f.file_id = (SELECT x.file_id FROM core.contact_event x
+                                                  WHERE x.event_id = last_event_id)) || ')' END
            WHEN 'no_contact_record' THEN 'no contact recorded by any source; outflow ' || outflow_date
            WHEN 'duplicate_enrollment' THEN 'on ' || rosters || ' rosters: ' || rosters_list
            WHEN 'not_placed_in_gba' THEN 'no branch of GBA committee ' || expected_committee || ' lists the member'
@@ -91,5 +100,7 @@ SELECT member_key, county_code, branch, flag,
                END)
        END AS detail
   FROM candidate;
+
+SET LOCAL enable_nestloop = on;
 
 DROP VIEW flag_entry, flag_category, flag_contact;

@@ -38,14 +38,19 @@ CREATE UNIQUE INDEX contact_event_once ON core.contact_event
 CREATE INDEX contact_event_by_day ON core.contact_event (occurred_on);
 CREATE INDEX contact_event_by_file ON core.contact_event (file_id);
 
--- Each member's latest evidence on or before the latest run's as-of date, and latest self-report (event ids).
+-- Each member's latest evidence on or before the latest run's as-of date, and latest self-report with its city (the
+-- flags read them for every entry: kept here rather than looked up by event id a million times). No row-level
+-- security: only roster_loader reads core, and the one view that shows it (member_current) is filtered by
+-- core.roster_version's policy; a policy here cost the flags' planner its row estimates.
 CREATE TABLE core.member_contact (
-    member_key        text COLLATE "C" PRIMARY KEY,
-    last_contact_on   date NOT NULL,
-    last_contact_source text NOT NULL,
-    last_event_id     bigint NOT NULL,
-    last_report_on    date,
-    last_report_event_id bigint
+    member_key            text COLLATE "C" PRIMARY KEY,
+    last_contact_on       date NOT NULL,
+    last_contact_source   text NOT NULL,
+    last_event_id         bigint NOT NULL,
+    last_report_on        date,
+    last_report_city      text,
+    last_report_city_code text,
+    last_report_file_id   bigint
 );
 
 ALTER TABLE core.member_flag DROP CONSTRAINT member_flag_flag_check;
@@ -90,21 +95,7 @@ CREATE POLICY evidence_rows ON core.contact_event
                        WHERE v.member_key = contact_event.member_key AND v.valid_to IS NULL
                          AND v.county_code = ANY ((SELECT reporting.readable_counties())::text[])))
     WITH CHECK ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
-ALTER TABLE core.member_contact ENABLE ROW LEVEL SECURITY;
-ALTER TABLE core.member_contact FORCE ROW LEVEL SECURITY;
-CREATE POLICY contact_rows ON core.member_contact
-    USING ((SELECT reporting.readable_counties()) IS NULL
-           OR reporting.includes_municipal((SELECT reporting.readable_committees()))
-           OR EXISTS (SELECT 1 FROM core.roster_version v
-                       WHERE v.member_key = member_contact.member_key AND v.valid_to IS NULL
-                         AND v.county_code = ANY ((SELECT reporting.readable_counties())::text[]))
-           OR EXISTS (SELECT 1 FROM core.gba_reconciliation r
-                       WHERE r.member_key = member_contact.member_key AND r.closed_on IS NULL
-                         AND r.committees && (SELECT reporting.readable_committees())))
-    WITH CHECK ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
 
--- The name of the file a piece of evidence came from, whoever may read the evidence: a county reads its members'
--- self-reports and GBA rows, whose files (audit.file) its login may not read. A file name is no personal data.
 CREATE FUNCTION reporting.evidence_file_name(evidence_file_id bigint) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT file_name FROM audit.file WHERE file_id = evidence_file_id $$;
