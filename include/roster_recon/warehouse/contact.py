@@ -35,3 +35,10 @@ def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         )
         recorded = cursor.fetchone()[0]
     return {"evidence_recorded": recorded, "evidence_members_refreshed": touched}
+
+
+def count_unmatched(connection, run_id: str) -> None:
+    """The self-reports matching no member, per city (``core.unmatched_self_report``), after the merges have added
+    the run's members and placements; counted again only when the run loaded a file."""
+    with connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("contact_unmatched"), {"run_id": run_id})

@@ -105,15 +105,27 @@ SELECT e.member_key, e.occurred_on, e.source, reporting.evidence_file_name(e.fil
        e.committee_code, e.reported_at, e.city, e.known_on
   FROM core.contact_event e;
 
--- Reports whose ID number matches no member on either side, per city: for the municipal committee to follow up.
+-- Reports whose ID number matches no member on either side, per city, for the municipal committee to follow up:
+-- counted by the merge (warehouse/sql/contact_unmatched.sql) whenever a file was loaded, since a view over every
+-- report, anti-joined through row-level security, ran for minutes at a million members. No member key is kept here.
+CREATE TABLE core.unmatched_self_report (
+    city_code      text,
+    city           text,            -- the city as most of its reports write it
+    committee_code text,
+    reports        bigint NOT NULL,
+    latest         timestamptz NOT NULL
+);
+ALTER TABLE core.unmatched_self_report ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.unmatched_self_report FORCE ROW LEVEL SECURITY;
+CREATE POLICY committee_rows ON core.unmatched_self_report
+    USING ((SELECT reporting.readable_counties()) IS NULL
+           OR committee_code = ANY ((SELECT reporting.readable_committees())::text[])
+           OR reporting.includes_municipal((SELECT reporting.readable_committees())))
+    WITH CHECK ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
+
 CREATE VIEW reporting.unmatched_self_reports AS
-SELECT coalesce(e.city, '(none)') AS city, e.city_code, e.committee_code, count(*) AS reports,
-       max(e.reported_at) AS latest
-  FROM core.contact_event e
- WHERE e.source = 'self_report'
-   AND NOT EXISTS (SELECT 1 FROM core.member m WHERE m.member_key = e.member_key)
-   AND NOT EXISTS (SELECT 1 FROM core.gba_placement p WHERE p.member_key = e.member_key)
- GROUP BY 1, 2, 3;
+SELECT coalesce(city, '(none)') AS city, city_code, committee_code, reports, latest
+  FROM core.unmatched_self_report;
 
 -- member_current: the last contact from every source's evidence, and its source; the ledger's own date beside it.
 CREATE OR REPLACE VIEW reporting.member_current AS
