@@ -29,6 +29,7 @@ STAGES = (
     "evidence",
     "merge_gba",
     "merge",
+    "unmatched",
     "reconcile",
     "flags",
     "finish",
@@ -37,7 +38,7 @@ STAGES = (
 # Stages that serve the GBA side alone (the other stages' GBA share is told by their records' committee codes).
 GBA_STAGES = ("merge_gba", "reconcile")
 # The self-reports' share: their folder's records, and the evidence stage (every source's evidence; mostly theirs).
-SELF_REPORTS, EVIDENCE_STAGES = "self-reports", ("evidence",)
+SELF_REPORTS, EVIDENCE_STAGES = "self-reports", ("evidence", "unmatched")
 FIRST, DELTA, IDLE = dt.date(2026, 10, 26), dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 DELTA_RATES = {
     "move_city": 0.02,

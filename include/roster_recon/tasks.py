@@ -98,7 +98,7 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
         with timing.stage("merge") as timed:
             counts.update(merge.merge_snapshot(connection, settings.run_id, settings.as_of))
             timed.rows = counts["snapshot_rows"]
-        with timing.stage("evidence"):
+        with timing.stage("unmatched"):
             contact.count_unmatched(connection, settings.run_id)
         with timing.stage("reconcile"):
             counts.update(reconcile.recompute_categories(connection, settings.run_id, settings.as_of))

@@ -69,6 +69,7 @@ def test_an_export_is_read_by_its_own_headers_and_keeps_no_more_than_it_needs(tm
         return [value if isinstance(value, str) else None for value in reports[column].tolist()]
 
     assert texts("city_code") == ["440600", "810000", None]  # 佛山 from the address when the city is blank
+    assert texts("city") == ["佛山市", "香港特别行政区", None] and texts("name") == [None, None, None]
     assert texts("committee_code") == ["440600", "440000", None]
     assert reports["reported_at"].iloc[1] == dt.datetime(2026, 11, 4, 9, 5, tzinfo=SHANGHAI)
     warnings = self_report_soft_problems(reports, {2}, dt.date(2026, 11, 3))

@@ -135,10 +135,15 @@ def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settin
         "码上报导出_20261101-20261120.csv": ("loaded", 3, 1),
         "码上报导出_20261117-20261125.csv": ("loaded", 1, 0),
     }
-    problems = rows(engine, "SELECT code, source_row FROM audit.file_problem WHERE code = 'report_time_missing'")
-    assert [(p["code"], p["source_row"]) for p in problems] == [("report_time_missing", 5)]
+    problems = rows(
+        engine,
+        "SELECT p.code, p.source_row, p.member_name FROM audit.file_problem p JOIN audit.file f USING (file_id)"
+        " WHERE f.county_code = 'self-reports'",
+    )
+    # A report's name is kept nowhere, not even beside its problem: the row and the masked ID identify it.
+    assert [(p["code"], p["source_row"], p["member_name"]) for p in problems] == [("report_time_missing", 5, None)]
     assert rows(engine, "SELECT city, reports FROM reporting.unmatched_self_reports") == [
-        {"city": "广州", "reports": 1}
+        {"city": "广州市", "reports": 1}
     ]
     # The self-reports folder was finished like any other: the export archived, the rejected row in the feedback.
     reports_folder = drop / "self-reports"
@@ -153,7 +158,7 @@ def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settin
     )
     run_all(day_two)
     assert flags(engine, 6)["destination_outdated"] == (
-        "self-report of 2026-11-28 from 佛山市顺德区 (码上报导出_20261127-20261128.csv); the ledger says 深圳市"
+        "self-report of 2026-11-28 from 佛山市 (码上报导出_20261127-20261128.csv); the ledger says 深圳市"
     )
     statuses = {r["file_name"]: r["status"] for r in rows(engine, "SELECT * FROM reporting.file_audit")}
     assert statuses["copy.csv"] == "duplicate"
@@ -161,6 +166,13 @@ def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settin
     # What each login reads: a county its members' evidence, whatever the source; a committee its city's reports.
     seen_by_wanzai = as_role(admin_engine, "roster_county_360922", "SELECT source FROM reporting.contact_evidence")
     assert {source for (source,) in seen_by_wanzai} == {"ledger", "self_report", "gba_activity", "dues"}
+    named = as_role(admin_engine, "roster_county_360922", "SELECT DISTINCT file_name FROM reporting.contact_evidence")
+    assert {name for (name,) in named} == {
+        "甲支部.csv",
+        "第一支部.csv",
+        "码上报导出_20261101-20261120.csv",  # the second export brought nothing new: its report was counted
+        "码上报导出_20261127-20261128.csv",
+    }
     assert as_role(admin_engine, f"roster_county_{TONGGU}", "SELECT * FROM reporting.contact_evidence") == []
     assert as_role(admin_engine, f"roster_county_{TONGGU}", "SELECT * FROM reporting.unmatched_self_reports") == []
     foshan = as_role(

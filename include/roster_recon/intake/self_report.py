@@ -6,8 +6,8 @@ report is evidence of contact on its day; its city may tell a branch that its le
 
 Its hard rules (``validate.self_report_suite_expectations``): an ID number present and well formed, a report time
 that can be read. Soft: the city names no city we know, the phone is not valid, the time is after the as-of date
-(kept: a rerun of a later date counts it). The name, phone, address and employer are read for the feedback only:
-the warehouse keeps the key, the time and the city.
+(kept: a rerun of a later date counts it). The phone, address and employer are read for the checks only, the name
+not at all: the warehouse keeps the key, the time and the city's own name (never the text as typed).
 """
 
 from __future__ import annotations
@@ -21,10 +21,8 @@ import pandas as pd
 from roster_recon import reference
 from roster_recon.intake.columns import (
     ID_NUMBER_NORMAL_FORM,
-    NAME_NORMAL_FORM,
     by_distinct,
     clean_column,
-    clean_name,
     for_frame,
     phone_columns,
     unless_normal,
@@ -84,20 +82,24 @@ def normalise_self_reports(raw: pd.DataFrame, _default_branch: str | None) -> pd
         return raw[name].tolist() if name in raw.columns else [None] * len(raw)
 
     out: dict[str, list] = {}
-    out["name"] = unless_normal(column("name"), NAME_NORMAL_FORM, clean_name)
+    # A report's name is not kept anywhere, feedback included (people who are no member report too): the row number
+    # and the masked ID number identify a row for the export's owner.
+    out["name"] = [None] * len(raw)
     out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
     out["branch"] = [None] * len(raw)
     out["reported_at_raw"] = clean_column(column("reported_at"))
     out["reported_at"] = by_distinct(out["reported_at_raw"], parse_report_time)
-    out["city"] = clean_column(column("city"))
+    out["city_raw"] = clean_column(column("city"))
     address = clean_column(column("address"))
-    city = by_distinct(out["city"], resolve_destination)
+    city = by_distinct(out["city_raw"], resolve_destination)
     # A report with no city named may still name it in its address (广东省佛山市顺德区…).
     missing = [i for i, found in enumerate(city) if found is None]
     if missing:
         from_address = by_distinct([_item(address, i) for i in missing], resolve_destination)
         for i, found in zip(missing, from_address, strict=True):
             city[i] = found
+    # The city's own name, never the text as typed (a member may type a street address there).
+    out["city"] = [c.name if c else None for c in city]
     out["city_code"] = [c.code if c else None for c in city]
     out["committee_code"] = [reference.committee_code(c.gba_committee) if c else None for c in city]
     out["phone"], out["phone_valid"], out["phone_national"] = phone_columns(column("phone"))
@@ -133,7 +135,7 @@ def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as
         [pd.notna(moment) and moment.date() > as_of for moment in reports["reported_at"].tolist()], dtype=bool
     )
     checks = (
-        ("city_unknown", reports["city_code"].isna(), "city"),
+        ("city_unknown", reports["city_code"].isna(), None),
         ("phone_invalid", reports["phone"].notna() & ~reports["phone_valid"].astype(bool), "phone"),
         ("report_after_as_of", later, "reported_at_raw"),
     )
@@ -141,7 +143,7 @@ def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as
         hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
         if len(hits):
             shown = masked_phone_text if value_column == "phone" else text_or_none
-            values = [shown(value) for value in reports[value_column].iloc[hits].tolist()]
+            values = [shown(value) for value in reports[value_column].iloc[hits].tolist()] if value_column else None
             rows, names = reports["source_row"].iloc[hits].tolist(), reports["name"].iloc[hits].tolist()
             found.add(rows, names, *MESSAGES[code][:1], values, code, WARNING, *MESSAGES[code][1:])
     return found.frame()

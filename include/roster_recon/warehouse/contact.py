@@ -29,10 +29,7 @@ def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
         cursor.execute("ANALYZE evidence_touched")
         cursor.execute(warehouse.sql("contact_latest"), params)
         cursor.execute(warehouse.sql("contact_refresh"), params)
-        cursor.execute(
-            "SELECT count(*) FROM core.contact_event e JOIN audit.file f USING (file_id) WHERE f.run_id = %(run_id)s",
-            params,
-        )
+        cursor.execute(warehouse.sql("contact_recorded"), params)
         recorded = cursor.fetchone()[0]
     return {"evidence_recorded": recorded, "evidence_members_refreshed": touched}
 

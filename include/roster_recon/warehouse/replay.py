@@ -56,29 +56,16 @@ def replay(connection, as_of: dt.date, member_key: str | None = None) -> Replay:
     answer to one member (a prefix is enough) and adds the evidence known about them by then."""
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT lost_contact_months FROM audit.run WHERE as_of = %s AND status = 'merged'"
-                " ORDER BY merged_at DESC LIMIT 1",
-                (as_of,),
-            )
+            cursor.execute(warehouse.sql("replay_run"), {"as_of": as_of})
             found = cursor.fetchone()
             if found is None:
                 raise NoRunThatDateError(f"no run was merged as of {as_of}")
             params = {"as_of": as_of, "lost_contact_months": found[0], "member": f"{member_key or ''}%"}
-            cursor.execute(
-                "CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS"
-                " SELECT DISTINCT member_key FROM core.contact_event WHERE known_on <= %(as_of)s",
-                params,
-            )
-            cursor.execute("ANALYZE evidence_touched")
+            cursor.execute(warehouse.sql("replay_known_members"), params)
             cursor.execute(warehouse.sql("contact_latest"), params)
             cursor.execute(warehouse.sql("flag_inputs_as_of"), params)
             cursor.execute(warehouse.sql("wanted_flags"), params)
-            cursor.execute(
-                "SELECT member_key, county_code, branch, flag, detail FROM wanted_flag"
-                " WHERE member_key LIKE %(member)s",
-                params,
-            )
+            cursor.execute(warehouse.sql("replay_wanted"), params)
             recomputed = {tuple(row[:4]): row[4] for row in cursor.fetchall()}
             cursor.execute(warehouse.sql("replay_recorded_flags"), params)
             recorded = {tuple(row) for row in cursor.fetchall()}

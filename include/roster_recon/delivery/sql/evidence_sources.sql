@@ -8,7 +8,10 @@ WITH held AS (
      WHERE f.run_id = :run_id
      GROUP BY e.source
 ), latest AS (
-    SELECT last_contact_source AS source, count(*) AS latest_for FROM core.member_contact GROUP BY 1
+    SELECT c.last_contact_source AS source, count(*) AS latest_for
+      FROM core.member_contact c
+     WHERE EXISTS (SELECT 1 FROM core.member m WHERE m.member_key = c.member_key)  -- not the unmatched reports'
+     GROUP BY 1
 )
 SELECT s.source, coalesce(h.held, 0) AS held, coalesce(r.this_run, 0) AS this_run,
        coalesce(l.latest_for, 0) AS latest_for

@@ -4,4 +4,5 @@ UPDATE audit.file SET status = 'abandoned' WHERE status = 'staged' AND run_id <>
 DELETE FROM staging.roster_row WHERE run_id <> :run_id;
 DELETE FROM staging.branch_presence WHERE run_id <> :run_id;
 DELETE FROM staging.gba_row WHERE run_id <> :run_id;
-DELETE FROM staging.gba_candidate WHERE run_id <> :run_id
+DELETE FROM staging.gba_candidate WHERE run_id <> :run_id;
+DELETE FROM staging.self_report WHERE run_id <> :run_id

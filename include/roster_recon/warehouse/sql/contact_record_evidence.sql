@@ -52,6 +52,11 @@ WITH fresh AS (
 )
 INSERT INTO evidence_touched SELECT DISTINCT member_key FROM inserted;
 
+-- The names of the files the run's evidence came from (reporting.contact_evidence shows them).
+INSERT INTO core.evidence_file (file_id, file_name)
+SELECT file_id, file_name FROM audit.file WHERE run_id = %(run_id)s AND status = 'staged'
+    ON CONFLICT (file_id) DO NOTHING;
+
 -- The run's 码上报 exports are loaded (every accepted report counted, once, in core.contact_event).
 UPDATE audit.file f
    SET status = 'loaded',

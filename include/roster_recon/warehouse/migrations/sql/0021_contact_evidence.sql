@@ -70,11 +70,11 @@ INSERT INTO core.contact_event (member_key, source, occurred_on, committee_code,
 SELECT DISTINCT ON (member_key, source, occurred_on, committee_code) *
   FROM (SELECT member_key, 'gba_activity' AS source, last_activity AS occurred_on, committee_code, source_file_id,
                valid_from
-          FROM core.gba_placement WHERE last_activity IS NOT NULL AND source_file_id IS NOT NULL
+          FROM core.gba_placement WHERE id_valid AND last_activity IS NOT NULL AND source_file_id IS NOT NULL
         UNION ALL
         SELECT member_key, 'dues', (dues_paid_to + interval '1 month' - interval '1 day')::date, committee_code,
                source_file_id, valid_from
-          FROM core.gba_placement WHERE dues_paid_to IS NOT NULL AND source_file_id IS NOT NULL) e
+          FROM core.gba_placement WHERE id_valid AND dues_paid_to IS NOT NULL AND source_file_id IS NOT NULL) e
  ORDER BY member_key, source, occurred_on, committee_code, valid_from;
 INSERT INTO core.member_contact (member_key, last_contact_on, last_contact_source, last_event_id)
 SELECT DISTINCT ON (member_key) member_key, occurred_on, source, event_id
@@ -96,14 +96,26 @@ CREATE POLICY evidence_rows ON core.contact_event
                          AND v.county_code = ANY ((SELECT reporting.readable_counties())::text[])))
     WITH CHECK ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
 
-CREATE FUNCTION reporting.evidence_file_name(evidence_file_id bigint) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT file_name FROM audit.file WHERE file_id = evidence_file_id $$;
+-- The names of the files evidence came from, each readable by whoever may read a piece of evidence from it: a county
+-- reads its members' self-reports and GBA rows, whose files (audit.file) its login may not read. Filled by the merge.
+CREATE TABLE core.evidence_file (
+    file_id   bigint PRIMARY KEY,
+    file_name text NOT NULL
+);
+INSERT INTO core.evidence_file SELECT file_id, file_name FROM audit.file
+ WHERE file_id IN (SELECT DISTINCT file_id FROM core.contact_event);
+ALTER TABLE core.evidence_file ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.evidence_file FORCE ROW LEVEL SECURITY;
+CREATE POLICY evidence_rows ON core.evidence_file
+    USING ((SELECT reporting.readable_counties()) IS NULL
+           OR EXISTS (SELECT 1 FROM core.contact_event e WHERE e.file_id = evidence_file.file_id))
+    WITH CHECK ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
 
 CREATE VIEW reporting.contact_evidence AS
-SELECT e.member_key, e.occurred_on, e.source, reporting.evidence_file_name(e.file_id) AS file_name, e.county_code,
-       e.committee_code, e.reported_at, e.city, e.known_on
-  FROM core.contact_event e;
+SELECT e.member_key, e.occurred_on, e.source, f.file_name, e.county_code, e.committee_code, e.reported_at, e.city,
+       e.known_on
+  FROM core.contact_event e
+  LEFT JOIN core.evidence_file f USING (file_id);
 
 -- Reports whose ID number matches no member on either side, per city, for the municipal committee to follow up:
 -- counted by the merge (warehouse/sql/contact_unmatched.sql) whenever a file was loaded, since a view over every

@@ -34,8 +34,7 @@ SELECT v.member_key,
  WHERE v.valid_to IS NULL;
 
 DROP VIEW reporting.unmatched_self_reports, reporting.contact_evidence;
-DROP FUNCTION reporting.evidence_file_name(bigint);
-DROP TABLE core.unmatched_self_report, core.member_contact, core.contact_event, staging.self_report;
+DROP TABLE core.evidence_file, core.unmatched_self_report, core.member_contact, core.contact_event, staging.self_report;
 DELETE FROM core.member_flag WHERE flag = 'no_contact_record';
 ALTER TABLE core.member_flag DROP CONSTRAINT member_flag_flag_check;
 ALTER TABLE core.member_flag ADD CONSTRAINT member_flag_flag_check
