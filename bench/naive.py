@@ -60,7 +60,7 @@ def naive_run(drop_root: Path, work_dir: Path, sample_rows: int, warehouse_url: 
         city = normalise.resolve_destination.__wrapped__(row.get("destination"))
         checked.append(
             {
-                "member_key": member_key(id_number, DEMO_PII_SECRET),
+                "member_key": member_key(id_number, DEMO_PII_SECRET).hex(),
                 "name": row.get("name"),
                 "outflow_date": normalise.parse_date.__wrapped__(row.get("outflow_date")),
                 "destination_city": city.name if city else None,

@@ -60,7 +60,8 @@ def test_every_run_of_the_two_months_replays_to_what_it_recorded(make_settings, 
         details = {
             tuple(row[:4]): row[4]
             for row in connection.exec_driver_sql(
-                "SELECT member_key, county_code, branch, flag, detail FROM core.member_flag WHERE closed_on IS NULL"
+                "SELECT encode(member_key, 'hex'), county_code, branch, flag, detail FROM core.member_flag"
+                " WHERE closed_on IS NULL"
             )
         }
     assert details == results[1].recomputed

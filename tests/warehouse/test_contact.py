@@ -62,7 +62,8 @@ def write_export(drop_root: Path, name: str, reports: list[dict]) -> Path:
 
 
 def key(serial: int) -> str:
-    return member_key(id_number(serial), DEMO_PII_SECRET)
+    """A member's key in the hex the ``reporting`` views show."""
+    return member_key(id_number(serial), DEMO_PII_SECRET).hex()
 
 
 def flags(engine, serial: int) -> dict[str, str]:
@@ -123,7 +124,7 @@ def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settin
     assert current["党员3"] == (None, None, None)
     counted = rows(
         engine,
-        "SELECT source, count(*) AS n FROM core.contact_event WHERE member_key = :k GROUP BY source",
+        "SELECT source, count(*) AS n FROM core.contact_event WHERE member_key = decode(:k, 'hex') GROUP BY source",
         k=key(1),
     )
     assert {(r["source"], r["n"]) for r in counted} == {("self_report", 1), ("ledger", 1)}  # the overlap once

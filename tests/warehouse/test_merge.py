@@ -80,8 +80,8 @@ def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engin
     history = rows(
         engine,
         "SELECT h.destination_city, h.valid_from, h.valid_to FROM reporting.member_history"
-        " h JOIN core.roster_version v USING (member_key, branch, valid_from)"
-        " WHERE v.name = '党员1' ORDER BY valid_from",
+        " h JOIN core.roster_version v ON h.member_key = encode(v.member_key, 'hex')"
+        " AND (h.branch, h.valid_from) = (v.branch, v.valid_from) WHERE v.name = '党员1' ORDER BY h.valid_from",
     )
     assert [(h["destination_city"], h["valid_from"], h["valid_to"]) for h in history] == [
         ("深圳市", day1, day2),
@@ -95,7 +95,8 @@ def test_history_leave_return_move_and_duplicate_enrollment(make_settings, engin
     closed = rows(
         engine,
         "SELECT flag, raised_on, closed_on FROM reporting.flag_history f"
-        " JOIN core.roster_version v USING (member_key, county_code, branch)"
+        " JOIN core.roster_version v ON f.member_key = encode(v.member_key, 'hex')"
+        " AND (f.county_code, f.branch) = (v.county_code, v.branch)"
         " WHERE v.name = '党员3' AND v.branch = '乙支部'",
     )
     assert {(c["flag"], c["raised_on"], c["closed_on"]) for c in closed} == {("duplicate_enrollment", day1, day2)}

@@ -72,12 +72,48 @@ def test_a_status_with_a_note_stored_as_lost_by_earlier_versions_is_read_again(m
 
 def down_and_up_again(engine, revision: str) -> None:
     """Migrate the warehouse down to ``revision`` and up to the head again (what an upgrade from it does)."""
+    with engine.begin() as connection:
+        migrate_within(connection, "downgrade", revision)
+        migrate_within(connection, "upgrade", "head")
+
+
+def test_member_keys_become_their_bytes_in_place_and_reporting_still_shows_hex(make_settings, engine, validator):
+    from roster_recon.intake.stage import member_key
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 流入地=None)])
+    run_all(settings, validator)
+    shown = "SELECT member_key, name, flags FROM reporting.member_current ORDER BY name"
+    before = rows(engine, shown)
+    with engine.begin() as connection:
+        migrate_within(connection, "downgrade", "0021")  # as 0021 left it: 64 hex characters
+        assert connection.exec_driver_sql(
+            "SELECT pg_typeof(member_key)::text, length(member_key) FROM core.member LIMIT 1"
+        ).one() == ("text", 64)
+        migrate_within(connection, "upgrade", "head")
+        stored = connection.exec_driver_sql("SELECT member_key FROM core.member ORDER BY member_key").scalars().all()
+    assert sorted(bytes(key) for key in stored) == sorted(
+        member_key(person(serial)["身份证号码"], settings.pii_secret) for serial in (1, 2)
+    )
+    assert rows(engine, shown) == before and all(len(row["member_key"]) == 64 for row in before)
+    with engine.connect() as connection:
+        keys = connection.exec_driver_sql(
+            "SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+            " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname IN ('core', 'staging') AND c.relkind = 'r'"
+            " AND a.attname IN ('member_key', 'candidate_key')"
+        ).all()
+    assert len(keys) >= 13 and {kind for _, kind in keys} == {"bytea"}, keys  # every table holding a key: its bytes
+    run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)  # and the pipeline goes on on the converted one
+    assert [row["member_key"] for row in rows(engine, shown)] == [row["member_key"] for row in before]
+
+
+def migrate_within(connection, direction: str, revision: str) -> None:
+    """Alembic's ``upgrade`` or ``downgrade`` to ``revision`` on an open connection (one transaction)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(warehouse.MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-        command.upgrade(config, "head")
+    config.attributes["connection"] = connection
+    getattr(command, direction)(config, revision)

@@ -161,7 +161,7 @@ def test_a_rerun_changes_nothing_and_a_category_that_changes_keeps_its_history(
     history = rows(
         engine,
         "SELECT category, since, closed_on FROM core.gba_reconciliation r JOIN reporting.member_current m"
-        " USING (member_key) WHERE m.name = '党员4' ORDER BY since",
+        " ON m.member_key = encode(r.member_key, 'hex') WHERE m.name = '党员4' ORDER BY since",
     )
     assert history == [
         {"category": "not_placed", "since": AS_OF, "closed_on": DAY_TWO},
@@ -169,7 +169,8 @@ def test_a_rerun_changes_nothing_and_a_category_that_changes_keeps_its_history(
     ]
     flag = rows(
         engine,
-        "SELECT f.raised_on, f.closed_on FROM core.member_flag f JOIN reporting.member_current m USING (member_key)"
+        "SELECT f.raised_on, f.closed_on FROM core.member_flag f JOIN reporting.member_current m"
+        " ON m.member_key = encode(f.member_key, 'hex')"
         " WHERE m.name = '党员4' AND f.flag = 'not_placed_in_gba'",
     )
     assert flag == [{"raised_on": AS_OF, "closed_on": DAY_TWO}]
@@ -303,7 +304,7 @@ def test_probable_matches_find_injected_typos_and_suggest_nothing_wrong(
         row["member_key"]
         for row in rows(engine, "SELECT member_key FROM reporting.gba_reconciliation WHERE category = 'probable_match'")
     }
-    intended = {member_key(numbers[i], DEMO_PII_SECRET) for i in range(1, 601)}
+    intended = {member_key(numbers[i], DEMO_PII_SECRET).hex() for i in range(1, 601)}
     recall, wrong = len(suggested & intended) / len(intended), len(suggested - intended)
     print(
         rows(

@@ -328,6 +328,6 @@ def categories(ledger: dict[str, LedgerEntry], rows: list[Row], heard: set[str])
 def truth(found: dict[str, str], secret: bytes) -> dict:
     """The ground truth file's ``gba`` part: category per member key, and the counts."""
     return {
-        "categories": {member_key(number, secret): category for number, category in sorted(found.items())},
+        "categories": {member_key(number, secret).hex(): category for number, category in sorted(found.items())},
         "counts": dict(sorted(Counter(found.values()).items())),
     }

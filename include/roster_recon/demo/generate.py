@@ -311,7 +311,7 @@ def ground_truth(
                 flags.add("destination_outdated")
             truth.append(
                 {
-                    "member_key": member_key(id_number, secret),
+                    "member_key": member_key(id_number, secret).hex(),
                     "county_code": county,
                     "branch": branch,
                     "flags": sorted(flags),

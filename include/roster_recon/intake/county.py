@@ -112,7 +112,7 @@ def county_outcomes(
     snapshots: CurrentSnapshots,
     validate: Callable[[pd.DataFrame, list[str]], object],
     settings: RunSettings,
-    known: Callable[[list[str]], dict[str, set[str]]] | None = None,
+    known: Callable[[list[bytes]], dict[bytes, set[str]]] | None = None,
     kind: RosterKind | None = None,
 ) -> Iterator[FileOutcome | IgnoredEntry]:
     """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch;

@@ -42,13 +42,13 @@ def recompute_categories(connection, run_id: str, as_of: dt.date) -> dict[str, i
         return {f"category_{category}": count for category, count in cursor.fetchall()}
 
 
-def known_members(engine: sa.Engine, keys: list[str]) -> dict[str, set[str]]:
+def known_members(engine: sa.Engine, keys: list[bytes]) -> dict[bytes, set[str]]:
     """Of ``keys``, those of members currently on a ledger, with the names they are listed under."""
     if not keys:
         return {}
     with engine.connect() as connection:
         rows = connection.execute(sa.text(warehouse.sql("reconcile_known_members")), {"k": keys}).all()
-    found: dict[str, set[str]] = {}
+    found: dict[bytes, set[str]] = {}
     for key, name in rows:
-        found.setdefault(key, set()).add(name)
+        found.setdefault(bytes(key), set()).add(name)
     return found

@@ -3,7 +3,7 @@
 -- in the merge transaction, while every kind's staged rows are still there. A file of the run superseded by a newer
 -- one for the same branch still records what its clerk wrote: the contact happened.
 -- evidence_touched collects the members whose latest evidence may have moved (contact_latest.sql reads it).
-CREATE TEMP TABLE evidence_touched (member_key text COLLATE "C") ON COMMIT DROP;
+CREATE TEMP TABLE evidence_touched (member_key bytea) ON COMMIT DROP;
 
 -- Fresh statistics for the rows COPY just loaded: without them the planner takes each staging table for a few rows
 -- and loops over it once per staged file (3.4 s for 60,000 rows).

@@ -3,5 +3,5 @@
 SELECT e.occurred_on, e.source, coalesce(e.county_code, e.committee_code), f.file_name, e.known_on
   FROM core.contact_event e
   JOIN audit.file f USING (file_id)
- WHERE e.member_key LIKE %(member)s AND e.known_on <= %(as_of)s AND e.occurred_on <= %(as_of)s
+ WHERE encode(e.member_key, 'hex') LIKE %(member)s AND e.known_on <= %(as_of)s AND e.occurred_on <= %(as_of)s
  ORDER BY e.occurred_on DESC, e.reported_at DESC NULLS LAST, e.event_id

@@ -1,2 +1,2 @@
 -- The flags the rules want as of the replayed date (wanted_flags.sql), with their detail, for the member(s) asked.
-SELECT member_key, county_code, branch, flag, detail FROM wanted_flag WHERE member_key LIKE %(member)s
+SELECT encode(member_key, 'hex'), county_code, branch, flag, detail FROM wanted_flag WHERE encode(member_key, 'hex') LIKE %(member)s
