@@ -63,6 +63,24 @@ def stage(name: str, county_code: str | None = None):
         )
 
 
+@contextmanager
+def step(stage_name: str, name: str):
+    """Time one step of a stage (``evidence/record``): seconds only, the stage's peak RSS left running."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _records.append(
+            {
+                "stage": f"{stage_name}/{name}",
+                "county_code": None,
+                "seconds": time.perf_counter() - started,
+                "rows": 0,
+                "peak_rss_mb": 0.0,
+            }
+        )
+
+
 def flush(run_id: str) -> None:
     """Append the recorded stages to ``$ROSTER_TIMINGS`` (if set) and forget them."""
     target = os.environ.get("ROSTER_TIMINGS")

@@ -192,3 +192,41 @@ def test_evidence_from_every_source_decides_lost_contact_and_replays(make_settin
     assert any("lost_contact" in line and "2025-01-01 (ledger, 甲支部.csv)" in line for line in lines)
     assert any("2025-01-01 ledger" in line and "360922" in line for line in lines)
     assert leaks(day_two.data_dir, phones=True) == {}
+
+
+def test_evidence_dated_after_its_run_counts_when_its_day_comes_and_a_date_sent_again_counts_once(
+    make_settings, engine
+):
+    old = {"最后联系时间": "2025-01-01"}
+    day_one = make_settings(AS_OF)
+    drop = day_one.drop_root
+    write_roster(drop, WANZAI, "甲支部.csv", [person(1, **old), person(2, **old)])
+    ahead = AS_OF + dt.timedelta(days=2)  # a report timed after the run's date (a clock set wrong, or a late run)
+    write_export(drop, "码上报导出.csv", [report(1, f"{ahead.isoformat()} 10:00:00")])
+    run_all(day_one)
+    assert set(flags(engine, 1)) == {"lost_contact"} == set(flags(engine, 2))  # not yet its day
+
+    # Day two: no report, but the same ledger again with one thing changed for each member: two's date, one's trade.
+    day_two = make_settings(AS_OF + dt.timedelta(days=3))
+    write_roster(drop, WANZAI, "甲支部.csv", [person(1, 从事行业="物流", **old), person(2, 最后联系时间="2026-11-20")])
+    run_all(day_two)
+    assert set(flags(engine, 1)) == set() == set(flags(engine, 2))
+    current = {r["name"]: (r["last_contact_date"], r["last_contact_source"]) for r in rows(engine, SELECT_CURRENT)}
+    assert current == {"党员1": (ahead, "self_report"), "党员2": (dt.date(2026, 11, 20), "ledger")}
+    ledger_dates = rows(
+        engine,
+        "SELECT encode(member_key, 'hex') AS k, occurred_on, known_on FROM core.contact_event"
+        " WHERE source = 'ledger' ORDER BY k, occurred_on",
+    )
+    assert sorted((r["k"], r["occurred_on"], r["known_on"]) for r in ledger_dates) == sorted(
+        [
+            (key(1), dt.date(2025, 1, 1), AS_OF),  # sent again on day two: still the first file's, once
+            (key(2), dt.date(2025, 1, 1), AS_OF),
+            (key(2), dt.date(2026, 11, 20), day_two.as_of),
+        ]
+    )
+    with warehouse.raw_connection(engine) as connection:
+        assert all(replay(connection, day).equal for day in (AS_OF, day_two.as_of))
+
+
+SELECT_CURRENT = "SELECT name, last_contact_date, last_contact_source FROM reporting.member_current"

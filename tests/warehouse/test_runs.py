@@ -6,7 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, run_day, write_roster
+from helpers import (
+    AS_OF,
+    SHENZHEN,
+    TONGGU,
+    WANZAI,
+    gba_person,
+    id_number,
+    person,
+    rows,
+    run_all,
+    run_day,
+    write_gba_roster,
+    write_roster,
+)
 
 from roster_recon import tasks
 from roster_recon.delivery import report
@@ -27,6 +40,39 @@ def test_crash_after_merge_before_archive_loses_and_doubles_nothing(make_setting
     assert not path.exists()
     audit = rows(engine, "SELECT status, rows_loaded FROM reporting.file_audit ORDER BY received_at")
     assert [(a["status"], a["rows_loaded"]) for a in audit] == [("loaded", 2), ("duplicate", 0)]
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 2
+
+
+STAGED = """
+SELECT (SELECT count(*) FROM staging.roster_row) AS roster_rows,
+       (SELECT count(*) FROM staging.branch_presence) AS presence,
+       (SELECT count(*) FROM staging.gba_row) AS gba_rows,
+       (SELECT count(*) FROM staging.gba_candidate) AS candidates,
+       (SELECT count(*) FROM audit.file) AS files"""
+
+
+def test_an_ingest_tried_again_in_the_same_run_stages_each_row_once(make_settings, engine, validator, gba_validator):
+    from roster_recon.intake.kind import GBA, kind_of
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2), person(4, 身份证号码="12345")])
+    number = id_number(3)
+    broken = number[:16] + str((int(number[16]) + 1) % 10) + number[17]  # one digit off: the check fails
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(3, 身份证号码=broken)])
+    counties = tasks.prepare_run(settings)
+
+    def ingest(code: str):
+        return tasks.ingest_county(settings, code, validator=gba_validator if kind_of(code) is GBA else validator)
+
+    for code in counties:
+        ingest(code)
+    once = rows(engine, STAGED)[0]
+    assert once["roster_rows"] == 2 and once["presence"] >= 1 and once["gba_rows"] == 2 and once["candidates"] > 0
+    for code in counties:  # as if each try had died after staging (its files recorded): tried twice more
+        ingest(code)
+        ingest(code)
+    assert rows(engine, STAGED)[0] == once
+    tasks.merge_run(settings)
     assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 2
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roster_recon import warehouse
+from roster_recon import timing, warehouse
 from roster_recon.intake.discover import SELF_REPORTS_DIR
 
 
@@ -23,12 +23,15 @@ def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     """Record the run's evidence and refresh the latest, on a psycopg2 connection inside the merge transaction."""
     params = {"run_id": run_id, "as_of": as_of, "self_reports": SELF_REPORTS_DIR}
     with connection.cursor() as cursor:
-        cursor.execute(warehouse.sql("contact_record_evidence"), params)
-        cursor.execute("SELECT count(*), count(DISTINCT member_key) FROM evidence_touched")
-        _, touched = cursor.fetchone()
-        cursor.execute("ANALYZE evidence_touched")
-        cursor.execute(warehouse.sql("contact_latest"), params)
-        cursor.execute(warehouse.sql("contact_refresh"), params)
+        with timing.step("evidence", "record"):
+            cursor.execute(warehouse.sql("contact_record_evidence"), params)
+            cursor.execute("SELECT count(*), count(DISTINCT member_key) FROM evidence_touched")
+            _, touched = cursor.fetchone()
+            cursor.execute("ANALYZE evidence_touched")
+        with timing.step("evidence", "latest"):
+            cursor.execute(warehouse.sql("contact_latest"), params)
+        with timing.step("evidence", "refresh"):
+            cursor.execute(warehouse.sql("contact_refresh"), params)
         cursor.execute(warehouse.sql("contact_recorded"), params)
         recorded = cursor.fetchone()[0]
     return {"evidence_recorded": recorded, "evidence_members_refreshed": touched}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from roster_recon import warehouse
+from roster_recon import timing, warehouse
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -34,9 +34,11 @@ def recompute_flags(connection, as_of: dt.date, lost_contact_months: int, run_id
     raised and closed, and how many are open."""
     params = {"as_of": as_of, "lost_contact_months": lost_contact_months, "run_id": run_id}
     with connection.cursor() as cursor:
-        cursor.execute(warehouse.sql("flag_inputs_current"), params)
-        cursor.execute(warehouse.sql("wanted_flags"), params)
-        cursor.execute(warehouse.sql("recompute_flags"), params)
+        with timing.step("flags", "wanted"):
+            cursor.execute(warehouse.sql("flag_inputs_current"), params)
+            cursor.execute(warehouse.sql("wanted_flags"), params)
+        with timing.step("flags", "apply"):
+            cursor.execute(warehouse.sql("recompute_flags"), params)
         cursor.execute(
             warehouse.sql("flag_recompute_flags"),
             params,

@@ -9,4 +9,6 @@ WITH previous AS (
 SELECT EXISTS (SELECT 1 FROM audit.file WHERE run_id = %(run_id)s AND status = 'loaded')
     OR (NOT EXISTS (SELECT 1 FROM core.gba_reconciliation)
         AND EXISTS (SELECT 1 FROM core.roster_version WHERE valid_to IS NULL AND in_gba))
-    OR EXISTS (SELECT 1 FROM core.contact_event, previous p WHERE occurred_on > p.as_of AND occurred_on <= %(as_of)s)
+    -- Evidence dated after the day it was loaded (core.contact_event_due), whose day has come since.
+    OR EXISTS (SELECT 1 FROM core.contact_event, previous p
+                WHERE occurred_on > known_on AND occurred_on > p.as_of AND occurred_on <= %(as_of)s)
