@@ -234,13 +234,17 @@ def twelve_months(data_dir: Path) -> dict:
             )
             events, mb = cursor.fetchone()
             started = time.perf_counter()
+            # As a run does it (contact.record_evidence): from the month's reports (the delta's) and the latest before.
             cursor.execute(
-                "CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS"
-                " SELECT member_key FROM core.member WHERE random() < 0.6"
+                "CREATE TEMP TABLE evidence_moved ON COMMIT DROP AS"
+                " SELECT event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id"
+                " FROM core.contact_event WHERE source = 'self_report' AND known_on = %(delta)s;"
+                " CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS SELECT DISTINCT member_key FROM evidence_moved",
+                {"delta": DELTA},
             )
             touched = cursor.rowcount
-            cursor.execute("ANALYZE evidence_touched")
-            cursor.execute(warehouse.sql("contact_latest"), {"as_of": IDLE})
+            cursor.execute("ANALYZE evidence_touched; ANALYZE evidence_moved")
+            cursor.execute(warehouse.sql("contact_latest_moved"), {"as_of": IDLE})
             cursor.execute(warehouse.sql("contact_refresh"), {"as_of": IDLE})
             refresh = time.perf_counter() - started
         connection.rollback()

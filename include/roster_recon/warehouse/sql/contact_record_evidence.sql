@@ -2,8 +2,10 @@
 -- seen in two overlapping exports, or a date a ledger sends again, keeps the first file that brought it. Runs first
 -- in the merge transaction, while every kind's staged rows are still there. A file of the run superseded by a newer
 -- one for the same branch still records what its clerk wrote: the contact happened.
--- evidence_touched collects the members whose latest evidence may have moved (contact_latest.sql reads it).
-CREATE TEMP TABLE evidence_touched (member_key bytea) ON COMMIT DROP;
+-- evidence_moved collects the pieces that may move their member's latest evidence (contact_latest_moved.sql reads
+-- them), evidence_touched their members.
+CREATE TEMP TABLE evidence_moved (event_id bigint, member_key bytea, source text, occurred_on date,
+                                  reported_at timestamptz, city text, city_code text, file_id bigint) ON COMMIT DROP;
 
 -- Fresh statistics for the rows COPY just loaded: without them the planner takes each staging table for a few rows
 -- and loops over it once per staged file (3.4 s for 60,000 rows).
@@ -68,9 +70,9 @@ WITH inserted AS (
                AND coalesce(e.county_code, e.committee_code, '') = coalesce(x.county_code, x.committee_code, ''))
      ORDER BY member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
               coalesce(county_code, committee_code, ''), file_id
-    RETURNING member_key
+    RETURNING event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id
 )
-INSERT INTO evidence_touched SELECT DISTINCT member_key FROM inserted;
+INSERT INTO evidence_moved SELECT * FROM inserted;
 
 -- The names of the files the run's evidence came from (reporting.contact_evidence shows them).
 INSERT INTO core.evidence_file (file_id, file_name)
@@ -87,9 +89,10 @@ DELETE FROM staging.self_report WHERE run_id = %(run_id)s;
 -- Evidence whose day has come since the latest merged run moves a member's latest evidence too. Evidence dated on or
 -- before the day it was loaded moved it in the run that loaded it (or, loaded before migration 0021, in the latest
 -- evidence that migration computed), so only evidence dated after that day waits (core.contact_event_due).
-INSERT INTO evidence_touched
-SELECT DISTINCT member_key
+INSERT INTO evidence_moved
+SELECT event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id
   FROM core.contact_event
  WHERE occurred_on > known_on AND occurred_on <= %(as_of)s
    AND occurred_on > (SELECT coalesce(max(as_of), '-infinity'::date)
                         FROM audit.run WHERE status = 'merged' AND run_id <> %(run_id)s);
+CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS SELECT DISTINCT member_key FROM evidence_moved;
