@@ -2,11 +2,12 @@
 ``core.member_contact``).
 
 ``record_evidence`` runs first in the merge transaction, while the run's staged rows of every kind are there
-(``sql/contact_record_evidence.sql``): ledger last-contact dates, GBA rosters' last activity and dues month, and the
-members' own 码上报 reports, each piece once, with the file it came from and the as-of date of the run that loaded it.
-It loads the run's self-report exports, then refreshes the latest evidence of the members whose latest may have moved
-(new evidence, or evidence whose day has come since the last run), so the work follows what changed: from what moved
-and each member's latest before (``sql/contact_latest_moved.sql``), never from all the evidence a member ever had.
+(``sql/contact_record_evidence.sql``, on a day with new files): ledger last-contact dates, GBA rosters' last activity
+and dues month, and the members' own 码上报 reports, each piece once, with the file it came from and the as-of date
+of the run that loaded it. It loads the run's self-report exports, then refreshes the latest evidence of the members
+whose latest may have moved (new evidence, or evidence whose day has come since the last run), so the work follows
+what changed: from what moved and each member's latest before (``sql/contact_latest_moved.sql``), never from all the
+evidence a member ever had.
 
 What "latest" means is written out in full once (``sql/contact_latest.sql``), read by the replay of a past date
 (``warehouse.replay``); the replay of every run in the tests holds the run's answer equal to it.
@@ -25,7 +26,15 @@ def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     params = {"run_id": run_id, "as_of": as_of, "self_reports": SELF_REPORTS_DIR}
     with connection.cursor() as cursor:
         with timing.step("evidence", "record"):
-            cursor.execute(warehouse.sql("contact_record_evidence"), params)
+            cursor.execute(warehouse.sql("contact_due_evidence"), params)
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM audit.file WHERE run_id = %(run_id)s AND status = 'staged')", params
+            )
+            if cursor.fetchone()[0]:  # a day with no new file records nothing and reads no staging table
+                cursor.execute(warehouse.sql("contact_record_evidence"), params)
+            cursor.execute(
+                "CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS SELECT DISTINCT member_key FROM evidence_moved"
+            )
             cursor.execute("SELECT count(*) FROM evidence_touched")
             touched = cursor.fetchone()[0]
             cursor.execute("ANALYZE evidence_touched; ANALYZE evidence_moved")

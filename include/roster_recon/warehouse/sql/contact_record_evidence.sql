@@ -2,10 +2,7 @@
 -- seen in two overlapping exports, or a date a ledger sends again, keeps the first file that brought it. Runs first
 -- in the merge transaction, while every kind's staged rows are still there. A file of the run superseded by a newer
 -- one for the same branch still records what its clerk wrote: the contact happened.
--- evidence_moved collects the pieces that may move their member's latest evidence (contact_latest_moved.sql reads
--- them), evidence_touched their members.
-CREATE TEMP TABLE evidence_moved (event_id bigint, member_key bytea, source text, occurred_on date,
-                                  reported_at timestamptz, city text, city_code text, file_id bigint) ON COMMIT DROP;
+-- What it records joins evidence_moved (contact_due_evidence.sql made it). Run only when the run staged a file.
 
 -- Fresh statistics for the rows COPY just loaded: without them the planner takes each staging table for a few rows
 -- and loops over it once per staged file (3.4 s for 60,000 rows).
@@ -85,14 +82,3 @@ UPDATE audit.file f
        rows_loaded = (SELECT count(*) FROM staging.self_report s WHERE s.run_id = %(run_id)s AND s.file_id = f.file_id)
  WHERE f.run_id = %(run_id)s AND f.status = 'staged' AND f.county_code = %(self_reports)s;
 DELETE FROM staging.self_report WHERE run_id = %(run_id)s;
-
--- Evidence whose day has come since the latest merged run moves a member's latest evidence too. Evidence dated on or
--- before the day it was loaded moved it in the run that loaded it (or, loaded before migration 0021, in the latest
--- evidence that migration computed), so only evidence dated after that day waits (core.contact_event_due).
-INSERT INTO evidence_moved
-SELECT event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id
-  FROM core.contact_event
- WHERE occurred_on > known_on AND occurred_on <= %(as_of)s
-   AND occurred_on > (SELECT coalesce(max(as_of), '-infinity'::date)
-                        FROM audit.run WHERE status = 'merged' AND run_id <> %(run_id)s);
-CREATE TEMP TABLE evidence_touched ON COMMIT DROP AS SELECT DISTINCT member_key FROM evidence_moved;
