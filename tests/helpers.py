@@ -145,3 +145,26 @@ def flags_of(engine, serial, branch=None):
     query = "SELECT branch, flags FROM reporting.member_current WHERE name = :name"
     found = {r["branch"]: sorted(r["flags"]) for r in rows(engine, query, name=f"党员{serial}")}
     return found[branch] if branch else found
+
+
+def latest_evidence_differences(engine, as_of: dt.date) -> int:
+    """How many rows of ``core.member_contact`` (each member's latest evidence, as the runs worked it out from what
+    moved) differ from the full definition (``contact_latest.sql`` over every member's evidence known by ``as_of``)."""
+    from roster_recon import warehouse
+
+    params = {"as_of": as_of}
+    columns = (
+        "member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_city,"
+        " last_report_city_code, last_report_file_id"
+    )
+    with warehouse.raw_connection(engine) as connection, connection.cursor() as cursor:
+        cursor.execute(warehouse.sql("replay_known_members"), params)
+        cursor.execute(warehouse.sql("contact_latest"), params)
+        cursor.execute(
+            f"SELECT count(*) FROM ((SELECT {columns} FROM latest_contact EXCEPT SELECT {columns}"
+            f" FROM core.member_contact) UNION ALL (SELECT {columns} FROM core.member_contact EXCEPT"
+            f" SELECT {columns} FROM latest_contact)) d"
+        )
+        differences = cursor.fetchone()[0]
+        connection.rollback()
+    return differences

@@ -6,7 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 
-from helpers import run_all
+from helpers import latest_evidence_differences, run_all
 
 from roster_recon import warehouse
 from roster_recon.demo.driver import compare_with_ground_truth
@@ -45,7 +45,7 @@ def test_two_generated_months_match_the_ground_truth(make_settings, engine, tmp_
 
 def test_every_run_of_the_two_months_replays_to_what_it_recorded(make_settings, engine):
     """The flags of each run date, recomputed from what the warehouse holds, equal what that run recorded; the
-    latest date's details too."""
+    latest date's details and every member's latest evidence too."""
     validator = RosterValidator()
     for month, day in ((1, MONTH1), (2, MONTH2)):
         settings = make_settings(day)
@@ -65,6 +65,8 @@ def test_every_run_of_the_two_months_replays_to_what_it_recorded(make_settings, 
             )
         }
     assert details == results[1].recomputed
+    # Each member's latest evidence, worked out by the runs from what moved, is the full definition's.
+    assert latest_evidence_differences(engine, MONTH2) == 0
 
 
 def test_the_generator_is_deterministic_by_seed_whatever_the_hash_seed(tmp_path):

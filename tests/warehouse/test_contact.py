@@ -18,6 +18,7 @@ from helpers import (
     as_role,
     gba_person,
     id_number,
+    latest_evidence_differences,
     person,
     rows,
     run_all,
@@ -205,14 +206,22 @@ def test_evidence_dated_after_its_run_counts_when_its_day_comes_and_a_date_sent_
     write_export(drop, "码上报导出.csv", [report(1, f"{ahead.isoformat()} 10:00:00")])
     run_all(day_one)
     assert set(flags(engine, 1)) == {"lost_contact"} == set(flags(engine, 2))  # not yet its day
+    assert latest_evidence_differences(engine, AS_OF) == 0
 
-    # Day two: no report, but the same ledger again with one thing changed for each member: two's date, one's trade.
+    # Day two: no new file at all; the report's day has come.
     day_two = make_settings(AS_OF + dt.timedelta(days=3))
-    write_roster(drop, WANZAI, "甲支部.csv", [person(1, 从事行业="物流", **old), person(2, 最后联系时间="2026-11-20")])
     run_all(day_two)
+    assert set(flags(engine, 1)) == set() and set(flags(engine, 2)) == {"lost_contact"}
+    assert latest_evidence_differences(engine, day_two.as_of) == 0
+
+    # Day three: the same ledger again with one thing changed for each member: two's date, one's trade.
+    day_three = make_settings(AS_OF + dt.timedelta(days=4))
+    write_roster(drop, WANZAI, "甲支部.csv", [person(1, 从事行业="物流", **old), person(2, 最后联系时间="2026-11-20")])
+    run_all(day_three)
     assert set(flags(engine, 1)) == set() == set(flags(engine, 2))
     current = {r["name"]: (r["last_contact_date"], r["last_contact_source"]) for r in rows(engine, SELECT_CURRENT)}
     assert current == {"党员1": (ahead, "self_report"), "党员2": (dt.date(2026, 11, 20), "ledger")}
+    assert latest_evidence_differences(engine, day_three.as_of) == 0
     ledger_dates = rows(
         engine,
         "SELECT encode(member_key, 'hex') AS k, occurred_on, known_on FROM core.contact_event"
@@ -220,13 +229,13 @@ def test_evidence_dated_after_its_run_counts_when_its_day_comes_and_a_date_sent_
     )
     assert sorted((r["k"], r["occurred_on"], r["known_on"]) for r in ledger_dates) == sorted(
         [
-            (key(1), dt.date(2025, 1, 1), AS_OF),  # sent again on day two: still the first file's, once
+            (key(1), dt.date(2025, 1, 1), AS_OF),  # sent again on day three: still the first file's, once
             (key(2), dt.date(2025, 1, 1), AS_OF),
-            (key(2), dt.date(2026, 11, 20), day_two.as_of),
+            (key(2), dt.date(2026, 11, 20), day_three.as_of),
         ]
     )
     with warehouse.raw_connection(engine) as connection:
-        assert all(replay(connection, day).equal for day in (AS_OF, day_two.as_of))
+        assert all(replay(connection, day).equal for day in (AS_OF, day_two.as_of, day_three.as_of))
 
 
 SELECT_CURRENT = "SELECT name, last_contact_date, last_contact_source FROM reporting.member_current"

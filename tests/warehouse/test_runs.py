@@ -44,36 +44,50 @@ def test_crash_after_merge_before_archive_loses_and_doubles_nothing(make_setting
 
 
 STAGED = """
-SELECT (SELECT count(*) FROM staging.roster_row) AS roster_rows,
-       (SELECT count(*) FROM staging.branch_presence) AS presence,
-       (SELECT count(*) FROM staging.gba_row) AS gba_rows,
-       (SELECT count(*) FROM staging.gba_candidate) AS candidates,
-       (SELECT count(*) FROM audit.file) AS files"""
+SELECT f.county_code, f.file_name,
+       (SELECT count(*) FROM staging.roster_row r WHERE r.file_id = f.file_id) AS roster_rows,
+       (SELECT count(*) FROM staging.branch_presence p WHERE p.file_id = f.file_id) AS presence,
+       (SELECT count(*) FROM staging.gba_row g WHERE g.file_id = f.file_id) AS gba_rows,
+       (SELECT count(*) FROM staging.gba_candidate c WHERE c.file_id = f.file_id) AS candidates,
+       (SELECT count(*) FROM staging.self_report s WHERE s.file_id = f.file_id) AS reports
+  FROM audit.file f ORDER BY f.county_code, f.file_name"""
 
 
-def test_an_ingest_tried_again_in_the_same_run_stages_each_row_once(make_settings, engine, validator, gba_validator):
+def test_an_ingest_tried_again_stages_its_own_rows_once_and_leaves_the_others(
+    make_settings, engine, validator, gba_validator
+):
     from roster_recon.intake.kind import GBA, kind_of
 
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2), person(4, 身份证号码="12345")])
+    write_roster(settings.drop_root, TONGGU, "乙支部.csv", [person(5), person(6)])
     number = id_number(3)
     broken = number[:16] + str((int(number[16]) + 1) % 10) + number[17]  # one digit off: the check fails
     write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(3, 身份证号码=broken)])
+    reports = settings.drop_root / "self-reports"
+    reports.mkdir(parents=True)
+    (reports / "码上报导出.csv").write_text(
+        f"上报时间,身份证号码,现居城市\n2026-11-20 10:00:00,{id_number(1)},深圳市\n", encoding="utf-8"
+    )
     counties = tasks.prepare_run(settings)
+    assert len(counties) == 4
 
     def ingest(code: str):
         return tasks.ingest_county(settings, code, validator=gba_validator if kind_of(code) is GBA else validator)
 
     for code in counties:
         ingest(code)
-    once = rows(engine, STAGED)[0]
-    assert once["roster_rows"] == 2 and once["presence"] >= 1 and once["gba_rows"] == 2 and once["candidates"] > 0
-    for code in counties:  # as if each try had died after staging (its files recorded): tried twice more
+    once = rows(engine, STAGED)
+    staged = {row["county_code"]: row for row in once}
+    assert [staged[c]["roster_rows"] for c in ("360922", "360926")] == [2, 2] and staged["360922"]["presence"] == 1
+    assert (staged["440300"]["gba_rows"], staged["self-reports"]["reports"]) == (2, 1)
+    assert staged["440300"]["candidates"] > 0
+    for code in counties:  # each as if its try had died after staging (its files recorded), the others untouched
         ingest(code)
-        ingest(code)
-    assert rows(engine, STAGED)[0] == once
+        assert rows(engine, STAGED) == once
     tasks.merge_run(settings)
-    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 2
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 4
+    assert rows(engine, "SELECT count(*) AS n FROM core.contact_event WHERE source = 'self_report'")[0]["n"] == 1
 
 
 def test_crash_before_merge_reads_the_file_again(make_settings, engine, validator):

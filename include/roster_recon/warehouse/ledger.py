@@ -115,10 +115,13 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
     tables' stale statistics while other counties filled them, ran for over a minute per county at a million rows.
     """
     params = {"run_id": run_id, "county_code": county_code}
-    files = connection.execute(
-        sa.text("SELECT file_id FROM audit.file WHERE run_id = :run_id AND county_code = :county_code"), params
-    ).scalars()
-    files = list(files)
+    files = (
+        connection.execute(
+            sa.text("SELECT file_id FROM audit.file WHERE run_id = :run_id AND county_code = :county_code"), params
+        )
+        .scalars()
+        .all()
+    )
     if files:
         connection.execute(sa.text(warehouse.sql("forget_staged_rows")), {**params, "files": files})
     connection.execute(sa.text(warehouse.sql("forget_county_attempt")), params)

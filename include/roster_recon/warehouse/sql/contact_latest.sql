@@ -1,7 +1,8 @@
 -- The latest evidence of each member in evidence_touched, as the warehouse knew it at the end of %(as_of)s: evidence
 -- loaded by a run as of that date or before, dated on or before it. The latest self-report beside it (its city may
--- say the ledger's destination is out of date). The one definition of "latest": the current run's refresh and the
--- replay of a past date both read it (ties: the later report time, then the piece recorded first). Each part reads
+-- say the ledger's destination is out of date). The full definition of "latest", read by the replay of a past date
+-- (ties: the later report time, then the piece recorded first); a run works the same answer out from what moved
+-- (contact_latest_moved.sql), and the tests hold the two equal. Each part reads
 -- only the columns it needs: a shared CTE of whole rows was materialised and sorted twice (27 s at a million members).
 CREATE TEMP TABLE latest_contact ON COMMIT DROP AS
 WITH touched AS MATERIALIZED (

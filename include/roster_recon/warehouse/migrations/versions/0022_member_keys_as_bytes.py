@@ -108,12 +108,13 @@ def _convert(column_type: str, checks: dict[str, str], create_view) -> None:
         bind.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} CHECK ({checks[table]})")
     commands = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
     for name, table, command, permissive, using, check, roles in policies:
-        bind.exec_driver_sql(
+        policy = (
             f"CREATE POLICY {name} ON {table} AS {'PERMISSIVE' if permissive else 'RESTRICTIVE'}"
             f" FOR {commands[command]} TO {roles}"
             + (f" USING ({using})" if using else "")
             + (f" WITH CHECK ({check})" if check else "")
         )
+        bind.exec_driver_sql(policy.replace("%", "%%"))
     for name, definition, options in views:
         create_view(bind, name, definition.rstrip().rstrip(";"), f" WITH ({options})" if options else "")
 
