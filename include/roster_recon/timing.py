@@ -52,15 +52,7 @@ def stage(name: str, county_code: str | None = None):
     try:
         yield counter
     finally:
-        _records.append(
-            {
-                "stage": name,
-                "county_code": county_code,
-                "seconds": time.perf_counter() - started,
-                "rows": counter.rows,
-                "peak_rss_mb": _peak_rss_mb(),
-            }
-        )
+        _record(name, county_code, time.perf_counter() - started, counter.rows, _peak_rss_mb())
 
 
 @contextmanager
@@ -70,15 +62,13 @@ def step(stage_name: str, name: str):
     try:
         yield
     finally:
-        _records.append(
-            {
-                "stage": f"{stage_name}/{name}",
-                "county_code": None,
-                "seconds": time.perf_counter() - started,
-                "rows": 0,
-                "peak_rss_mb": 0.0,
-            }
-        )
+        _record(f"{stage_name}/{name}", None, time.perf_counter() - started, 0, 0.0)
+
+
+def _record(stage_name: str, county_code: str | None, seconds: float, rows: int, peak_rss_mb: float) -> None:
+    _records.append(
+        {"stage": stage_name, "county_code": county_code, "seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb}
+    )
 
 
 def flush(run_id: str) -> None:
