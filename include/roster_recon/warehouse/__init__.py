@@ -98,20 +98,18 @@ class WarehouseRoleError(RunCannotProceed):
 def migrate(engine: sa.Engine) -> str:
     """Apply every Alembic migration not yet applied (idempotent; safe from several workers at once).
 
-    Refuses a superuser: row-level security does not bind one, and the pipeline needs no more than
-    ``roster_loader`` (LOGIN CREATEROLE, owner of the warehouse database).
+    Refuses a role that could step outside row security or onto the server (``escalations``): the pipeline needs
+    no more than ``roster_loader`` (LOGIN CREATEROLE, owner of the warehouse database, on PostgreSQL 16 or newer).
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
-        user, superuser = connection.exec_driver_sql(
-            "SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user"
-        ).one()
-        if superuser:
+        found = escalations(connection)
+        if found:
             raise WarehouseRoleError(
-                f"the warehouse connection logs in as {user}, a superuser: connect as {LOADER_ROLE} instead"
-                f" (CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE PASSWORD '…'; CREATE DATABASE roster_warehouse"
-                f" OWNER {LOADER_ROLE}; see the README, 'Deploying')"
+                f"the warehouse connection logs in as a role that {'; '.join(found)}: connect as {LOADER_ROLE}"
+                f" instead (CREATE ROLE {LOADER_ROLE} LOGIN CREATEROLE PASSWORD '…'; CREATE DATABASE"
+                f" roster_warehouse OWNER {LOADER_ROLE}; see the README, 'Deploying')"
             )
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
@@ -137,6 +135,23 @@ def sync_reference(connection: sa.Connection) -> None:
             for code, name in reference.committees().items()
         ],
     )
+
+
+def escalations(connection: sa.Connection) -> list[str]:
+    """What the connecting role could do beyond the loader's job, in words (empty: nothing)."""
+    role = connection.execute(sa.text(sql("loader_powers"))).mappings().one()
+    found = []
+    if role["rolsuper"]:
+        found.append("is a superuser (row-level security does not bind one)")
+    if role["rolbypassrls"]:
+        found.append("has BYPASSRLS")
+    if role["rolreplication"]:
+        found.append("has REPLICATION")
+    if role["unbounded_createrole"]:
+        found.append("has CREATEROLE on PostgreSQL 15 or older (it could grant itself any role)")
+    if role["predefined"] and not role["rolsuper"]:
+        found.append(f"is a member of {', '.join(role['predefined'])}")
+    return found
 
 
 def engine_for(settings) -> sa.Engine:
