@@ -1,7 +1,8 @@
 """The Rosters pages (``roster_recon.airflow_facing.web``) on a real warehouse after a real run.
 
-Here the pages are exercised without Airflow's login (``auth=False``); that every route refuses an anonymous user
-and serves a logged-in one is shown against a real api-server in ``tests/test_stack.py``.
+Here the Airflow user behind a request is named by a test header instead of Airflow's login (``client_for``); that
+every route refuses an anonymous user and serves a logged-in one is shown against a real api-server in
+``tests/test_stack.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,20 @@ from pii import leaks
 
 from roster_recon.airflow_facing import web
 from roster_recon.intake.validate import RosterValidator
+from roster_recon.warehouse import page_readers
+
+
+def client_for(engine, user: str = "data-team", role: str | None = "roster_reader") -> TestClient:
+    """The pages as ``user`` sees them (mapped to ``role`` first, unless ``None``), over HTTP through the app."""
+    if role is not None:
+        with engine.begin() as connection:
+            page_readers.grant(connection, user, role)
+
+    async def identify(request) -> str:
+        return request.headers["x-test-user"]
+
+    app = web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, identify=identify)
+    return TestClient(app, headers={"x-test-user": user})
 
 
 @pytest.fixture
@@ -25,7 +40,7 @@ def pages(make_settings, engine):
         [person(1), person(2, 流出时间="", 流入地="香港特别行政区"), person(3, 身份证号码="36092219900101003X")],
     )
     run_all(settings, RosterValidator())
-    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    client = client_for(engine)
     return client, settings
 
 
@@ -76,7 +91,7 @@ def test_run_ids_dot_and_dot_dot_reach_no_folder_outside_the_data_docs(make_sett
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    client = client_for(engine)
     assert list(temp.iterdir()) == []  # importing the plugin (every task process does) makes no folder
     (temp / "index.html").write_text("<p>not Data Docs</p>", encoding="utf-8")
     (temp / "secret.txt").write_text("the neighbour's file", encoding="utf-8")
@@ -130,7 +145,7 @@ def test_a_committee_page_lists_its_leads_oldest_first_and_a_county_page_its_two
     later = make_settings(AS_OF + dt.timedelta(days=1))
     write_roster(later.drop_root, "360922-万载县", "甲支部.csv", [person(i) for i in (1, 2, 3, 4)])  # 4 is new
     run_all(later, validator, gba_validator)
-    client = TestClient(web.create_app(engine_factory=lambda: engine, stale_days=lambda: 35, auth=False))
+    client = client_for(engine)
     page = client.get("/committees/440300/").text
     leads = page[page.index("Leads, oldest first") :]
     # 2 and 3 since day one, 4 since day two: oldest first. 9 (on no ledger, home 万载县) is 万载县's lead.
@@ -146,3 +161,81 @@ def test_a_committee_page_lists_its_leads_oldest_first_and_a_county_page_its_two
     (scanned / "committee.html").write_text(page, encoding="utf-8")
     (scanned / "county.html").write_text(county, encoding="utf-8")
     assert leaks(scanned, phones=True) == {}
+
+
+def test_each_person_is_served_only_their_own_county_or_committee_whatever_the_url_names(
+    make_settings, engine, validator, gba_validator
+):
+    from helpers import SHENZHEN, TONGGU, ZHUHAI, gba_person, write_gba_roster
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, "360922-万载县", "甲支部.csv", [person(1), person(2)])
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(3, 身份证号码=id_number(3, place="360926"))])
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(9)])
+    write_gba_roster(settings.drop_root, ZHUHAI, "珠海支部.csv", [gba_person(8, 所在支部="宜春市驻珠海流动党员支部")])
+    run_all(settings, validator, gba_validator)
+    wanzai = client_for(engine, "clerk_wanzai", "roster_county_360922")
+    tonggu = client_for(engine, "clerk_tonggu", "roster_county_360926")
+    shenzhen = client_for(engine, "clerk_shenzhen", "roster_committee_440300")
+    nobody = client_for(engine, "visitor", None)
+
+    own = wanzai.get("/counties/360922/")
+    assert own.status_code == 200 and "党员2" in own.text and "党员9" in own.text and "党员3" not in own.text
+    assert "/roster/runs/" not in own.text  # no navigation to the data team's pages
+    assert tonggu.get("/counties/360926/").status_code == 200 and "党员3" in tonggu.get("/counties/360926/").text
+    for client, theirs in (
+        (wanzai, "/counties/360926/"),
+        (tonggu, "/counties/360922/"),
+        (shenzhen, "/counties/360922/"),
+    ):
+        refused = client.get(theirs)
+        assert refused.status_code == 404 and "党员" not in refused.text, theirs
+    # The data team's pages: the run report names every county, the Data Docs every file.
+    for client in (wanzai, shenzhen):
+        for path in ("/runs/", f"/runs/{settings.run_id}/", f"/runs/{settings.run_id}/data-docs/index.html"):
+            refused = client.get(path)
+            assert refused.status_code == 403 and "党员" not in refused.text, path
+    home = wanzai.get("/", follow_redirects=False)
+    assert home.status_code in (302, 307) and home.headers["location"] == "/roster/counties/360922/"
+    # A committee reads its own page; a county clerk and another committee's clerk read no committee page.
+    assert shenzhen.get("/committees/440300/").status_code == 200
+    assert shenzhen.get("/committees/440400/").status_code == 404
+    assert wanzai.get("/committees/440300/").status_code == 404
+    assert client_for(engine, "municipal", "roster_committee_440000").get("/committees/440400/").status_code == 200
+    # An Airflow user nobody mapped sees nothing, and is told whom to ask.
+    for path in ("/", "/runs/", "/counties/360922/", "/committees/440300/"):
+        refused = nobody.get(path)
+        assert (
+            refused.status_code == 403 and "page_readers grant visitor" in refused.text and "党员" not in refused.text
+        )
+    # The data team sees every county.
+    assert client_for(engine).get("/counties/360926/").status_code == 200
+
+
+def test_file_names_that_are_html_are_shown_escaped_on_every_page_the_report_and_the_data_docs(
+    make_settings, engine, validator, tmp_path
+):
+    settings = make_settings(AS_OF)
+    script = "<img src=x onerror=alert(1)>"
+    names = [f"{script}.csv", "<svg onload=alert(2)>.csv", "<b onmouseover=alert(3)>甲支部.xlsx"]
+    write_roster(settings.drop_root, "360922-万载县", names[0], [person(1), person(2)])
+    write_roster(settings.drop_root, "360922-万载县", names[1], [person(3, 身份证号码="123")] * 3)  # rejected
+    (settings.drop_root / "360922-万载县" / names[2]).write_bytes(b"not a workbook")  # unreadable
+    (settings.drop_root / "360922-万载县" / "<i>folder<i>").mkdir()  # ignored
+    run_all(settings, validator)
+    client = client_for(engine)
+    pages = {
+        path: client.get(path).text
+        for path in ("/", "/runs/", f"/runs/{settings.run_id}/", "/counties/360922/", "/committees/440000/")
+    }
+    docs = client.get(f"/runs/{settings.run_id}/data-docs/index.html")
+    assert docs.status_code == 200
+    pages["data docs"] = docs.text
+    site = web.data_docs_site(engine, settings.run_id, tmp_path / "docs")
+    for html_file in site.rglob("*.html"):
+        pages[str(html_file.relative_to(site))] = html_file.read_text(encoding="utf-8")
+    pages.update({str(p): p.read_text(encoding="utf-8") for p in (settings.data_dir / "reports").rglob("*.html")})
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in text for text in pages.values())  # the name is shown
+    for where, text in pages.items():
+        for raw in ("<img src=x", "<svg onload", "<b onmouseover", "<i>folder"):
+            assert raw not in text, (where, raw)

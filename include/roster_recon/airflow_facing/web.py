@@ -9,8 +9,12 @@ Every page is built from the warehouse when it is asked for, so it is the same w
 - ``/roster/counties/<code>`` — one county: its files, branches, open flags, follow-up list, silence.
 
 Airflow does not authenticate a plugin's app by itself: the app requires a logged-in user with read access to the
-``roster_reconcile`` DAG (Airflow's own dependencies) on every route. What the pages show is what the ``reporting``
-views show: IDs and phones masked, nothing from which an ID could be rebuilt.
+``roster_reconcile`` DAG (Airflow's own dependencies) on every route, and serves each person only what their role
+allows. An Airflow user is mapped to one PostgreSQL role (``warehouse/page_readers.py``): the data team's
+(``roster_reader``) reads every page; a county's or a committee's reads its own page only, queried under that role
+(``SET LOCAL ROLE`` in the page's read-only transaction), so row security decides what it shows whatever the URL
+names. An Airflow user with no role gets no page. What the pages show is what the ``reporting`` views show: IDs and
+phones masked, nothing from which an ID could be rebuilt.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import html
 import shutil
 import tempfile
 import threading
+from collections.abc import Awaitable, Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +35,7 @@ from fastapi import Request  # at module level: FastAPI resolves the dependency'
 
 from roster_recon import sql_files
 from roster_recon.airflow_facing import web_both_sides
+from roster_recon.warehouse import page_readers
 
 DAG_ID = "roster_reconcile"
 PREFIX = "/roster"
@@ -86,14 +94,30 @@ NAV_STYLE = (
 )
 
 
-def _page(title: str, body: str, active: str = "") -> str:
+def _page(title: str, body: str, active: str | None = "") -> str:
+    """A whole page; ``active=None`` leaves out the navigation to the data team's pages."""
     from roster_recon.delivery.report import STYLE
 
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{STYLE}{NAV_STYLE}</style></head><body>"
-        f"{_nav(active)}{body}</body></html>"
+        f"{'' if active is None else _nav(active)}{body}</body></html>"
     )
+
+
+@contextmanager
+def reading_as(engine: sa.Engine, role: str):
+    """A connection whose read-only transaction reads as ``role``: row security applies to the page as it does to
+    that role's own login, and the role is gone with the transaction."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        connection.execute(sa.text("SELECT pg_catalog.set_config('role', :role, true)"), {"role": role})
+        yield connection
+
+
+def may_read(connection, what: str, code: str) -> bool:
+    """Whether the role the connection reads as may read county (``what='county'``) or committee ``code``."""
+    return bool(connection.execute(sa.text(_sql(f"may_read_{what}")), {"c": code}).scalar())
 
 
 def _with_nav(page: str, active: str = "") -> str:
@@ -163,12 +187,14 @@ def runs_page(engine: sa.Engine) -> str:
     return _page("Roster runs", body, "/runs")
 
 
-def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | None:
+def county_page(engine: sa.Engine, role: str, county_code: str, stale_days: int) -> str | None:
+    """A county's page read as ``role``; ``None`` for a county the role may not read (or that does not exist)."""
     from roster_recon.delivery import report
     from roster_recon.delivery.feedback import FLAG_NAMES_ZH
-    from roster_recon.warehouse import stale
 
-    with engine.connect() as connection:
+    with reading_as(engine, role) as connection:
+        if not may_read(connection, "county", county_code):
+            return None
         county = (
             connection.execute(
                 sa.text("SELECT * FROM reporting.county_summary WHERE county_code = :c"), {"c": county_code}
@@ -178,45 +204,22 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         )
         if county is None:
             return None
-        files = report.query_frame(
-            connection,
-            _sql("county_files"),
-            c=county_code,
-        )
-        branches = report.query_frame(
-            connection,
-            _sql("county_branches"),
-            c=county_code,
-        )
-        flags = report.query_frame(
-            connection,
-            _sql("county_open_flags"),
-            c=county_code,
-        )
-        follow_up = (
-            connection.execute(
-                sa.text(_sql("county_follow_up_list")),
-                {"c": county_code},
-            )
-            .mappings()
-            .first()
-        )
+        files = report.query_frame(connection, _sql("county_files"), c=county_code)
+        branches = report.query_frame(connection, _sql("county_branches"), c=county_code)
+        flags = report.query_frame(connection, _sql("county_open_flags"), c=county_code)
+        follow_up = connection.execute(sa.text(_sql("county_follow_up_list")), {"c": county_code}).mappings().first()
         members = report.query_frame(
             connection, _sql("county_members"), county_code=county_code, limit=COUNTY_MEMBERS_SHOWN + 1
         )
         two_sided = web_both_sides.county_section(connection, county_code)
-        latest = connection.execute(sa.text("SELECT max(as_of) FROM audit.run")).scalar()
-        silent = [
-            c
-            for c in (stale.stale_counties(connection, latest, stale_days) if latest else [])
-            if c.county_code == county_code
-        ]
+        sending = connection.execute(sa.text(_sql("county_sending")), {"c": county_code}).mappings().first()
+    silent = _silent(sending, stale_days)
     flags["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in flags["flag"]]
     members["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in members["flag"]]
     pct = county["completeness_pct"]
     body = [
         f"<h1>{county_code} {html.escape(county['county_name'])}</h1>",
-        _sending(silent[0] if silent else None, county["last_file_loaded_at"], stale_days),
+        _sending(silent, county["last_file_loaded_at"], stale_days),
         f"<p>{county['members']} members in {county['branches']} branches; four clears complete for "
         f"{county['members_complete']} ({'-' if pct is None else pct}%); {county['lost_contact']} lost contact;"
         f" {county['duplicate_enrollment']} enrolled twice.</p>",
@@ -255,7 +258,23 @@ def county_page(engine: sa.Engine, county_code: str, stale_days: int) -> str | N
         if not files.empty
         else "<p class='none'>none / 无</p>",
     ]
-    return _page(f"{county_code} {county['county_name']}", "".join(body))
+    return _page(
+        f"{county_code} {county['county_name']}", "".join(body), "" if role == page_readers.READER_ROLE else None
+    )
+
+
+def _silent(sending, stale_days: int):
+    """The county's silence (``stale.StaleCounty``) as of the latest run, or ``None`` when it sends on time."""
+    from roster_recon.warehouse.stale import StaleCounty
+
+    if sending is None or sending["silent_since"] is None or sending["latest_run_as_of"] is None:
+        return None
+    days = (sending["latest_run_as_of"] - sending["silent_since"]).days
+    if days < stale_days:
+        return None
+    return StaleCounty(
+        sending["county_code"], sending["county_name"], sending["silent_since"], days, sending["last_as_of"] is None
+    )
 
 
 def _sending(silent, last_loaded, stale_days: int) -> str:
@@ -337,9 +356,9 @@ def _safe_file(site: Path, path: str) -> Path | None:
 # --- the app -------------------------------------------------------------------------------------------------------
 
 
-async def require_dag_reader(request: Request) -> None:
-    """Airflow's own checks on every request: a logged-in user (bearer token or the UI's cookie, 401 otherwise) with
-    read access to the ``roster_reconcile`` DAG (403 otherwise).
+async def airflow_user(request: Request) -> str:
+    """The Airflow user behind the request, after Airflow's own checks: logged in (bearer token or the UI's cookie,
+    401 otherwise) with read access to the ``roster_reconcile`` DAG (403 otherwise).
 
     Imported on first use: importing Airflow's API security module takes ~1.5 s, and every task process loads the
     plugins (for their macros), so the plugin itself must stay light.
@@ -355,22 +374,69 @@ async def require_dag_reader(request: Request) -> None:
     user = await get_user(request, None, await bearer_scheme(request))
     requires_authenticated()(request, user)
     await run_in_threadpool(requires_access_dag("GET", param_dag_id=DAG_ID), request, user)
+    return user.get_name()
 
 
-def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True):
-    """The FastAPI app; ``auth=False`` only for tests that exercise the pages without an Airflow api-server."""
+@dataclass(frozen=True)
+class Reader:
+    """A person looking at the pages: their Airflow user and the PostgreSQL role their pages read as."""
+
+    airflow_user: str
+    role: str
+
+    @property
+    def data_team(self) -> bool:
+        return self.role == page_readers.READER_ROLE
+
+    def home(self) -> str:
+        """Their first page: the latest run for the data team, else their county's or committee's page."""
+        if self.data_team:
+            return f"{PREFIX}/"
+        kind, code = self.role.removeprefix("roster_").split("_", 1)
+        return f"{PREFIX}/{'counties' if kind == 'county' else 'committees'}/{code}/"
+
+
+NO_PAGES = (
+    "Airflow user {user} has not been given a view of any county or committee / 该账号尚未开通查看权限;"
+    " the data team grants one: python -m roster_recon.warehouse.page_readers grant {user} county <code>"
+)
+DATA_TEAM_ONLY = "this page is the data team's / 此页面仅限数据组查看"
+
+
+def create_app(
+    engine_factory=_engine,
+    stale_days=_stale_days,
+    identify: Callable[[Request], Awaitable[str]] = airflow_user,
+):
+    """The FastAPI app; ``identify`` names the Airflow user behind a request (Airflow's login; tests give their own)."""
     from fastapi import Depends, FastAPI, HTTPException
     from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+    from starlette.concurrency import run_in_threadpool
 
-    async def reader(request: Request) -> None:
-        await require_dag_reader(request)
+    async def reader(request: Request) -> Reader:
+        user = await identify(request)
 
-    dependencies = [Depends(reader)] if auth else []
-    app = FastAPI(title="Rosters", dependencies=dependencies, docs_url=None, redoc_url=None, openapi_url=None)
+        def role() -> str | None:
+            with engine_factory().connect() as connection:
+                return page_readers.role_of(connection, user)
+
+        found = await run_in_threadpool(role)
+        if found is None:
+            raise HTTPException(403, NO_PAGES.format(user=user))
+        return Reader(user, found)
+
+    def data_team(person: Reader = Depends(reader)) -> Reader:
+        if not person.data_team:
+            raise HTTPException(403, DATA_TEAM_ONLY)
+        return person
+
+    app = FastAPI(title="Rosters", dependencies=[Depends(reader)], docs_url=None, redoc_url=None, openapi_url=None)
     cache = _DocsCache()
 
     @app.get("/", response_class=HTMLResponse)
-    def latest() -> str:
+    def latest(person: Reader = Depends(reader)):
+        if not person.data_team:
+            return RedirectResponse(person.home())
         engine = engine_factory()
         with engine.connect() as connection:
             run_id = latest_run_id(connection)
@@ -378,11 +444,11 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
             return _page("Rosters", "<h1>Rosters / 流动党员台账</h1><p class='none'>No run yet / 尚无运行记录</p>")
         return run_page(engine, run_id, stale_days()) or ""
 
-    @app.get("/runs", include_in_schema=False)
+    @app.get("/runs", include_in_schema=False, dependencies=[Depends(data_team)])
     def runs_redirect():
         return RedirectResponse(f"{PREFIX}/runs/")
 
-    @app.get("/runs/", response_class=HTMLResponse)
+    @app.get("/runs/", response_class=HTMLResponse, dependencies=[Depends(data_team)])
     def runs() -> str:
         return runs_page(engine_factory())
 
@@ -391,11 +457,11 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
             raise HTTPException(404, missing)
         return page
 
-    @app.get("/runs/{run_id}/", response_class=HTMLResponse)
+    @app.get("/runs/{run_id}/", response_class=HTMLResponse, dependencies=[Depends(data_team)])
     def run(run_id: str) -> str:
         return found(run_page(engine_factory(), run_id, stale_days()), f"no run {run_id}")
 
-    @app.get("/runs/{run_id}/data-docs/{path:path}")
+    @app.get("/runs/{run_id}/data-docs/{path:path}", dependencies=[Depends(data_team)])
     def data_docs(run_id: str, path: str):
         if run_id in (".", "..") or "/" in run_id:
             raise HTTPException(404, "no such run")
@@ -406,12 +472,16 @@ def create_app(engine_factory=_engine, stale_days=_stale_days, auth: bool = True
         return FileResponse(target)
 
     @app.get("/committees/{committee_code}/", response_class=HTMLResponse)
-    def committee(committee_code: str) -> str:
-        body = web_both_sides.committee_body(engine_factory(), committee_code)
-        return _page(f"GBA committee {committee_code}", found(body, f"no GBA committee {committee_code}"))
+    def committee(committee_code: str, person: Reader = Depends(reader)) -> str:
+        with reading_as(engine_factory(), person.role) as connection:
+            allowed = may_read(connection, "committee", committee_code)
+            body = web_both_sides.committee_body(connection, committee_code) if allowed else None
+        title = f"GBA committee {committee_code}"
+        return _page(title, found(body, f"no GBA committee {committee_code}"), "" if person.data_team else None)
 
     @app.get("/counties/{county_code}/", response_class=HTMLResponse)
-    def county(county_code: str) -> str:
-        return found(county_page(engine_factory(), county_code, stale_days()), f"no county {county_code}")
+    def county(county_code: str, person: Reader = Depends(reader)) -> str:
+        page = county_page(engine_factory(), person.role, county_code, stale_days())
+        return found(page, f"no county {county_code}")
 
     return app

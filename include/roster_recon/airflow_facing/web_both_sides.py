@@ -21,23 +21,23 @@ CATEGORY_NAMES = {
 }
 
 
-def committee_body(engine: sa.Engine, committee_code: str) -> str | None:
-    """A committee's page body: its figures and its leads (``None`` for a code that names no committee)."""
+def committee_body(connection, committee_code: str) -> str | None:
+    """A committee's page body, read on ``connection`` (as the person's role): its figures and its leads (``None``
+    for a code that names no committee)."""
     from roster_recon.delivery import report
 
     name = reference.committees().get(committee_code)
     if name is None:
         return None
-    with engine.connect() as connection:
-        figures = (
-            connection.execute(
-                sa.text("SELECT * FROM reporting.gba_committee_summary WHERE committee_code = :c"),
-                {"c": committee_code},
-            )
-            .mappings()
-            .one()
+    figures = (
+        connection.execute(
+            sa.text("SELECT * FROM reporting.gba_committee_summary WHERE committee_code = :c"),
+            {"c": committee_code},
         )
-        leads = report.query_frame(connection, sql("committee_leads"), c=committee_code, limit=SHOWN + 1)
+        .mappings()
+        .one()
+    )
+    leads = report.query_frame(connection, sql("committee_leads"), c=committee_code, limit=SHOWN + 1)
     leads["category"] = [CATEGORY_NAMES.get(c, c) for c in leads["category"]]
     sent = (
         f"last roster loaded {figures['last_roster_at']:%Y-%m-%d}"

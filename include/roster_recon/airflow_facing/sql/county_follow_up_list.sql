@@ -1,6 +1,6 @@
--- airflow_facing/web.py: county_page
+-- airflow_facing/web.py: county_page (the county's latest follow-up list)
 SELECT as_of, members, path
-FROM audit.follow_up_list
+FROM reporting.follow_up_list
 WHERE county_code = :c
-ORDER BY list_id DESC
+ORDER BY as_of DESC, written_at DESC
 LIMIT 1

@@ -1,6 +1,6 @@
--- airflow_facing/web.py: county_page
+-- airflow_facing/web.py: county_page (open flags by kind)
 SELECT flag, count(*) AS open_flags
-FROM core.member_flag
-WHERE county_code = :c AND closed_on IS NULL
+FROM reporting.member_flags
+WHERE county_code = :c
 GROUP BY flag
 ORDER BY flag
