@@ -113,6 +113,7 @@ stack-test: $(STAMP) lint
 # One process, SQLite, LocalExecutor: a quick look at the UI on the demo's drop folders (make demo generates them).
 airflow: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	@$(BIN)/python -m roster_recon.warehouse.page_readers --data-dir $(DATA_DIR) grant admin all
 	@echo "Airflow UI on http://localhost:8080, user admin; password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated"
 	$(DEMO_ENV) AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Shanghai \
 	  PATH=$(BIN):$$PATH $(BIN)/airflow standalone

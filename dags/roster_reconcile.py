@@ -124,12 +124,19 @@ def _fail_without_retry(error: Exception):
     start_date=pendulum.datetime(2026, 1, 1, tz=SHANGHAI),
     catchup=False,
     max_active_runs=1,
+    # A run that hangs (a share that stops answering) must not hold the one active run for ever: tomorrow's waits.
+    dagrun_timeout=pendulum.duration(hours=20),
     doc_md=__doc__,
     tags=["rosters", "yichun", "warehouse"],
-    default_args={"owner": "data-team", "retries": 2, "retry_delay": pendulum.duration(minutes=2)},
+    default_args={
+        "owner": "data-team",
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=2),
+        "execution_timeout": pendulum.duration(hours=2),  # each task states its own; this is the ceiling
+    },
 )
 def roster_reconcile():
-    @task
+    @task(execution_timeout=pendulum.duration(minutes=20))
     def prepare() -> list[str]:
         """The counties and GBA committees with files to read (a committee's code is its city's, 44…; 440000)."""
         from roster_recon.errors import RunCannotProceed
@@ -140,7 +147,7 @@ def roster_reconcile():
         except RunCannotProceed as error:  # another run holds the warehouse, a run out of order, another key …
             raise _fail_without_retry(error) from error
 
-    @task(map_index_template="{{ county_code }}")
+    @task(map_index_template="{{ county_code }}", execution_timeout=pendulum.duration(hours=1))
     def ingest(county_code: str) -> dict:
         from roster_recon.errors import RunCannotProceed
         from roster_recon.tasks import ingest_county
@@ -151,7 +158,7 @@ def roster_reconcile():
             raise _fail_without_retry(error) from error
 
     # all_done: one county's failed ingest must not hold back the others' rosters; its files stay in the drop folder.
-    @task(pool="roster_merge", trigger_rule="all_done")
+    @task(pool="roster_merge", trigger_rule="all_done", execution_timeout=pendulum.duration(hours=1))
     def merge() -> list[str]:
         """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
         from roster_recon.errors import RunCannotProceed
@@ -165,14 +172,14 @@ def roster_reconcile():
         get_current_context()["ti"].xcom_push(key="counts", value=counts)
         return counties_to_finish(settings)
 
-    @task(map_index_template="{{ county_code }}")
+    @task(map_index_template="{{ county_code }}", execution_timeout=pendulum.duration(minutes=30))
     def finish(county_code: str) -> dict[str, int]:
         from roster_recon.tasks import finish_county
 
         return finish_county(_settings(), county_code)
 
     # all_done: the report is written whatever failed upstream; the data team needs it most on a bad day.
-    @task(trigger_rule="all_done")
+    @task(trigger_rule="all_done", execution_timeout=pendulum.duration(minutes=30))
     def report() -> dict:
         from roster_recon.errors import RunCannotProceed
         from roster_recon.tasks import report_run

@@ -50,6 +50,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# Two example county clerks (Airflow viewers), each reading the Rosters pages of one county only.
+CLERKS = {"clerk_360922": "360922", "clerk_360983": "360983"}
+
+
 @dataclass
 class StackState:
     state_dir: str
@@ -65,6 +69,7 @@ class StackState:
     fernet_key: str = ""
     pii_secret: str = ""  # the member-key secret; demo mode (its public key) only with the embedded warehouse
     pids: dict[str, int] = field(default_factory=dict)
+    clerk_passwords: dict[str, str] = field(default_factory=dict)  # the example clerks' (CLERKS)
 
     @property
     def path(self) -> Path:
@@ -112,7 +117,7 @@ def airflow_environment(state: StackState, extra: dict[str, str] | None = None) 
             "AIRFLOW__API__PORT": str(state.api_port),
             "AIRFLOW__API__BASE_URL": state.api_url,
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(["admin:admin", *(f"{c}:viewer" for c in CLERKS)]),
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(state.path / "passwords.json"),
             "AIRFLOW_VAR_ROSTER_DROP_ROOT": state.drop_root,
             "AIRFLOW_VAR_ROSTER_PII_SECRET": state.pii_secret,
@@ -175,6 +180,21 @@ def start_postgres(state: StackState) -> None:
     admin.dispose()
 
 
+def grant_pages(state: StackState) -> None:
+    """Who reads which Rosters pages: admin (the data team) every page, each example clerk its county's."""
+    from roster_recon import warehouse
+    from roster_recon.warehouse import page_readers
+
+    url = None if state.embedded_warehouse else state.warehouse_url
+    engine = warehouse.create_engine(url, state.path / "data")
+    warehouse.migrate(engine)
+    with engine.begin() as connection:
+        page_readers.grant(connection, "admin", page_readers.role_for("all"))
+        for clerk, county in CLERKS.items():
+            page_readers.grant(connection, clerk, page_readers.role_for("county", county))
+    engine.dispose()
+
+
 def find_redis() -> str:
     """Debian's redis-server: on the PATH, or installed now with apt-get (says so). PyPI's redis-server wheel
     (6.0.9, 2020) is not served for this platform; Debian's 7.0 package gets security updates."""
@@ -223,12 +243,14 @@ def up(
         fernet_key=Fernet.generate_key().decode(),
         pii_secret=secrets.token_hex(32),
     )
-    passwords = state.path / "passwords.json"  # the admin's password: its owner's only, like the state file
+    state.clerk_passwords = {clerk: secrets.token_urlsafe(12) for clerk in CLERKS}
+    passwords = state.path / "passwords.json"  # the users' passwords: their owner's only, like the state file
     passwords.touch(mode=0o600)
     passwords.chmod(0o600)
-    passwords.write_text(json.dumps({"admin": state.password}), encoding="utf-8")
+    passwords.write_text(json.dumps({"admin": state.password, **state.clerk_passwords}), encoding="utf-8")
     state.save()
     start_postgres(state)
+    grant_pages(state)
     if executor == "celery":
         state.redis_port = free_port()
         redis = find_redis()
@@ -319,10 +341,11 @@ def _stop_session(pid: int, group: bool = True, grace_seconds: float = 30.0) -> 
 
 
 class ApiClient:
-    """Airflow's public REST API (v2) with a token for the stack's admin user."""
+    """Airflow's public REST API (v2) with a token for the stack's admin user (or one of its example clerks)."""
 
-    def __init__(self, state: StackState):
+    def __init__(self, state: StackState, user: str = "admin"):
         self.state = state
+        self.user = user
         self._token: str | None = None
 
     def _request(self, method: str, path: str, body: dict | None = None, token: bool = True):
@@ -337,7 +360,8 @@ class ApiClient:
 
     def token(self) -> str:
         if self._token is None:
-            body = {"username": "admin", "password": self.state.password}
+            password = self.state.password if self.user == "admin" else self.state.clerk_passwords[self.user]
+            body = {"username": self.user, "password": password}
             self._token = self._request("POST", "/auth/token", body, token=False)["access_token"]
         return self._token
 
@@ -438,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     state = up(args.state, args.executor, args.workers, args.drop_root)
     print(f"stack: {state.executor} executor, {state.workers} Celery workers, PostgreSQL on 127.0.0.1:{state.pg_port}")
     print(f"stack: Airflow UI {state.api_url}  (user admin, password {state.password})")
+    for clerk, county in CLERKS.items():
+        print(f"stack: {clerk} (password {state.clerk_passwords[clerk]}) reads county {county}'s Rosters page only")
     print(f"stack: county share {state.drop_root}; logs under {state.path / 'logs'}; stop with make stack-down")
     print(seed_share(state))
     return 0

@@ -33,9 +33,11 @@ def test_dag_follows_the_house_rules(dag_bag):
     assert dag.catchup is False and dag.max_active_runs == 1
     assert str(dag.timezone.name) == "Asia/Shanghai"
     assert dag.tags and dag.doc_md
+    assert dag.dagrun_timeout is not None and dag.dagrun_timeout.total_seconds() < 24 * 3600
     for task in dag.tasks:
         assert task.owner == "data-team"
         assert task.retries >= 2
+        assert task.execution_timeout is not None, task.task_id  # a hung read (a FIFO, a dead share) ends
 
 
 def test_the_dag_runs_at_two_in_shanghai_or_when_a_county_marks_its_files_ready(tmp_path, monkeypatch):

@@ -258,6 +258,13 @@ def test_a_ready_marker_starts_a_run_a_silent_county_is_announced_and_the_roster
     assert "silent for 35+ days" in pages["/roster/counties/360983/"][1]
     status, docs = api.page(f"/roster/runs/{urllib.parse.quote(run['dag_run_id'], safe='')}/data-docs/index.html")
     assert status == 200 and "<html" in docs.lower()
+    # A county clerk (an Airflow viewer mapped to 丰城市) reads its own county's page and nothing else.
+    clerk = stack.ApiClient(state, "clerk_360983")
+    status, own = clerk.page("/roster/counties/360983/")
+    assert status == 200 and "silent for 35+ days" in own and "/roster/runs/" not in own
+    for path in ("/roster/counties/360922/", "/roster/runs/", "/roster/committees/440300/"):
+        status, text = clerk.page(path)
+        assert status in (403, 404) and "党员" not in text, (path, status)
     plugins = api.get("/api/v2/plugins")["plugins"]
     assert any(view.get("href") == "/roster/" for p in plugins for view in p.get("external_views", []))
     out = Path(state.state_dir) / "pages"

@@ -22,7 +22,7 @@ from functools import partial
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
 from roster_recon.intake import county, discover, settle
-from roster_recon.intake.kind import kind_of
+from roster_recon.intake.kind import COUNTY, kind_of
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
 
@@ -67,7 +67,8 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         snapshots = ledger.current_snapshots(connection, county_code)
     files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
     validation = validator_for(kind_of(county_code).name, validator).for_county(settings.run_id, county_code)
-    known = partial(reconcile.known_members, engine)
+    own_county = county_code if kind_of(county_code) is COUNTY else None  # a committee's leads search every ledger
+    known = partial(reconcile.known_members, engine, county_code=own_county)
     for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings, known):
         with engine.begin() as connection:
             ledger.record(connection, settings, county_code, outcome)

@@ -57,3 +57,32 @@ def test_a_file_over_the_size_limit_is_hashed_where_it_is_never_copied(tmp_path)
     assert held.sha256 == discover.sha256_of(path) and held.size_bytes == path.stat().st_size
     within = county._hold(path, copy, "360922", max_file_mb=1)
     assert within.copy == copy and copy.read_bytes() == path.read_bytes()
+
+
+def test_held_copies_live_in_a_private_folder_that_a_new_attempt_empties(tmp_path):
+    import stat
+
+    left_behind = tmp_path / "holding" / "360922" / "0.csv"  # a killed attempt's copy: raw ID numbers inside
+    left_behind.parent.mkdir(parents=True)
+    left_behind.write_text("姓名,身份证号码\n", encoding="utf-8")
+    with county.holding_folder(tmp_path, "360922") as holding:
+        assert holding == left_behind.parent and list(holding.iterdir()) == []
+        assert stat.S_IMODE(holding.stat().st_mode) == 0o700 and stat.S_IMODE(holding.parent.stat().st_mode) == 0o700
+        (holding / "1.csv").write_text("x", encoding="utf-8")
+    assert not holding.exists()
+
+
+def test_a_file_swapped_for_a_link_or_a_pipe_after_the_listing_is_left_alone_unread(tmp_path):
+    import os
+
+    path = write_roster(tmp_path, "360922", "甲支部.csv", [person(1)])
+    elsewhere = write_roster(tmp_path, "360921", "奉新支部.csv", [person(2)])
+    copy = tmp_path / "0.csv"
+    path.unlink()
+    path.symlink_to(elsewhere)
+    held = county._hold(path, copy, "360922", max_file_mb=1)
+    assert held.reason == discover.LINK_REASON and not copy.exists()
+    path.unlink()
+    os.mkfifo(path)
+    held = county._hold(path, copy, "360922", max_file_mb=1)
+    assert held.reason == discover.SPECIAL_REASON and not copy.exists()

@@ -24,7 +24,7 @@ def test_two_folders_for_one_county_hold_back_that_county_only(tmp_path):
     reasons = {entry.name: entry.reason for entry in ignored}
     assert "county 360922 held back: folders 360922 and 360922-万载县" in reasons["360922"]
     assert "county 360922 held back" in reasons["360922-万载县"]
-    assert "no longer exists" in reasons["360983-高安市"]
+    assert reasons["360983-高安市"] == discover.LINK_REASON
 
 
 def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_path):
@@ -51,3 +51,38 @@ def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_
     assert reasons[".hidden.csv"] == "hidden file"
     assert reasons["丁.xlsx.crdownload"] == reasons["戊.part"] == "partial download"
     assert reasons["说明.docx"].startswith("not a roster file type")
+
+
+def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_and_never_opened(tmp_path):
+    import os
+    import socket
+
+    other = tmp_path / "360921-奉新县"
+    other.mkdir()
+    (other / "奉新支部.csv").write_text("姓名,身份证号码\n", encoding="utf-8")
+    county = tmp_path / "360922-万载县"
+    county.mkdir()
+    (county / "甲支部.csv").write_text("姓名,身份证号码\n", encoding="utf-8")
+    (county / "x.csv").symlink_to(other / "奉新支部.csv")  # another county's file as this one's
+    (county / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    os.mkfifo(county / "pipe.csv")  # opening it for reading would wait for a writer for ever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(county / "socket.xlsx"))
+        folder = discover.SourceFolder("360922", county)
+        files, ignored = discover.roster_files(folder)
+    assert [path.name for path in files] == ["甲支部.csv"]
+    reasons = {entry.name: entry.reason for entry in ignored}
+    assert reasons["x.csv"] == reasons["gone.csv"] == discover.LINK_REASON
+    assert reasons["pipe.csv"] == reasons["socket.xlsx"] == discover.SPECIAL_REASON
+    # A linked county folder would make another county's files its own: listed, never read.
+    (tmp_path / "360923-上高县").symlink_to(other, target_is_directory=True)
+    folders, ignored_folders = discover.county_folders(tmp_path)
+    assert [f.county_code for f in folders] == ["360921", "360922"]
+    assert ("360923-上高县", discover.LINK_REASON) in {(e.name, e.reason) for e in ignored_folders}
+    # Swapped for a pipe or a link after the listing: open_regular refuses without blocking or following.
+    for name in ("pipe.csv", "x.csv"):
+        try:
+            discover.open_regular(county / name).close()
+            raise AssertionError(f"{name} was opened")
+        except OSError:
+            pass

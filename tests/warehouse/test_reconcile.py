@@ -351,6 +351,25 @@ def test_a_broken_id_one_slip_from_a_known_member_gets_the_positions_to_check_in
     assert any("请核对第 16,17 位" in cell for cell in cells) and not any(number in cell for cell in cells)
 
 
+def test_a_county_is_never_pointed_at_another_countys_member(make_settings, engine, validator, gba_validator):
+    """铜鼓's clerk types 万载's member 2 with one slip: positions to check would, with the clerk's own number,
+    disclose the other county's member's ID. No suggestion is made; the row is rejected as a broken ID."""
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(i) for i in (1, 2, 3)])
+    run_all(settings, validator, gba_validator)
+    day_two = make_settings(DAY_TWO)
+    number = id_number(2)
+    swapped = number[:15] + number[16] + number[15] + number[17:]
+    write_roster(day_two.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(4), person(5), person(2, 身份证号码=swapped)])
+    run_all(day_two, validator, gba_validator)
+    found = rows(
+        engine,
+        "SELECT p.code FROM audit.file_problem p JOIN audit.file f USING (file_id)"
+        " WHERE f.county_code = '360926' AND p.member_name = '党员2'",
+    )
+    assert found and all(f["code"] != "id_probable_match" for f in found)
+
+
 def test_a_placed_member_whose_id_is_mistyped_on_the_next_roster_stays_placed(
     make_settings, engine, validator, gba_validator
 ):

@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import logging
-import tempfile
+import os
+import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -24,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from roster_recon import timing
-from roster_recon.intake import probable, stage
+from roster_recon.intake import discover, probable, stage
 from roster_recon.intake.discover import IgnoredEntry, shown
 from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
@@ -133,7 +136,7 @@ def county_outcomes(
 def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterator[FileOutcome | IgnoredEntry]:
     judge = _Judge(kind, settings.max_reject_share, settings.as_of)
     max_file_mb = settings.max_file_mb
-    with tempfile.TemporaryDirectory(prefix="roster-holding-") as holding:
+    with holding_folder(settings.data_dir, county_code) as holding:
         batch: list[_Readable] = []
         for index, path in enumerate(files):
             held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", county_code, max_file_mb)
@@ -160,6 +163,21 @@ def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterat
             yield from _checked(batch, county_code, validate, judge)
 
 
+@contextmanager
+def holding_folder(data_dir: Path, county_code: str):
+    """The folder where a county's files are held while read (raw ID numbers inside): private to the worker's user,
+    emptied when an attempt starts (a killed attempt leaves its copies behind) and when it ends."""
+    holding = Path(data_dir) / "holding" / county_code
+    holding.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    holding.parent.chmod(0o700)
+    shutil.rmtree(holding, ignore_errors=True)
+    holding.mkdir(mode=0o700)
+    try:
+        yield holding
+    finally:
+        shutil.rmtree(holding, ignore_errors=True)
+
+
 def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held | IgnoredEntry | None:
     """Copy the file into the holding folder while hashing it: the sha256 is that of the bytes parsed.
 
@@ -168,16 +186,21 @@ def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held
     """
     digest = hashlib.sha256()
     try:
-        stat = path.stat()
-        too_large = size_problem(stat.st_size, max_file_mb) is not None
-        with path.open("rb") as source, contextlib.nullcontext() if too_large else copy.open("wb") as target:
-            for block in iter(lambda: source.read(1 << 20), b""):
-                digest.update(block)
-                if target is not None:
-                    target.write(block)
+        with discover.open_regular(path) as source:
+            stat = os.fstat(source.fileno())
+            too_large = size_problem(stat.st_size, max_file_mb) is not None
+            with contextlib.nullcontext() if too_large else copy.open("wb") as target:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    digest.update(block)
+                    if target is not None:
+                        target.write(block)
     except FileNotFoundError:
         return None
+    except discover.NotARegularFile:  # swapped for a link or a pipe since it was listed
+        return IgnoredEntry(county_code, shown(path.name), discover.SPECIAL_REASON)
     except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there since the folder was listed
+            return IgnoredEntry(county_code, shown(path.name), discover.LINK_REASON)
         reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         return IgnoredEntry(county_code, shown(path.name), reason)
     modified = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,33 @@ FOLDER_REASON = (
 )
 PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download")
 MARKER_REASON = "marker asking for a run (_READY), not a roster / 通知处理的标记文件，不是台账"
+LINK_REASON = (
+    "a link (shortcut), not a file: links are never followed; put the roster file itself here"
+    " / 这是一个链接（快捷方式），不会被读取；请放入台账文件本身"
+)
+SPECIAL_REASON = (
+    "not a regular file (a pipe, socket or device): never opened / 不是普通文件（管道、套接字或设备），不会被读取"
+)
+
+
+class NotARegularFile(OSError):
+    """An entry that is a link, a pipe, a socket or a device where a roster file was expected."""
+
+
+def open_regular(path: Path):
+    """``path`` opened for reading in binary, only if it is a regular file itself: a link is not followed and a
+    pipe does not block (the check is made on the opened file, so a swap after listing changes nothing)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotARegularFile(f"{shown(path.name)} is not a regular file")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 GBA_DIR = "gba"  # the GBA committees' folders: <drop_root>/gba/<committee code>…/
 SELF_REPORTS_DIR = "self-reports"  # the 红帆 system's 码上报 exports; also their code in the warehouse
 
@@ -92,11 +120,11 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
     the entries that name none of them."""
     counties, ignored = county_folders(drop_root)
     reports = drop_root / SELF_REPORTS_DIR
-    if reports.is_dir():
+    if reports.is_dir() and not reports.is_symlink():
         counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports)]
     gba = drop_root / GBA_DIR
     try:
-        if not gba.is_dir():
+        if not gba.is_dir() or gba.is_symlink():
             return counties, ignored
         committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/")
     except OSError as error:  # the committees' folder is away: the committees wait, the counties go on
@@ -124,8 +152,8 @@ def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[Sour
         match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))
         if name == READY_MARKER:
             ignored.append(IgnoredEntry(None, name, MARKER_REASON))
-        elif entry.is_symlink() and not entry.exists():
-            ignored.append(IgnoredEntry(None, name, "a link to something that no longer exists"))
+        elif entry.is_symlink():  # a link would make another folder's files this county's
+            ignored.append(IgnoredEntry(None, name, LINK_REASON))
         elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, name, "not in a county folder"))
         elif match is None or match.group(1) not in known:
@@ -167,8 +195,13 @@ def ignore_reason(path: Path) -> str | None:
         return "Office lock file"
     if name.startswith("."):
         return "hidden file"
-    if path.is_dir():
+    mode = path.lstat().st_mode  # the entry itself: a link is judged as a link, never by what it points to
+    if stat.S_ISLNK(mode):
+        return LINK_REASON
+    if stat.S_ISDIR(mode):
         return FOLDER_REASON
+    if not stat.S_ISREG(mode):
+        return SPECIAL_REASON
     if path.suffix.lower() in PARTIAL_SUFFIXES:
         return "partial download"
     if path.suffix.lower() not in ROSTER_SUFFIXES:
@@ -194,11 +227,8 @@ def roster_files(folder: SourceFolder) -> tuple[list[Path], list[IgnoredEntry]]:
         if name in PIPELINE_DIRS:
             continue
         try:
-            if path.is_symlink() and not path.exists():
-                reason = "a link to something that no longer exists"
-            else:
-                reason = ignore_reason(path)
-            order = (path.stat().st_mtime, name) if reason is None else None
+            reason = ignore_reason(path)
+            order = (path.lstat().st_mtime, name) if reason is None else None
         except OSError as error:
             reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         if reason is None:
@@ -211,7 +241,7 @@ def roster_files(folder: SourceFolder) -> tuple[list[Path], list[IgnoredEntry]]:
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -42,12 +42,16 @@ def recompute_categories(connection, run_id: str, as_of: dt.date) -> dict[str, i
         return {f"category_{category}": count for category, count in cursor.fetchall()}
 
 
-def known_members(engine: sa.Engine, keys: list[bytes]) -> dict[bytes, set[str]]:
-    """Of ``keys``, those of members currently on a ledger, with the names they are listed under."""
+def known_members(engine: sa.Engine, keys: list[bytes], county_code: str | None = None) -> dict[bytes, set[str]]:
+    """Of ``keys``, those of members currently on a ledger (of ``county_code`` only, when given), with the names
+    they are listed under. A county's suggestions stay within its own members: positions to check for another
+    county's member would, with the clerk's own number, disclose that member's ID."""
     if not keys:
         return {}
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(warehouse.sql("reconcile_known_members")), {"k": keys}).all()
+        rows = connection.execute(
+            sa.text(warehouse.sql("reconcile_known_members")), {"k": keys, "county": county_code}
+        ).all()
     found: dict[bytes, set[str]] = {}
     for key, name in rows:
         found.setdefault(bytes(key), set()).add(name)
