@@ -182,3 +182,22 @@ def test_a_retry_after_a_death_between_the_move_and_the_check_gives_an_unread_ve
     tasks.finish_county(settings, "360922")  # the retry
     assert path.exists() and rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] is None
     assert list((settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat()).iterdir()) == []
+
+
+def test_a_file_swapped_for_a_pipe_after_it_was_read_is_given_back_unopened_and_the_rest_finish(
+    make_settings, engine, validator
+):
+    import os
+
+    settings = make_settings(AS_OF)
+    swapped = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    other = write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    os.utime(other, (swapped.stat().st_mtime + 10,) * 2)  # read after 甲支部 (oldest first)
+    run_day(settings, validator, until="merge")
+    swapped.unlink()
+    os.mkfifo(swapped)  # opening it to check its hash would wait for a writer for ever
+    for county in tasks.counties_to_finish(settings):
+        tasks.finish_county(settings, county)
+    assert not other.exists()  # the county's other file was archived
+    audit = rows(engine, "SELECT file_name, archived_to IS NOT NULL AS archived FROM audit.file ORDER BY file_name")
+    assert {a["file_name"]: a["archived"] for a in audit} == {"乙支部.csv": True, "甲支部.csv": False}

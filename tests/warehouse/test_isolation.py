@@ -190,11 +190,19 @@ SELECT 'type', t.oid::regtype::text, a.privilege_type
 
 @pytest.mark.parametrize(
     "power",
-    ["SUPERUSER", "BYPASSRLS", "REPLICATION", "pg_read_server_files", "pg_execute_server_program", "pg_read_all_data"],
+    [
+        "SUPERUSER",
+        "BYPASSRLS",
+        "REPLICATION",
+        "pg_read_server_files",
+        "pg_execute_server_program",
+        "pg_read_all_data",
+        "postgres",  # a superuser it may SET ROLE to, without inheriting
+    ],
 )
 def test_migrate_refuses_a_loader_that_could_step_outside_row_security(power, admin_engine, warehouse_url):
     name = f"loader_{uuid.uuid4().hex[:8]}"
-    granted = f"ALTER ROLE {name} {power}" if power.isupper() else f"GRANT {power} TO {name}"
+    granted = f"ALTER ROLE {name} {power}" if power.isupper() else f"GRANT {power} TO {name} WITH INHERIT FALSE"
     database = sa.engine.make_url(warehouse_url).database
     with admin_engine.begin() as connection:
         connection.exec_driver_sql(
@@ -307,3 +315,34 @@ def test_temporary_objects_and_operators_of_its_own_widen_nothing_even_where_a_d
                 connection.exec_driver_sql(
                     f"DROP SCHEMA {schema} CASCADE; REVOKE TEMP ON DATABASE {database} FROM {name}"
                 )
+
+
+def test_every_migrate_gives_a_roster_role_what_it_lacks_a_committee_added_later_included(
+    engine, admin_engine, monkeypatch
+):
+    from roster_recon import reference
+    from roster_recon.warehouse import roles
+
+    database = sa.engine.make_url(engine.url).database
+    with admin_engine.begin() as connection:  # as if granted before a view was added, and the loader's SET lost
+        connection.exec_driver_sql(
+            f"REVOKE CONNECT ON DATABASE {database} FROM roster_committee_440300;"
+            " REVOKE SELECT ON reporting.gba_leads FROM roster_committee_440300;"
+            " REVOKE SET OPTION FOR roster_committee_440300 FROM roster_loader GRANTED BY roster_loader"
+        )
+    committees = {**reference.committees(), "449999": "宜春市驻新城流动党员党委"}
+    monkeypatch.setattr(reference, "committees", lambda: committees)
+    try:
+        warehouse.migrate(engine)
+        lacking = rows(
+            engine, warehouse.sql("roles_lacking"), roles=roles.roster_roles(), functions=list(roles.VIEW_FUNCTIONS)
+        )
+        assert lacking == []
+        for role in ("roster_committee_440300", "roster_committee_449999"):
+            with engine.begin() as connection:  # the Rosters pages can read as either
+                connection.execute(sa.text("SELECT pg_catalog.set_config('role', :r, true)"), {"r": role})
+                assert connection.exec_driver_sql("SELECT current_user").scalar() == role
+                connection.exec_driver_sql("SELECT count(*) FROM reporting.gba_leads").scalar()
+    finally:
+        with admin_engine.begin() as connection:
+            connection.exec_driver_sql("DROP OWNED BY roster_committee_449999; DROP ROLE roster_committee_449999")

@@ -70,8 +70,13 @@ def _archive(engine: sa.Engine, folder: discover.SourceFolder, file: dict, as_of
 
 
 def _kept_if_read(engine: sa.Engine, folder: discover.SourceFolder, file: dict, target: Path) -> bool:
-    """Whether the archived file is the content that was read; if not, it goes back to the drop folder."""
-    if discover.sha256_of(target) != file["sha256"]:  # saved again after it was read: not what the warehouse holds
+    """Whether the archived file is the content that was read; if not, it goes back to the drop folder (a file
+    swapped for a link or a pipe since it was read is not that content either, and is never opened)."""
+    try:
+        same = discover.sha256_of(target) == file["sha256"]
+    except OSError:  # a link or a pipe in its place (O_NOFOLLOW, fstat), or unreadable now
+        same = False
+    if not same:  # saved again after it was read: not what the warehouse holds
         archive.move(target, archive.free_name(folder.path, target.name))
         name = discover.shown(target.name)
         log.warning("county %s: %s changed after it was read; left in the drop folder", folder.county_code, name)

@@ -101,6 +101,8 @@ def migrate(engine: sa.Engine) -> str:
     Refuses a role that could step outside row security or onto the server (``escalations``): the pipeline needs
     no more than ``roster_loader`` (LOGIN CREATEROLE, owner of the warehouse database, on PostgreSQL 16 or newer).
     """
+    from roster_recon.warehouse import roles
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
@@ -114,6 +116,7 @@ def migrate(engine: sa.Engine) -> str:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        roles.ensure(connection)  # a county or committee the reference data gained since its migration
         revision = connection.exec_driver_sql("SELECT version_num FROM audit.alembic_version").scalar_one()
     log.info("warehouse schema at revision %s", revision)
     return revision
@@ -151,6 +154,8 @@ def escalations(connection: sa.Connection) -> list[str]:
         found.append("has CREATEROLE on PostgreSQL 15 or older (it could grant itself any role)")
     if role["predefined"] and not role["rolsuper"]:
         found.append(f"is a member of {', '.join(role['predefined'])}")
+    if role["powerful_roles"] and not role["rolsuper"]:
+        found.append(f"may become {', '.join(role['powerful_roles'])} (superuser, BYPASSRLS or REPLICATION)")
     return found
 
 

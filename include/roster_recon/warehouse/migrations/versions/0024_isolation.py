@@ -44,6 +44,11 @@ def roster_roles() -> list[str]:
 def upgrade() -> None:
     bind = op.get_bind()
     bind.exec_driver_sql((SQL / "0024_isolation.sql").read_text(encoding="utf-8"))
+    for role in roster_roles():  # a county or committee the reference data gained since migrations 0008 and 0020
+        bind.exec_driver_sql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN"
+            f" CREATE ROLE {role} NOLOGIN; END IF; END $$"
+        )
     grantees = ", ".join(roster_roles())
     bind.exec_driver_sql(
         "DO $$ BEGIN EXECUTE 'GRANT CONNECT ON DATABASE '"
