@@ -431,6 +431,14 @@ def create_app(
     app = FastAPI(title="Rosters", dependencies=[Depends(reader)], docs_url=None, redoc_url=None, openapi_url=None)
     cache = _DocsCache()
 
+    @app.exception_handler(HTTPException)
+    async def refusal(request: Request, error: HTTPException) -> HTMLResponse:
+        """A refusal or a page not found as a page a clerk can read (the reason escaped), with its status."""
+        body = (
+            f"<h1>Rosters / 台账页面</h1><p class='stale'>{error.status_code}: {html.escape(str(error.detail))}</p>"
+        )
+        return HTMLResponse(_page("Rosters", body, None), status_code=error.status_code, headers=error.headers)
+
     @app.get("/", response_class=HTMLResponse)
     def latest(person: Reader = Depends(reader)):
         if not person.data_team:
