@@ -364,3 +364,46 @@ def test_empty_sheets_are_branches_named_like_rows_and_each_says_how_many_left(m
     error = rows(engine, "SELECT error FROM audit.file WHERE run_id = :r", r=later.run_id)[0]["error"]
     assert "2 member(s) left the roster of 二支部(驻深圳)" in error
     assert "1 member(s) left the roster of 三支部" in error
+
+
+def test_a_paragraph_pasted_into_the_branch_cell_rejects_that_row_and_the_night_merges(
+    make_settings, engine, validator, gba_validator
+):
+    """A branch is a key of btree indexes (about 2,700 bytes an entry): 2,400 characters in 所在党支部 or 所在支部
+    used to stage, then stop every county's merge on "index row size exceeds maximum"."""
+    from helpers import SHENZHEN, gba_person, write_gba_roster
+
+    settings = make_settings(AS_OF)
+    # A paragraph, not a name: 2,400 characters that do not repeat (a repeated phrase compresses under the limit).
+    note = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(2400))
+    header = [
+        "姓名",
+        "身份证号码",
+        "所在党支部",
+        "流出时间",
+        "流入地",
+        "联系电话",
+        "从事行业",
+        "最后联系时间",
+        "联系状态",
+    ]
+    people = [person(1, 所在党支部="甲支部"), person(2, 所在党支部=note), person(3, 所在党支部="甲支部")]
+    write_roster(settings.drop_root, WANZAI, "万载台账.csv", people, header=header)
+    write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(4)])
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(3, 所在支部=note)])
+    run_all(settings, validator, gba_validator)
+    merged = rows(engine, "SELECT name, branch FROM reporting.member_current ORDER BY name")
+    assert [(m["name"], m["branch"]) for m in merged] == [
+        ("党员1", "甲支部"),
+        ("党员3", "甲支部"),
+        ("党员4", "铜鼓镇党支部"),
+    ]
+    problems = rows(
+        engine,
+        "SELECT f.county_code, p.source_row, p.code, p.message_en FROM audit.file_problem p JOIN audit.file f"
+        " USING (file_id) WHERE p.code = 'branch_too_long' ORDER BY f.county_code",
+    )
+    assert [(p["county_code"], p["source_row"]) for p in problems] == [("360922", 3), ("440300", 3)]
+    assert "write only the branch's name" in problems[0]["message_en"]
+    placed = rows(engine, "SELECT name FROM reporting.gba_reconciliation WHERE gba_branch IS NOT NULL ORDER BY name")
+    assert [p["name"] for p in placed] == ["党员1"]

@@ -434,9 +434,7 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def refusal(request: Request, error: HTTPException) -> HTMLResponse:
         """A refusal or a page not found as a page a clerk can read (the reason escaped), with its status."""
-        body = (
-            f"<h1>Rosters / 台账页面</h1><p class='stale'>{error.status_code}: {html.escape(str(error.detail))}</p>"
-        )
+        body = f"<h1>Rosters / 台账页面</h1><p class='stale'>{error.status_code}: {html.escape(str(error.detail))}</p>"
         return HTMLResponse(_page("Rosters", body, None), status_code=error.status_code, headers=error.headers)
 
     @app.get("/", response_class=HTMLResponse)

@@ -25,6 +25,9 @@ ID_CHECK_CHARS = "10X98765432"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+MAX_BRANCH = 100  # characters of a branch name; a longer cell is a note pasted in (contract: "Row rules")
+
+
 def clean_text(value: object) -> str | None:
     """Text of a cell with full-width characters unified and outer white space removed; ``None`` when blank."""
     if value is None or (isinstance(value, float) and value != value):

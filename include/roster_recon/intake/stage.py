@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pgpq import ArrowToPostgresBinaryEncoder
 
-from roster_recon.intake.normalise import mask_id_number, valid_id_numbers
+from roster_recon.intake.normalise import MAX_BRANCH, mask_id_number, valid_id_numbers
 
 STAGING_COLUMNS = (
     "run_id",
@@ -130,7 +130,8 @@ def presence_table(
             "name": [names[i] for i in kept] + [None] * len(empty_branches),
         }
     )
-    frame = frame[frame["branch"].notna()]
+    # A rejected row's branch too long to be a name (a note pasted in) names no branch: it keeps no one anywhere.
+    frame = frame[frame["branch"].map(lambda branch: isinstance(branch, str) and len(branch) <= MAX_BRANCH)]
     frame.insert(0, "county_code", county_code)
     frame.insert(0, "file_id", file_id)
     frame.insert(0, "run_id", run_id)

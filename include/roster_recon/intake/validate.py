@@ -36,7 +36,7 @@ with warnings.catch_warnings():
         multicolumn_condition_partial,
     )
 
-from roster_recon.intake.normalise import valid_id_numbers
+from roster_recon.intake.normalise import MAX_BRANCH, valid_id_numbers
 
 log = logging.getLogger(__name__)
 for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
@@ -110,6 +110,9 @@ def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
         ("name_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="name")),
         ("id_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="id_number")),
         ("id_invalid", HARD, ExpectColumnValuesToBeValidCnIdNumber(column="id_number")),
+        # A branch is a key of the warehouse's indexes (at most ~2,700 bytes an entry): a paragraph pasted into the
+        # cell is a note, not a name, and would stop every county's merge.
+        ("branch_too_long", HARD, gxe.ExpectColumnValueLengthsToBeBetween(column="branch", max_value=MAX_BRANCH)),
         (
             "id_repeated_in_branch",
             HARD,
