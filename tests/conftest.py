@@ -60,7 +60,9 @@ def make_settings(tmp_path: Path, warehouse_url: str):
         values.update(overrides)
         return RunSettings(**values)
 
-    (tmp_path / "drop").mkdir(exist_ok=True)
+    # A mounted share: never empty (an empty drop root is an unmounted share, and fails the run), here holding the
+    # GBA committees' folder with no committee in it yet.
+    (tmp_path / "drop" / "gba").mkdir(parents=True, exist_ok=True)
     return build
 
 

@@ -47,6 +47,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
         runs.record_counties(connection, settings.run_id, to_ingest, "ingest")
         ledger.clear_ignored(connection, settings.run_id, to_ingest)
         ledger.record_ignored(connection, settings.run_id, ignored)
+        runs.mark_listed(connection, settings.run_id)
     log.info("counties with rosters to read: %s", ", ".join(to_ingest) or "none")
     engine.dispose()
     return to_ingest
@@ -88,6 +89,7 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
     with engine.begin() as connection:
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
+        runs.check_listed(connection, settings.run_id)
     with warehouse.raw_connection(engine) as connection:
         merge.begin_merge(connection, settings.run_id, settings.as_of)
         with timing.stage("evidence") as timed:
@@ -136,6 +138,7 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
             or (FOLLOW_UP_WRITERS[folder.kind] and list_is_current(folder.county_code) is None)
         ]
         runs.record_counties(connection, settings.run_id, codes, "finish")
+        runs.mark_finish_chosen(connection, settings.run_id)
     engine.dispose()
     return codes
 

@@ -164,6 +164,8 @@ def test_a_second_run_stops_instead_of_spoiling_the_first(make_settings, engine,
     assert rows(engine, "SELECT count(*) AS n FROM staging.roster_row")[0]["n"] == 2
     merged = tasks.merge_run(scheduled)  # the staged-row check passes on the real rows
     assert merged["snapshot_rows"] == 2
+    for county in tasks.counties_to_finish(scheduled):  # the rest of the merge task, and the finish tasks
+        tasks.finish_county(scheduled, county)
     assert tasks.report_run(scheduled)["failures"] == []
     run_all(manual, validator)  # once the first run has reported, the second may run
 
@@ -256,3 +258,46 @@ def test_two_folders_for_one_county_hold_back_that_county_only_and_the_run_says_
     assert len(failures) == 1 and failures[0].startswith("county 360922 held back")
     assert "360922-万载县" in failures[0]
     assert "county 360922 held back" in Path(result["reported"]["report"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("share", ["missing", "empty", "unreadable"])
+def test_a_run_over_an_unmounted_share_fails_and_says_so_instead_of_a_green_night(
+    share, make_settings, engine, validator, tmp_path
+):
+    import os
+
+    from roster_recon.intake.discover import DropRootUnavailable
+
+    first = make_settings(AS_OF)
+    write_roster(first.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_all(first, validator)
+    mount = tmp_path / "share"
+    if share != "missing":
+        mount.mkdir()
+    if share == "unreadable":
+        (mount / "360922").mkdir()
+        mount.chmod(0o000)
+    settings = make_settings(AS_OF + dt.timedelta(days=1), drop_root=mount)
+    try:
+        if share == "unreadable" and os.geteuid() == 0:  # root reads any folder: take the share away instead
+            mount.chmod(0o700)
+            (mount / "360922").rmdir()
+        with pytest.raises(DropRootUnavailable, match=r"is the county share mounted|cannot be read"):
+            tasks.prepare_run(settings)
+        with pytest.raises(RunNotPreparedError, match="never finished listing the drop folders"):
+            tasks.merge_run(settings)  # the DAG's merge runs whatever failed before it (all_done)
+        written = tasks.report_run(settings)
+    finally:
+        if mount.exists():
+            mount.chmod(0o700)
+    assert any("prepare failed before it finished listing the drop folders" in line for line in written["failures"])
+    assert rows(engine, "SELECT status FROM audit.run WHERE run_id = :r", r=settings.run_id)[0]["status"] != "merged"
+    assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 1  # nothing lost either
+
+
+def test_a_merge_that_dies_before_choosing_what_to_finish_is_a_failure_in_the_report(make_settings, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    run_day(settings, validator, until="merge")  # merged; the task dies before counties_to_finish
+    written = tasks.report_run(settings)
+    assert any("before choosing the folders to finish" in line for line in written["failures"])

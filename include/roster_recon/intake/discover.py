@@ -117,8 +117,23 @@ def find_entry(folder: Path, name_shown: str) -> Path | None:
 
 def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
     """Every county folder, then every GBA committee folder, then the self-reports folder (when there is one), and
-    the entries that name none of them."""
+    the entries that name none of them.
+
+    A drop root that is missing, cannot be listed, or holds no folder of any source fails the run
+    (``DropRootUnavailable``): a share that is not mounted looks like an empty folder, and must never make a green
+    run that read nothing.
+    """
     counties, ignored = county_folders(drop_root)
+    if (
+        not counties
+        and not ignored
+        and not (drop_root / GBA_DIR).is_dir()
+        and not (drop_root / SELF_REPORTS_DIR).is_dir()
+    ):
+        raise DropRootUnavailable(
+            f"drop root {drop_root} (Variable roster_drop_root) holds no county, committee or self-reports folder:"
+            " is the county share mounted?"
+        )
     reports = drop_root / SELF_REPORTS_DIR
     if reports.is_dir() and not reports.is_symlink():
         counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports)]
@@ -133,11 +148,19 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
     return [*counties, *committees], ignored + committee_ignored
 
 
+class DropRootUnavailable(OSError):
+    """The drop root is missing, unreadable or holds no source folder: an unmounted share, never an empty night."""
+
+
 def county_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
     """County folders under the drop root (sorted by code), and folders that name no Yichun county."""
+    unavailable = f"drop root {drop_root} (Variable roster_drop_root)"
     if not drop_root.is_dir():
-        raise FileNotFoundError(f"drop root {drop_root} does not exist (Variable roster_drop_root)")
-    return _coded_folders(drop_root, reference.counties(), "a Yichun county", "")
+        raise DropRootUnavailable(f"{unavailable} does not exist or is not a folder: is the county share mounted?")
+    try:
+        return _coded_folders(drop_root, reference.counties(), "a Yichun county", "")
+    except OSError as error:
+        raise DropRootUnavailable(f"{unavailable} cannot be read ({error.strerror or error})") from error
 
 
 def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[SourceFolder], list[IgnoredEntry]]:

@@ -133,12 +133,36 @@ def begin(connection, run_id: str, as_of: dt.date, lost_contact_months: int) -> 
     )
 
 
+def mark_listed(connection, run_id: str) -> None:
+    """Record that the run's ``prepare`` finished listing the drop folders."""
+    connection.execute(sa.text(warehouse.sql("runs_mark_listed")), {"run_id": run_id})
+
+
+def mark_finish_chosen(connection, run_id: str) -> None:
+    """Record that the run's ``merge`` finished choosing the folders to finish."""
+    connection.execute(sa.text(warehouse.sql("runs_mark_finish_chosen")), {"run_id": run_id})
+
+
+def check_listed(connection, run_id: str) -> None:
+    """Refuse to merge a run whose ``prepare`` never finished listing the drop folders: it would merge nothing and
+    call the night done."""
+    listed = connection.execute(sa.text("SELECT listed_at FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
+    if listed is None:
+        raise RunNotPreparedError(
+            f"run {run_id}: prepare never finished listing the drop folders (is the share mounted and readable?);"
+            " nothing was read, so nothing is merged"
+        )
+
+
 def failures(connection, run_id: str, held_back: list[str]) -> list[str]:
     """What went wrong in the run, one line each for the data team (empty when every task completed).
 
     ``held_back`` are the ledger's reasons for counties the run held back (``ledger.held_back``).
     """
-    status = connection.execute(sa.text("SELECT status FROM audit.run WHERE run_id = :r"), {"r": run_id}).scalar()
+    run = connection.execute(
+        sa.text("SELECT status, listed_at, finish_chosen_at FROM audit.run WHERE run_id = :r"), {"r": run_id}
+    ).first()
+    status = run.status if run else None
     if status is None:
         raise RunNotPreparedError(
             f"run {run_id} was never recorded in the warehouse: its prepare task failed (see that task's log);"
@@ -146,6 +170,11 @@ def failures(connection, run_id: str, held_back: list[str]) -> list[str]:
         )
     missing = unfinished(connection, run_id)
     found = list(held_back)
+    if run.listed_at is None:
+        found.append(
+            "prepare failed before it finished listing the drop folders (the share missing, unreadable or without a"
+            " county folder?): no file was read, nothing was merged (see the prepare task's log)"
+        )
     if missing["ingest"]:
         found.append(
             f"ingest failed for county {', '.join(missing['ingest'])}: its files were not merged and stay in the"
@@ -153,6 +182,11 @@ def failures(connection, run_id: str, held_back: list[str]) -> list[str]:
         )
     if status != "merged":
         found.append("merge failed: nothing of this run was merged; every file stays in its drop folder")
+    elif run.finish_chosen_at is None:
+        found.append(
+            "merge failed after merging, before choosing the folders to finish: the merged files stay in their drop"
+            " folders without feedback; the next run archives them and writes it"
+        )
     if missing["finish"]:
         found.append(
             f"finish failed for county {', '.join(missing['finish'])}: its files were merged but not moved out of"
