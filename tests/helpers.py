@@ -168,3 +168,27 @@ def latest_evidence_differences(engine, as_of: dt.date) -> int:
         differences = cursor.fetchone()[0]
         connection.rollback()
     return differences
+
+
+class PanicException(BaseException):
+    """What python-calamine raises when its Rust code panics (pyo3's name; a BaseException like it)."""
+
+
+def crashing_reader(path, max_file_mb, layout):
+    """A reader that fails as Rust readers can, chosen by the file's first bytes (run in the reading child)."""
+    import os
+    import time
+
+    from roster_recon.intake.read import read_roster
+
+    start = Path(path).read_bytes()[:16]
+    if start.startswith(b"PANIC"):
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+    if start.startswith(b"ABORT"):
+        os.abort()
+    if start.startswith(b"HANG"):
+        time.sleep(3600)
+    if start.startswith(b"GREEDY"):
+        hoard = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GB, past any ceiling
+        return hoard
+    return read_roster(path, max_file_mb, layout)

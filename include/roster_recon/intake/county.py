@@ -29,6 +29,7 @@ import pandas as pd
 from roster_recon import timing
 from roster_recon.intake import discover, probable, stage
 from roster_recon.intake.discover import IgnoredEntry, shown
+from roster_recon.intake.isolated import read_isolated
 from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
 from roster_recon.intake.problems import (
@@ -38,7 +39,7 @@ from roster_recon.intake.problems import (
     no_problems,
     sheet_warnings,
 )
-from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message, size_problem
+from roster_recon.intake.read import RosterFileError, RosterTable, safe_message, size_problem
 from roster_recon.settings import RunSettings
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ def _read(held: _Held, county_code: str, max_file_mb: float, kind: RosterKind) -
         if held.copy is None:
             raise size_problem(held.size_bytes, max_file_mb)
         with timing.stage("read", county_code) as timed:
-            table = read_roster(held.copy, max_file_mb, kind.layout())
+            table = read_isolated(held.copy, max_file_mb, kind.layout())
             timed.rows = len(table.frame)
         with timing.stage("normalise", county_code) as timed:
             roster = _normalised(table, held.path, kind)
