@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alembic import op
 
-from roster_recon import reference
+from roster_recon.warehouse.roles import VIEW_FUNCTIONS, roster_roles
 
 revision = "0024"
 down_revision = "0023"
@@ -26,19 +26,6 @@ branch_labels = None
 depends_on = None
 
 SQL = Path(__file__).resolve().parent.parent / "sql"
-VIEW_FUNCTIONS = (
-    "reporting.readable_counties()",
-    "reporting.readable_committees()",
-    "reporting.includes_municipal(text[])",
-    "core.mask_phone(text)",
-)
-
-
-def roster_roles() -> list[str]:
-    """Every role a reader of ``reporting`` is granted: the reader, each county's, each committee's."""
-    counties = [f"roster_county_{code}" for code in sorted(reference.counties())]
-    committees = [f"roster_committee_{code}" for code in sorted(reference.committees())]
-    return ["roster_reader", *counties, *committees]
 
 
 def upgrade() -> None:
