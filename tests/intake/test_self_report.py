@@ -89,3 +89,30 @@ def test_an_export_without_an_id_column_is_no_export(tmp_path):
     with pytest.raises(RosterFileError) as caught:
         read_roster(path, layout=reference.self_report_layout())
     assert caught.value.message_zh == "第1行是表头，但缺少必填列：身份证号码"
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2027-04-10T09:15:00+08:00", "2027-04-10 09:15"),
+        ("2027-04-10T01:15:00Z", "2027-04-10 09:15"),  # UTC, as an API export writes it
+        ("2027-04-10 03:15+0200", "2027-04-10 09:15"),
+        ("2027/4/12 下午2:22", "2027-04-12 14:22"),
+        ("2027/4/12 上午12:05", "2027-04-12 00:05"),
+        ("2027/4/12 晚上9:05", "2027-04-12 21:05"),
+        ("2027/4/12 中午12:30", "2027-04-12 12:30"),
+        ("2027-04-12 2:22 PM", "2027-04-12 14:22"),
+        ("2027-04-12 24:00", "2027-04-13 00:00"),  # the end of the day is the next midnight
+        ("2027-04-12 24:00:00", "2027-04-13 00:00"),
+    ],
+)
+def test_report_times_with_an_offset_a_half_of_the_day_or_24_00_are_read(written, meant):
+    read = parse_report_time(written)
+    assert (
+        read is not None and read.strftime("%Y-%m-%d %H:%M") == meant and read.utcoffset().total_seconds() == 8 * 3600
+    )
+
+
+def test_report_times_that_name_no_moment_stay_unreadable():
+    for written in ("2027-04-12 24:30", "2027-04-12 25:00", "2027-02-30 10:00", "下午2:22", "2027-04-12 2:22 下午 PM"):
+        assert parse_report_time(written) is None, written

@@ -37,13 +37,20 @@ SELF_REPORT_ROW_COLUMNS = ("source_row", "reported_at", "city", "city_code", "co
 
 _TIME = re.compile(
     r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})[:：时](?P<M>\d{1,2})分?(?:[:：]?(?P<S>\d{1,2}(?:\.\d+)?)秒?)?)?$"
+    r"(?:[T\s]*(?P<half>上午|下午|中午|晚上|凌晨|早上|AM|PM)?\s*"
+    r"(?P<H>\d{1,2})[:：时点](?P<M>\d{1,2})分?(?:[:：]?(?P<S>\d{1,2}(?:\.\d+)?)秒?)?"
+    r"\s*(?P<half_after>AM|PM)?\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?)?$",
+    re.IGNORECASE,
 )
+_AFTERNOON = {"下午", "晚上", "PM"}
+_MORNING = {"上午", "凌晨", "早上", "AM"}
 
 
 def parse_report_time(value: object) -> dt.datetime | None:
     """A report's time in Asia/Shanghai: ``2026-11-03 14:22:05``, ``2026/11/3 14:22``, ``2026年11月3日 14时22分``,
-    a date alone (its midnight), or an Excel serial number with a fraction of a day; ``None`` when unreadable."""
+    with 上午/下午 or AM/PM (``2027/4/12 下午2:22``), with an offset (``2027-04-10T09:15:00+08:00``, ``…Z``),
+    ``24:00`` (the next day's midnight), a date alone (its midnight), or an Excel serial number with a fraction of a
+    day; ``None`` when unreadable."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
     text = clean_text(value)
@@ -51,24 +58,41 @@ def parse_report_time(value: object) -> dt.datetime | None:
         return None
     match = _TIME.match(text.strip())
     if match:
-        seconds = float(match["S"] or 0)
-        try:
-            return dt.datetime(
-                int(match["y"]),
-                int(match["m"]),
-                int(match["d"]),
-                int(match["H"] or 0),
-                int(match["M"] or 0),
-                int(seconds),
-                tzinfo=SHANGHAI,
-            )
-        except ValueError:
-            return None
+        return _moment(match)
     serial = re.fullmatch(r"(\d{5})(\.\d+)?", text)
     if serial:
         moment = dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(days=float(text))
         return moment.replace(microsecond=0, tzinfo=SHANGHAI)
     return None
+
+
+def _moment(match: re.Match) -> dt.datetime | None:
+    hour, minute, seconds = int(match["H"] or 0), int(match["M"] or 0), float(match["S"] or 0)
+    half = (match["half"] or match["half_after"] or "").upper()
+    if half in _AFTERNOON and hour < 12:
+        hour += 12
+    elif half in _MORNING and hour == 12:
+        hour = 0
+    elif half == "中午" and hour < 11:
+        hour += 12
+    next_day = hour == 24 and minute == 0 and seconds == 0  # 24:00 is the end of the day: the next midnight
+    try:
+        moment = dt.datetime(
+            int(match["y"]), int(match["m"]), int(match["d"]), 0 if next_day else hour, minute, int(seconds)
+        )
+    except ValueError:
+        return None
+    if next_day:
+        moment += dt.timedelta(days=1)
+    if match["offset"]:
+        offset = match["offset"].upper().replace(":", "")
+        if offset == "Z":
+            zone = dt.UTC
+        else:
+            sign = -1 if offset[0] == "-" else 1
+            zone = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        return moment.replace(tzinfo=zone).astimezone(SHANGHAI)
+    return moment.replace(tzinfo=SHANGHAI)
 
 
 def normalise_self_reports(raw: pd.DataFrame, _default_branch: str | None) -> pd.DataFrame:
