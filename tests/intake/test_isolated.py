@@ -62,3 +62,13 @@ def test_a_workbook_that_crashes_the_reader_is_rejected_and_the_countys_other_fi
         "ABORT.xlsx": "rejected",
     }
     assert "reader crashed" in outcomes["ABORT.xlsx"].error and "SIGABRT" in outcomes["ABORT.xlsx"].error
+
+
+def test_a_task_process_of_a_celery_worker_may_read_in_a_child(tmp_path, monkeypatch):
+    """Celery's prefork pool marks its processes daemonic, and Airflow forks the task process from them:
+    multiprocessing would refuse that process a child ("daemonic processes are not allowed to have children")."""
+    import multiprocessing
+
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    path = write_roster(tmp_path, "360922", "甲支部.csv", [person(1)])
+    assert len(read_isolated(path, 50).frame) == 1

@@ -390,7 +390,11 @@ def test_a_paragraph_pasted_into_the_branch_cell_rejects_that_row_and_the_night_
     people = [person(1, 所在党支部="甲支部"), person(2, 所在党支部=note), person(3, 所在党支部="甲支部")]
     write_roster(settings.drop_root, WANZAI, "万载台账.csv", people, header=header)
     write_roster(settings.drop_root, TONGGU, "铜鼓镇党支部.csv", [person(4)])
-    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(1), gba_person(3, 所在支部=note)])
+    number = id_number(2)
+    mistyped = number[:17] + ("0" if number[17] != "0" else "1")  # a broken check character: kept for matching
+    long_rows = [gba_person(3, 所在支部=note), gba_person(2, 身份证号码=mistyped, 所在支部=note)]
+    gba_rows = [gba_person(1), gba_person(5), gba_person(6), *long_rows]
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", gba_rows)
     run_all(settings, validator, gba_validator)
     merged = rows(engine, "SELECT name, branch FROM reporting.member_current ORDER BY name")
     assert [(m["name"], m["branch"]) for m in merged] == [
@@ -403,7 +407,7 @@ def test_a_paragraph_pasted_into_the_branch_cell_rejects_that_row_and_the_night_
         "SELECT f.county_code, p.source_row, p.code, p.message_en FROM audit.file_problem p JOIN audit.file f"
         " USING (file_id) WHERE p.code = 'branch_too_long' ORDER BY f.county_code",
     )
-    assert [(p["county_code"], p["source_row"]) for p in problems] == [("360922", 3), ("440300", 3)]
+    assert [(p["county_code"], p["source_row"]) for p in problems] == [("360922", 3), ("440300", 5), ("440300", 6)]
     assert "write only the branch's name" in problems[0]["message_en"]
     placed = rows(engine, "SELECT name FROM reporting.gba_reconciliation WHERE gba_branch IS NOT NULL ORDER BY name")
-    assert [p["name"] for p in placed] == ["党员1"]
+    assert [p["name"] for p in placed] == ["党员1", "党员5", "党员6"]

@@ -4,26 +4,28 @@ The readers turn every ``Exception`` into a rejection the clerk can act on (``re
 catch ends the process that reads: a panic in python-calamine's Rust code reaches Python as ``PanicException``, a
 ``BaseException``; a Rust ``abort`` or a segmentation fault kills the process; a workbook that inflates past memory
 gets the task killed; a reader that never returns holds the county for ever. Read in the task's own process, each
-failed the county's ingest every night and no later file was read. Read here, in a child forked from a server that
-has the readers imported (cheap per file), each becomes a rejection of that one file, with the reason:
-``reader_crashed`` or ``reader_timed_out``.
+failed the county's ingest every night and no later file was read. Read here, in a child forked from the task
+process (cheap: copy-on-write, the readers already imported) under an address-space ceiling and a time limit, each
+becomes a rejection of that one file, with the reason: ``reader_crashed`` or ``reader_timed_out``.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import faulthandler
+import os
+import pickle
 import resource
+import selectors
 import signal
+import time
 from pathlib import Path
 
 from roster_recon import reference
 from roster_recon.intake.read import RosterFileError, RosterTable, read_roster, safe_message
 
-READ_MEMORY_MB = 3072  # the reading child's memory beyond what it holds when it starts (a 50 MB workbook needs ~1 GB)
+READ_MEMORY_MB = 8192  # address space the reading child may add to what it holds (a backstop against bombs)
 READ_SECONDS = 900  # a reader that takes longer than this on one file has hung
-
-_context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["roster_recon.intake.read"])
 
 
 def read_isolated(
@@ -34,33 +36,60 @@ def read_isolated(
     memory_mb: int = READ_MEMORY_MB,
     seconds: float = READ_SECONDS,
 ) -> RosterTable:
-    """``reader(path, max_file_mb, layout)`` in a child process; its table, or ``RosterFileError`` for the file."""
-    receiving, sending = _context.Pipe(duplex=False)
-    child = _context.Process(target=_read_in_child, args=(sending, reader, path, max_file_mb, layout, memory_mb))
-    child.start()
-    sending.close()
-    try:
-        if not receiving.poll(seconds):
-            child.kill()
-            raise _timed_out(seconds)
+    """``reader(path, max_file_mb, layout)`` in a child process; its table, or ``RosterFileError`` for the file.
+
+    The child is a plain ``os.fork`` of the task process (copy-on-write: the readers are already imported), not a
+    ``multiprocessing`` child: a Celery worker's task process inherits billiard's daemon flag, and multiprocessing
+    refuses children to a daemonic process.
+    """
+    receiving, sending = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, hand the outcome back, and leave without running the parent's exit handlers
         try:
-            outcome, payload = receiving.recv()
-        except (EOFError, OSError):  # the child died before it could answer
-            outcome, payload = "died", None
+            os.close(receiving)
+            _read_in_child(sending, reader, path, max_file_mb, layout, memory_mb, seconds)
+        finally:
+            os._exit(0)
+    os.close(sending)
+    try:
+        data, finished = _drain(receiving, seconds)
     finally:
-        receiving.close()
-        child.join(30)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        os.close(receiving)
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not finished:
+        raise _timed_out(seconds)
+    try:
+        outcome, payload = pickle.loads(data)  # noqa: S301 - our own child's answer, through our own pipe
+    except (EOFError, pickle.UnpicklingError, ValueError):  # it died before it could answer
+        raise _crashed(_how_it_died(os.waitstatus_to_exitcode(status))) from None
     if outcome == "table":
         return payload
     if outcome == "rejected":
         raise RosterFileError(*payload)
-    raise _crashed(payload or _how_it_died(child.exitcode))
+    raise _crashed(payload)
 
 
-def _read_in_child(sending, reader, path, max_file_mb, layout, memory_mb) -> None:
+def _drain(descriptor: int, seconds: float) -> tuple[bytes, bool]:
+    """Everything the child writes until it closes the pipe, and whether that happened within ``seconds``."""
+    chunks, deadline = [], time.monotonic() + seconds
+    with selectors.DefaultSelector() as selector:
+        selector.register(descriptor, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                return b"".join(chunks), False
+            chunk = os.read(descriptor, 1 << 20)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
+
+
+def _read_in_child(sending, reader, path, max_file_mb, layout, memory_mb, seconds) -> None:
+    faulthandler.disable()  # a crash here is the file's, reported by the parent; no interpreter dump in the log
+    signal.alarm(int(seconds) + 60)  # should the parent die, the child does not read on for ever
     _limit_memory(memory_mb)
     try:
         message = ("table", reader(path, max_file_mb, layout))
@@ -69,11 +98,11 @@ def _read_in_child(sending, reader, path, max_file_mb, layout, memory_mb) -> Non
     except BaseException as error:  # a Rust panic (PanicException) is a BaseException; this child ends anyway
         message = ("crashed", f"{type(error).__name__}: {safe_message(error)}")
     try:
-        sending.send(message)
-    except MemoryError:  # the table read, but too large to hand back within the ceiling
-        sending.send(("crashed", "MemoryError: the file's table is too large to hand back"))
-    finally:
-        sending.close()
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except (MemoryError, pickle.PicklingError, TypeError) as error:
+        data = pickle.dumps(("crashed", f"the table read could not be handed back ({type(error).__name__})"))
+    with os.fdopen(sending, "wb") as pipe:
+        pipe.write(data)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -149,7 +149,12 @@ def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_cod
     kept = outcome.kept
     valid = valid_id_numbers(kept["id_number"]) if len(kept) else np.zeros(0, dtype=bool)
     ids = kept["id_number"]
-    broken = kept[~valid & kept["name"].notna() & ids.map(lambda value: isinstance(value, str) and len(value) == 18)]
+    broken = kept[
+        ~valid
+        & kept["name"].notna()
+        & ids.map(lambda value: isinstance(value, str) and len(value) == 18)
+        & kept["branch"].map(lambda branch: isinstance(branch, str) and len(branch) <= MAX_BRANCH)  # a btree key
+    ]
     broken = broken.drop_duplicates(["branch", "id_number"])
     rows = pd.concat(
         [outcome.accepted.assign(id_valid=True), broken[list(outcome.accepted.columns)].assign(id_valid=False)]
