@@ -112,13 +112,13 @@ def test_what_is_hashed_parsed_and_archived_is_one_content(make_settings, engine
     settings = make_settings(AS_OF)
     path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
     first_version = hashlib.sha256(path.read_bytes()).hexdigest()
-    real_reader = county.read_roster
+    real_reader = county.read_isolated
 
     def clerk_saves_while_it_is_read(copy, *args):
         write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
         return real_reader(copy, *args)
 
-    monkeypatch.setattr(county, "read_roster", clerk_saves_while_it_is_read)
+    monkeypatch.setattr(county, "read_isolated", clerk_saves_while_it_is_read)
     run_all(settings, validator)
     monkeypatch.undo()
     audit = rows(engine, "SELECT sha256, rows_loaded, archived_to FROM audit.file")
