@@ -18,6 +18,7 @@ from pathlib import Path
 
 from alembic import op
 
+from roster_recon.warehouse import roles
 from roster_recon.warehouse.roles import VIEW_FUNCTIONS, roster_roles
 
 revision = "0024"
@@ -31,29 +32,9 @@ SQL = Path(__file__).resolve().parent.parent / "sql"
 def upgrade() -> None:
     bind = op.get_bind()
     bind.exec_driver_sql((SQL / "0024_isolation.sql").read_text(encoding="utf-8"))
-    for role in roster_roles():  # a county or committee the reference data gained since migrations 0008 and 0020
-        bind.exec_driver_sql(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN"
-            f" CREATE ROLE {role} NOLOGIN; END IF; END $$"
-        )
-    grantees = ", ".join(roster_roles())
-    bind.exec_driver_sql(
-        "DO $$ BEGIN EXECUTE 'GRANT CONNECT ON DATABASE '"
-        f" || pg_catalog.quote_ident(pg_catalog.current_database()) || ' TO {grantees}'; END $$;"
-        f" GRANT EXECUTE ON FUNCTION {', '.join(VIEW_FUNCTIONS)} TO {grantees}"
-    )
-    for role in roster_roles():
-        # SET without INHERIT: the loader gains no reader's rights, it may only become one for a page's transaction.
-        # A loader that did not create the roles (a DBA made them) is granted this by the DBA: see the README.
-        bind.exec_driver_sql(
-            "DO $$ BEGIN"
-            f" IF NOT pg_catalog.pg_has_role(current_user, '{role}', 'SET') THEN"
-            f"   GRANT {role} TO current_user WITH INHERIT FALSE, SET TRUE;"
-            " END IF;"
-            " EXCEPTION WHEN insufficient_privilege THEN"
-            f"   RAISE WARNING 'roster_loader cannot SET ROLE {role}: the Rosters pages cannot read as it';"
-            " END $$"
-        )
+    # Each roster role: created if the reference data gained it since 0008 and 0020, CONNECT now that PUBLIC has none,
+    # EXECUTE on what its views and policies call, and the loader's SET on it (without INHERIT) for the pages.
+    roles.ensure(bind)
 
 
 def downgrade() -> None:
