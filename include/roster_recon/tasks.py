@@ -70,7 +70,9 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     validation = validator_for(kind_of(county_code).name, validator).for_county(settings.run_id, county_code)
     own_county = county_code if kind_of(county_code) is COUNTY else None  # a committee's leads search every ledger
     known = partial(reconcile.known_members, engine, county_code=own_county)
-    for outcome in county.county_outcomes(files, county_code, snapshots, validation, settings, known):
+    attempts = ledger.ReadingAttempts(engine, settings.run_id, county_code)
+    outcomes = county.county_outcomes(files, county_code, snapshots, validation, settings, known, attempts=attempts)
+    for outcome in outcomes:
         with engine.begin() as connection:
             ledger.record(connection, settings, county_code, outcome)
     with engine.begin() as connection:

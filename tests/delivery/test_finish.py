@@ -201,3 +201,22 @@ def test_a_file_swapped_for_a_pipe_after_it_was_read_is_given_back_unopened_and_
     assert not other.exists()  # the county's other file was archived
     audit = rows(engine, "SELECT file_name, archived_to IS NOT NULL AS archived FROM audit.file ORDER BY file_name")
     assert {a["file_name"]: a["archived"] for a in audit} == {"乙支部.csv": True, "甲支部.csv": False}
+
+
+def test_two_runs_of_one_date_keep_each_files_feedback(make_settings, engine, validator):
+    """A ``_READY`` run in the afternoon and the night's run of the same date, each reading a 甲支部.csv with a
+    problem: the clerk finds both workbooks, not the second written over the first."""
+    ready = make_settings(AS_OF, run_id="ready")
+    write_roster(ready.drop_root, WANZAI, "甲支部.csv", [person(1), person(2, 流出时间="")])
+    run_all(ready, validator)
+    night = make_settings(AS_OF, run_id="night")
+    write_roster(night.drop_root, WANZAI, "甲支部.csv", [person(1), person(3, 流入地="")])
+    run_all(night, validator)
+    audit = rows(engine, "SELECT run_id, feedback_path FROM audit.file ORDER BY file_id")
+    assert [a["run_id"] for a in audit] == ["ready", "night"]
+    first, second = (Path(a["feedback_path"]) for a in audit)
+    assert first.name == f"甲支部（csv）_反馈_{AS_OF.isoformat()}.xlsx"
+    assert second.name == f"甲支部（csv）_反馈_{AS_OF.isoformat()} (2).xlsx"
+    cells = [str(CalamineWorkbook.from_path(str(p)).get_sheet_by_index(1).to_python()) for p in (first, second)]
+    assert "党员2" in cells[0] and "党员3" not in cells[0]
+    assert "党员3" in cells[1] and "党员2" not in cells[1]

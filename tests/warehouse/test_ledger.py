@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import signal
 from pathlib import Path
 
-from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, write_roster
+import pytest
+from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, run_day, write_roster
 from python_calamine import CalamineWorkbook
 
 
@@ -109,6 +112,119 @@ def test_a_file_whose_branches_a_newer_file_of_the_run_replaced_is_superseded(ma
     assert "replaced by a newer file" in audit[0]["error"]
     assert [r["name"] for r in rows(engine, "SELECT name FROM reporting.member_current")] == ["党员1"]
     assert not older.exists() and (settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat() / older.name).exists()
+
+
+def test_last_months_roster_synced_beside_the_current_one_sent_again_rolls_nothing_back(
+    make_settings, engine, validator
+):
+    first = make_settings(AS_OF)
+    current = write_roster(first.drop_root, WANZAI, "甲支部_2026-11.csv", [person(1)])
+    content = current.read_bytes()
+    run_all(first, validator)
+    later = make_settings(AS_OF + dt.timedelta(days=1))
+    again = later.drop_root / WANZAI / "甲支部_2026-11.csv"
+    again.write_bytes(content)  # the clerk sends the current roster again ...
+    older = write_roster(later.drop_root, WANZAI, "甲支部_2026-10.csv", [person(1), person(2)])
+    os.utime(older, (older.stat().st_atime, again.stat().st_mtime - 30 * 86400))  # ... and a sync brings October's
+    run_all(later, validator)
+    audit = rows(
+        engine, "SELECT file_name, status FROM reporting.file_audit WHERE run_id = :r ORDER BY 1", r=later.run_id
+    )
+    assert [(a["file_name"], a["status"]) for a in audit] == [
+        ("甲支部_2026-10.csv", "superseded"),
+        ("甲支部_2026-11.csv", "duplicate"),
+    ]
+    assert [r["name"] for r in rows(engine, "SELECT name FROM reporting.member_current")] == ["党员1"]
+    assert rows(engine, "SELECT count(*) AS n FROM core.roster_version")[0]["n"] == 1
+
+
+def test_a_file_an_earlier_run_could_not_archive_is_archived_not_read_again(
+    make_settings, engine, validator, monkeypatch
+):
+    from roster_recon import tasks
+    from roster_recon.delivery import archive
+
+    first = make_settings(AS_OF)
+    older = write_roster(first.drop_root, WANZAI, "甲支部_2026-10.csv", [person(1), person(2)])
+    newer = write_roster(first.drop_root, WANZAI, "甲支部_2026-11.csv", [person(1)])
+    os.utime(older, (older.stat().st_atime, newer.stat().st_mtime - 60))
+    run_day(first, validator, until="merge")
+    real_move = archive.move
+
+    def open_in_wps(source, target):  # the share refuses to move a file another program holds open
+        if source.name == older.name:
+            raise PermissionError(13, "Permission denied", str(source))
+        real_move(source, target)
+
+    monkeypatch.setattr(archive, "move", open_in_wps)
+    with pytest.raises(PermissionError):
+        tasks.finish_county(first, "360922")
+    monkeypatch.setattr(archive, "move", real_move)
+    tasks.report_run(first)  # the run ends failed
+    assert older.exists()
+
+    second = make_settings(AS_OF + dt.timedelta(days=1))
+    run_all(second, validator)
+    audit = {
+        a["file_name"]: a
+        for a in rows(
+            engine, "SELECT file_name, status, error FROM reporting.file_audit WHERE run_id = :r", r=second.run_id
+        )
+    }
+    left = audit[older.name]
+    assert left["status"] == "duplicate" and "could not archive it" in left["error"]
+    assert audit.get(newer.name, {"status": "duplicate"})["status"] == "duplicate"  # if finish died before it too
+    assert not older.exists() and not newer.exists()
+    assert [r["name"] for r in rows(engine, "SELECT name FROM reporting.member_current")] == ["党员1"]
+
+    # Taken back out of the archive, times and all, it is the county sending October's roster again: it is read.
+    third = make_settings(AS_OF + dt.timedelta(days=2))
+    (archived,) = (third.drop_root / WANZAI / "_archive" / second.as_of.isoformat()).glob("甲支部_2026-10*.csv")
+    shutil.copy2(archived, older)
+    run_all(third, validator)
+    (sent,) = rows(engine, "SELECT status FROM reporting.file_audit WHERE run_id = :r", r=third.run_id)
+    assert sent["status"] == "loaded"
+    assert sorted(r["name"] for r in rows(engine, "SELECT name FROM reporting.member_current")) == ["党员1", "党员2"]
+
+
+def test_a_file_that_killed_two_attempts_is_rejected_unread_on_the_third(make_settings, engine, validator, monkeypatch):
+    from roster_recon import tasks
+    from roster_recon.intake import county
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+    deadly = write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
+    real_read = county._read
+
+    def killed_while_reading(held, *args):  # the task process dies (the OOM killer, a lost worker) on this file
+        if held.copy is not None and "党员2" in held.copy.read_text(encoding="utf-8-sig"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_read(held, *args)
+
+    monkeypatch.setattr(county, "_read", killed_while_reading)
+    tasks.prepare_run(settings)
+    for _attempt in range(2):
+        child = os.fork()
+        if child == 0:  # the attempt runs in a process of its own, as on a worker
+            try:
+                tasks.ingest_county(settings, "360922", validator=validator)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(child, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    counted = rows(engine, "SELECT attempts FROM audit.file_reading WHERE county_code = '360922'")
+    assert [c["attempts"] for c in counted] == [2]  # the first file was read each time; the second ended both
+
+    tasks.ingest_county(settings, "360922", validator=validator)  # the third attempt: the file is not read again
+    tasks.merge_run(settings)
+    for code in tasks.counties_to_finish(settings):
+        tasks.finish_county(settings, code)
+    assert tasks.report_run(settings)["failures"] == []
+    audit = rows(engine, "SELECT file_name, status, error FROM reporting.file_audit ORDER BY file_name")
+    assert [(a["file_name"], a["status"]) for a in audit] == [("乙支部.csv", "rejected"), ("甲支部.csv", "loaded")]
+    assert "stopped the pipeline twice" in audit[0]["error"]
+    assert (settings.drop_root / WANZAI / "_rejected" / deadly.name).exists()
+    assert rows(engine, "SELECT count(*) AS n FROM audit.file_reading")[0]["n"] == 0
 
 
 def test_names_that_are_not_utf8_stop_nothing_and_read_as_gb18030(make_settings, engine, validator):

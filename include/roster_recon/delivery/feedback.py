@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -124,14 +126,27 @@ def _is_text(path: str) -> bool:
     return True
 
 
-def write_file_feedback(county_dir: Path, file: dict, problems: list[dict], as_of: dt.date) -> Path:
+def _never(_path: Path) -> bool:
+    return False
+
+
+def write_file_feedback(
+    county_dir: Path, file: dict, problems: list[dict], as_of: dt.date, taken: Callable[[Path], bool] = _never
+) -> Path:
     """``_feedback/<file>（<type>）_反馈_<as-of>.xlsx``: the file's outcome, then one line per problem.
 
-    The file type is part of the name: ``甲支部.xlsx`` and ``甲支部.csv`` of one run get a workbook each.
+    The file type is part of the name: ``甲支部.xlsx`` and ``甲支部.csv`` of one run get a workbook each. A name that
+    holds another file's feedback (``taken``: a ``_READY`` run and the night's run of one date, each with its
+    ``甲支部.csv``) gets `` (2)``, `` (3)`` …; this file's own workbook, written by an earlier try, is written again.
     """
     name = Path(file["file_name"])
     kind = name.suffix.lstrip(".").lower() or "无扩展名"
-    path = county_dir / FEEDBACK_DIR / f"{name.stem}（{kind}）_反馈_{as_of.isoformat()}.xlsx"
+    stem = f"{name.stem}（{kind}）_反馈_{as_of.isoformat()}"
+    path = county_dir / FEEDBACK_DIR / f"{stem}.xlsx"
+    for number in itertools.count(2):
+        if not taken(path):
+            break
+        path = county_dir / FEEDBACK_DIR / f"{stem} ({number}).xlsx"
     errors = sum(1 for problem in problems if problem["severity"] == "error")
     summary = [
         ["文件 File", file["file_name"]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,7 +37,8 @@ def finish_files(engine: sa.Engine, folder: discover.SourceFolder, run_id: str, 
             if file["feedback_owed"]:
                 with engine.connect() as connection:
                     problems = ledger.problems_of(connection, file["file_id"])
-                path = feedback.write_file_feedback(folder.path, file, problems, as_of)
+                taken = partial(ledger.feedback_of_another_file, engine, file["file_id"])
+                path = feedback.write_file_feedback(folder.path, file, problems, as_of, taken)
                 with engine.begin() as connection:
                     ledger.record_feedback(connection, file["file_id"], path)
                 counts["feedback_files"] += 1

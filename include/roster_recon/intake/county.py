@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from roster_recon import timing
 from roster_recon.intake import discover, probable, stage
-from roster_recon.intake.discover import IgnoredEntry, shown
+from roster_recon.intake.discover import IgnoredEntry, shown, shown_path
 from roster_recon.intake.isolated import read_isolated
 from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
@@ -68,13 +69,49 @@ class FileOutcome:
     empty_branches: list[str] = dataclasses.field(default_factory=list)
 
 
+ENDED_ATTEMPTS = 2  # a content that ended this many attempts (the process reading it died) is rejected on the next
+ENDED_ATTEMPTS_ZH = (
+    "读取本文件时处理程序已两次异常终止，本文件已退回；请用 Excel 或 WPS 打开后另存为新的 .xlsx 文件再报送，"
+    "如仍失败请联系市委组织部数据组"
+)
+ENDED_ATTEMPTS_EN = (
+    "reading this file stopped the pipeline twice, so it is returned unread; open it in Excel or WPS, save it as a new"
+    " .xlsx file and send that (if that fails too, tell the data team)"
+)
+
+
+def _ended_attempts() -> pd.DataFrame:
+    return file_problem("reading_ended_attempts", ENDED_ATTEMPTS_ZH, ENDED_ATTEMPTS_EN)
+
+
+LEFT_BEHIND_REASON = (
+    "received in an earlier run, which could not archive it (open in another program?): archived now and not read"
+    " again, so that it cannot put its branches back to an older roster"
+    " / 本文件已在此前的批次收到，当时未能归档（可能正被其他程序打开）：现予归档，不再导入，以免支部台账退回旧版本"
+)
+
+
+class ReadingAttempts(Protocol):
+    """The warehouse's count of attempts that began reading a content of the folder and never came back from it (the
+    task process killed while the file was parsed: the memory limit, a lost worker)."""
+
+    def start(self, sha256: str) -> int:
+        """Count, committed at once, one more attempt reading this content; returns the attempts since the last end."""
+
+    def end(self, sha256: str) -> None:
+        """The reading came back (with rows or with a rejection): the count starts again."""
+
+
 @dataclasses.dataclass
 class CurrentSnapshots:
-    """Which content gave each of the county's branches its current snapshot (``core.branch_source``); for a
-    folder of events (self-reports), which contents were loaded at all."""
+    """Which content gave each of the county's branches its current snapshot (``core.branch_source``); the files
+    earlier runs received but could not archive (by path, content and time: the very file is still there, and
+    reading it again would put its branches back); for a folder of events (self-reports), every content loaded."""
 
     by_branch: dict[str, tuple[str, int]]  # branch -> (sha256, file_id)
     loaded: dict[str, int] = dataclasses.field(default_factory=dict)  # sha256 -> file_id (events only)
+    # (path, sha256, modified) -> (file_id, the archive path recorded for it, if any)
+    left_behind: dict[tuple[str, str, dt.datetime], tuple[int, str | None]] = dataclasses.field(default_factory=dict)
 
     def duplicate_of(self, sha256: str, branches: set[str]) -> int | None:
         """The file this content would merely repeat: the current snapshot of every branch it covers (for events,
@@ -86,6 +123,16 @@ class CurrentSnapshots:
             return None
         (source,) = sources
         return source[1] if source is not None and source[0] == sha256 else None
+
+    def received_before(self, held: _Held) -> int | None:
+        """The earlier record of this very file, when an earlier run received it and it never left the folder: no
+        archive destination, or one that holds nothing (the move failed). A copy taken back out of the archive (the
+        archive still holds it) is a county sending that roster again, and is read."""
+        earlier = self.left_behind.get((shown_path(held.path), held.sha256, held.modified_at))
+        if earlier is None:
+            return None
+        file_id, archived_to = earlier
+        return file_id if archived_to is None or not os.path.lexists(archived_to) else None
 
 
 @dataclasses.dataclass
@@ -118,15 +165,17 @@ def county_outcomes(
     settings: RunSettings,
     known: Callable[[list[bytes]], dict[bytes, set[str]]] | None = None,
     kind: RosterKind | None = None,
+    attempts: ReadingAttempts | None = None,
 ) -> Iterator[FileOutcome | IgnoredEntry]:
     """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch;
     ``known(keys)`` names the current members among member keys (a broken ID one slip from one of them gets the
     positions to check in its feedback: ``probable.suggest``); ``kind`` is the kind of roster the folder sends (by its
-    code unless told).
+    code unless told); ``attempts`` records, durably, each attempt to read a content (a content whose reading ended
+    ``ENDED_ATTEMPTS`` attempts is rejected unread).
 
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
-    outcomes = _outcomes(files, county_code, snapshots, validate, settings, kind or kind_of(county_code))
+    outcomes = _outcomes(files, county_code, snapshots, validate, settings, kind or kind_of(county_code), attempts)
     keys_of = partial(stage.member_keys, secret=settings.pii_secret)
     for outcome in outcomes:
         if known is not None and isinstance(outcome, FileOutcome):
@@ -134,7 +183,9 @@ def county_outcomes(
         yield outcome
 
 
-def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterator[FileOutcome | IgnoredEntry]:
+def _outcomes(
+    files, county_code, snapshots, validate, settings, kind, attempts
+) -> Iterator[FileOutcome | IgnoredEntry]:
     judge = _Judge(kind, settings.max_reject_share, settings.as_of)
     max_file_mb = settings.max_file_mb
     with holding_folder(settings.data_dir, county_code) as holding:
@@ -146,7 +197,16 @@ def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterat
             if isinstance(held, IgnoredEntry):
                 yield held
                 continue
+            if attempts is not None and attempts.start(held.sha256) > ENDED_ATTEMPTS:
+                name = shown(path.name)
+                log.warning("county %s: %s ended %d attempts -> rejected unread", county_code, name, ENDED_ATTEMPTS)
+                attempts.end(held.sha256)
+                error = f"{ENDED_ATTEMPTS_EN} / {ENDED_ATTEMPTS_ZH}"
+                yield held.outcome("rejected", error=error, problems=_ended_attempts())
+                continue
             readable = _read(held, county_code, max_file_mb, kind)
+            if attempts is not None:
+                attempts.end(held.sha256)
             if isinstance(readable, FileOutcome):
                 yield readable
                 continue
@@ -154,6 +214,11 @@ def _outcomes(files, county_code, snapshots, validate, settings, kind) -> Iterat
             if duplicate_of is not None:
                 yield held.outcome(
                     "duplicate", rows_read=len(readable.roster), duplicate_of=duplicate_of, error=kind.duplicate_reason
+                )
+                continue
+            if (earlier := snapshots.received_before(held)) is not None:
+                yield held.outcome(
+                    "duplicate", rows_read=len(readable.roster), duplicate_of=earlier, error=LEFT_BEHIND_REASON
                 )
                 continue
             batch.append(readable)

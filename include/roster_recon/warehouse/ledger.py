@@ -70,6 +70,30 @@ def record(
     return file_id
 
 
+@dataclasses.dataclass
+class ReadingAttempts:
+    """``audit.file_reading``: the attempts that began reading each content of a folder and did not come back from
+    it (``intake.county.ReadingAttempts``)."""
+
+    engine: sa.Engine
+    run_id: str
+    county_code: str
+
+    def start(self, sha256: str) -> int:
+        with self.engine.begin() as connection:
+            return connection.execute(
+                sa.text(warehouse.sql("ledger_start_reading")),
+                {"run_id": self.run_id, "county_code": self.county_code, "sha256": sha256},
+            ).scalar_one()
+
+    def end(self, sha256: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.text("DELETE FROM audit.file_reading WHERE county_code = :c AND sha256 = :s"),
+                {"c": self.county_code, "s": sha256},
+            )
+
+
 def record_ignored(connection: sa.Connection, run_id: str, ignored: list[IgnoredEntry]) -> None:
     if ignored:
         connection.execute(
@@ -128,13 +152,17 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
 
 
 def current_snapshots(connection: sa.Connection, county_code: str) -> CurrentSnapshots:
-    """What a file of the folder would merely repeat: its branches' current sources, or for a folder of events
-    (self-reports) every content it ever loaded."""
+    """What a file of the folder would merely repeat: its branches' current sources and the files earlier runs
+    received but could not archive, or for a folder of events (self-reports) every content it ever loaded."""
     if not kind_of(county_code).snapshots:
         rows = connection.execute(sa.text(warehouse.sql("loaded_contents")), {"county_code": county_code})
         return CurrentSnapshots({}, {row.sha256: row.file_id for row in rows})
     rows = connection.execute(sa.text(warehouse.sql("current_snapshots")), {"county_code": county_code})
-    return CurrentSnapshots({row.branch: (row.sha256, row.file_id) for row in rows})
+    left = connection.execute(sa.text(warehouse.sql("ledger_left_behind")), {"county_code": county_code})
+    return CurrentSnapshots(
+        {row.branch: (row.sha256, row.file_id) for row in rows},
+        left_behind={(row.source_path, row.sha256, row.modified_at): (row.file_id, row.archived_to) for row in left},
+    )
 
 
 def county_counts(connection: sa.Connection, run_id: str, county_code: str) -> dict[str, int]:
@@ -190,6 +218,15 @@ def files_to_finish(connection, run_id: str, county_code: str) -> list[dict]:
 def problems_of(connection, file_id: int) -> list[dict]:
     rows = connection.execute(sa.text(warehouse.sql("file_problems")), {"file_id": file_id})
     return [dict(row) for row in rows.mappings()]
+
+
+def feedback_of_another_file(engine: sa.Engine, file_id: int, path: Path) -> bool:
+    """Whether the feedback workbook at ``path`` belongs to a file other than ``file_id`` (an earlier run's)."""
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.text("SELECT EXISTS (SELECT 1 FROM audit.file WHERE feedback_path = :path AND file_id <> :id)"),
+            {"path": shown_path(path), "id": file_id},
+        ).scalar_one()
 
 
 def record_feedback(connection, file_id: int, path: Path) -> None:

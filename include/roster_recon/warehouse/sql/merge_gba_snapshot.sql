@@ -13,6 +13,13 @@ SELECT DISTINCT ON (s.committee_code, s.branch) s.committee_code, s.branch, s.fi
          WHERE p.run_id = %(run_id)s) s
   JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
  ORDER BY s.committee_code, s.branch, f.modified_at DESC, f.file_id DESC;
+-- A copy of the branch's current source newer than the run's staged file keeps the branch as it is (no rollback).
+DELETE FROM gba_branch_file b
+ USING core.branch_source s, audit.file d, audit.file f
+ WHERE s.county_code = b.committee_code AND s.branch = b.branch
+   AND d.run_id = %(run_id)s AND d.county_code = b.committee_code AND d.status = 'duplicate'
+   AND d.duplicate_of = s.file_id
+   AND f.file_id = b.file_id AND (d.modified_at, d.file_id) > (f.modified_at, f.file_id);
 ANALYZE gba_branch_file;
 
 INSERT INTO core.branch_source (county_code, branch, file_id, as_of)

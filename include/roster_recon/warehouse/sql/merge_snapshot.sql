@@ -14,6 +14,13 @@ SELECT DISTINCT ON (s.county_code, s.branch) s.county_code, s.branch, s.file_id
         SELECT DISTINCT county_code, branch, file_id FROM staging.branch_presence WHERE run_id = %(run_id)s) s
   JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
  ORDER BY s.county_code, s.branch, f.modified_at DESC, f.file_id DESC;
+-- A copy of a branch's current source newer than the run's staged file for the branch (a clerk's sync put last
+-- month's roster beside the re-sent current one) leaves the branch as it is: the older file does not roll it back.
+DELETE FROM branch_file b
+ USING core.branch_source s, audit.file d, audit.file f
+ WHERE s.county_code = b.county_code AND s.branch = b.branch
+   AND d.run_id = %(run_id)s AND d.county_code = b.county_code AND d.status = 'duplicate' AND d.duplicate_of = s.file_id
+   AND f.file_id = b.file_id AND (d.modified_at, d.file_id) > (f.modified_at, f.file_id);
 -- Temporary tables have no statistics until analysed: without them the planner takes branch_file for one row and
 -- looks up each presence marker's branch in roster_version (a 1M-row delta merge ran for over seven minutes).
 ANALYZE branch_file;
