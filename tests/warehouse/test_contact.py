@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,46 @@ def test_evidence_dated_after_its_run_counts_when_its_day_comes_and_a_date_sent_
 
 
 SELECT_CURRENT = "SELECT name, last_contact_date, last_contact_source FROM reporting.member_current"
+
+
+def test_a_report_exported_again_with_its_city_corrected_is_one_piece_the_later_city_winning(make_settings, engine):
+    day_one = make_settings(AS_OF)
+    drop = day_one.drop_root
+    write_roster(drop, WANZAI, "甲支部.csv", [person(1, 流入地="广东省深圳市南山区")])
+    run_all(day_one)
+    at = f"{(AS_OF + dt.timedelta(days=1)).isoformat()} 09:30:00"  # after the ledger first said 深圳
+
+    day_two = make_settings(AS_OF + dt.timedelta(days=2))
+    write_export(drop, "码上报导出_1.csv", [report(1, at, city="广东省东莞市")])  # the city mistyped
+    run_all(day_two)
+    assert "destination_outdated" in flags(engine, 1)
+
+    day_three = make_settings(AS_OF + dt.timedelta(days=3))
+    write_export(drop, "码上报导出_2.csv", [report(1, at, city="广东省深圳市")])  # exported again, corrected
+    run_all(day_three)
+    pieces = rows(
+        engine,
+        "SELECT city FROM reporting.contact_evidence WHERE source = 'self_report' AND member_key = :k",
+        k=key(1),
+    )
+    assert [p["city"] for p in pieces] == ["深圳市"]  # one piece per (member, report time)
+    assert "destination_outdated" not in flags(engine, 1)
+    assert latest_evidence_differences(engine, day_three.as_of) == 0
+
+    # Two exports of the report in one run, the older one with the wrong city: the later export (by its time) wins.
+    day_four = make_settings(AS_OF + dt.timedelta(days=4))
+    stale = write_export(drop, "码上报导出_3b.csv", [report(1, at, city="广东省东莞市")])
+    fresh = write_export(drop, "码上报导出_3a.csv", [report(1, at, city="广东省深圳市")])
+    os.utime(stale, (stale.stat().st_atime, fresh.stat().st_mtime - 60))
+    run_all(day_four)
+    cities = rows(
+        engine, "SELECT city FROM reporting.contact_evidence WHERE source = 'self_report' AND member_key = :k", k=key(1)
+    )
+    assert [c["city"] for c in cities] == ["深圳市"]
+    assert "destination_outdated" not in flags(engine, 1)
+    with warehouse.raw_connection(engine) as connection:
+        days = (day_one.as_of, day_two.as_of, day_three.as_of, day_four.as_of)
+        assert all(replay(connection, day).equal for day in days)
+        then = replay(connection, day_two.as_of, key(1))
+    assert [piece[1] for piece in then.evidence].count("self_report") == 1
+    assert any(flag[3] == "destination_outdated" for flag in then.recomputed)

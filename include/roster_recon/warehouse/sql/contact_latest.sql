@@ -7,15 +7,23 @@
 CREATE TEMP TABLE latest_contact ON COMMIT DROP AS
 WITH touched AS MATERIALIZED (
     SELECT DISTINCT member_key FROM evidence_touched
+), known AS NOT MATERIALIZED (
+    -- The evidence of then: what the warehouse holds, and the pieces replaced since (a report's city corrected).
+    SELECT member_key, occurred_on, source, reported_at, event_id, city, city_code, file_id, known_on
+      FROM core.contact_event
+    UNION ALL
+    SELECT member_key, occurred_on, source, reported_at, event_id, city, city_code, file_id, known_on
+      FROM core.contact_event_replaced
+     WHERE replaced_on > %(as_of)s
 ), latest AS (
     SELECT DISTINCT ON (e.member_key) e.member_key, e.occurred_on, e.source, e.event_id
-      FROM core.contact_event e
+      FROM known e
       JOIN touched t USING (member_key)
      WHERE e.occurred_on <= %(as_of)s AND e.known_on <= %(as_of)s
      ORDER BY e.member_key, e.occurred_on DESC, e.reported_at DESC NULLS LAST, e.event_id
 ), report AS (
     SELECT DISTINCT ON (e.member_key) e.member_key, e.occurred_on, e.city, e.city_code, e.file_id
-      FROM core.contact_event e
+      FROM known e
       JOIN touched t USING (member_key)
      WHERE e.source = 'self_report' AND e.occurred_on <= %(as_of)s AND e.known_on <= %(as_of)s
      ORDER BY e.member_key, e.reported_at DESC, e.event_id

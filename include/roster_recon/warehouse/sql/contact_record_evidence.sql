@@ -1,5 +1,6 @@
--- The run's evidence of contact from every file it staged (contract: "Contact evidence"), each piece once: a report
--- seen in two overlapping exports, or a date a ledger sends again, keeps the first file that brought it. Runs first
+-- The run's evidence of contact from every file it staged (contract: "Contact evidence"), each piece once: a date a
+-- ledger sends again keeps the first file that brought it; a report (one per member and report time) seen in two
+-- overlapping exports keeps the first, unless the later export corrects its city, which then replaces it. Runs first
 -- in the merge transaction, while every kind's staged rows are still there. A file of the run superseded by a newer
 -- one for the same branch still records what its clerk wrote: the contact happened.
 -- What it records joins evidence_moved (contact_due_evidence.sql made it). Run only when the run staged a file.
@@ -48,7 +49,30 @@ CREATE TEMP TABLE fresh_evidence ON COMMIT DROP AS
       FROM staging.self_report s JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
      WHERE s.run_id = %(run_id)s;
 SET LOCAL enable_nestloop = on;
+
+-- A report in several exports of the run counts with the city the latest export gives it (by the file's time, then
+-- its id); of the exports that give it that city, the first brings it (below).
+DELETE FROM fresh_evidence x
+ USING (SELECT DISTINCT ON (x.member_key, x.reported_at) x.member_key, x.reported_at, x.city, x.city_code
+          FROM fresh_evidence x JOIN audit.file f USING (file_id)
+         WHERE x.source = 'self_report'
+         ORDER BY x.member_key, x.reported_at, f.modified_at DESC, x.file_id DESC) latest
+ WHERE x.source = 'self_report' AND x.member_key = latest.member_key AND x.reported_at = latest.reported_at
+   AND (x.city, x.city_code) IS DISTINCT FROM (latest.city, latest.city_code);
 ANALYZE fresh_evidence;
+
+-- A report recorded before with another city is replaced: the piece moves to core.contact_event_replaced (the replay
+-- of an earlier date reads it there), and the corrected one is recorded below.
+WITH replaced AS (
+    DELETE FROM core.contact_event e
+     USING fresh_evidence x
+     WHERE x.source = 'self_report' AND e.source = 'self_report'
+       AND e.member_key = x.member_key AND e.occurred_on = x.occurred_on
+       AND coalesce(e.reported_at, '-infinity'::timestamptz) = coalesce(x.reported_at, '-infinity'::timestamptz)
+       AND (e.city, e.city_code) IS DISTINCT FROM (x.city, x.city_code)
+    RETURNING e.*
+)
+INSERT INTO core.contact_event_replaced SELECT *, %(as_of)s FROM replaced;
 
 WITH inserted AS (
     -- An anti-join, not ON CONFLICT (a speculative insertion per row cost 6 us): the merge's advisory lock keeps
@@ -56,7 +80,7 @@ WITH inserted AS (
     INSERT INTO core.contact_event (member_key, source, occurred_on, reported_at, county_code, committee_code, city,
                                     city_code, file_id, known_on)
     SELECT DISTINCT ON (member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
-                        coalesce(county_code, committee_code, ''))
+                        CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END)
            member_key, source, occurred_on, reported_at, county_code, committee_code, city, city_code, file_id,
            %(as_of)s
       FROM fresh_evidence x
@@ -64,9 +88,10 @@ WITH inserted AS (
             SELECT 1 FROM core.contact_event e
              WHERE e.member_key = x.member_key AND e.source = x.source AND e.occurred_on = x.occurred_on
                AND coalesce(e.reported_at, '-infinity'::timestamptz) = coalesce(x.reported_at, '-infinity'::timestamptz)
-               AND coalesce(e.county_code, e.committee_code, '') = coalesce(x.county_code, x.committee_code, ''))
+               AND (CASE WHEN e.source = 'self_report' THEN '' ELSE coalesce(e.county_code, e.committee_code, '') END)
+                 = (CASE WHEN x.source = 'self_report' THEN '' ELSE coalesce(x.county_code, x.committee_code, '') END))
      ORDER BY member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
-              coalesce(county_code, committee_code, ''), file_id
+              CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END, file_id
     RETURNING event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id
 )
 INSERT INTO evidence_moved SELECT * FROM inserted;
