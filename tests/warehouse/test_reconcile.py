@@ -433,3 +433,31 @@ def test_a_day_without_rosters_recomputes_only_what_its_date_moved(make_settings
     before = rows(engine, "SELECT * FROM core.gba_reconciliation ORDER BY member_key")
     run_all(make_settings(DAY_TWO + dt.timedelta(days=1)), validator, gba_validator)  # nothing moved at all
     assert rows(engine, "SELECT * FROM core.gba_reconciliation ORDER BY member_key") == before
+
+
+def test_a_member_who_moves_branch_during_a_category_replays_every_date_as_recorded(
+    make_settings, engine, validator, gba_validator
+):
+    from roster_recon import warehouse
+    from roster_recon.warehouse.replay import replay
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(3)])  # 1: 深圳, placed nowhere
+    write_gba_roster(settings.drop_root, SHENZHEN, "第一支部.csv", [gba_person(2)])  # 深圳 has sent a roster
+    run_all(settings, validator, gba_validator)
+    assert categories(engine)["党员1"]["category"] == "not_placed"
+
+    day_two = make_settings(DAY_TWO)  # the member moves to 乙支部 of the same county: still placed nowhere
+    write_roster(day_two.drop_root, WANZAI, "甲支部.csv", [person(3)])
+    write_roster(day_two.drop_root, WANZAI, "乙支部.csv", [person(1)])
+    run_all(day_two, validator, gba_validator)
+    spell = categories(engine)["党员1"]
+    assert (spell["category"], spell["since"]) == ("not_placed", AS_OF)  # the category's spell goes on
+    flagged = rows(
+        engine, "SELECT branch FROM reporting.member_flags WHERE flag = 'not_placed_in_gba' AND name = '党员1'"
+    )
+    assert [f["branch"] for f in flagged] == ["乙支部"]
+    with warehouse.raw_connection(engine) as connection:
+        first, second = replay(connection, AS_OF), replay(connection, DAY_TWO)
+    assert (first.missing, first.extra) == (set(), set())
+    assert second.equal

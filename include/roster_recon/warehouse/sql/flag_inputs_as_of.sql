@@ -7,7 +7,13 @@ SELECT * FROM core.roster_version
 CREATE OR REPLACE TEMP VIEW flag_category AS
 SELECT member_key, home_county_code, home_branch, category, expected_committee, gba_placements, ledger_city
   FROM core.gba_reconciliation
- WHERE since <= %(as_of)s AND (closed_on IS NULL OR closed_on > %(as_of)s)
+ WHERE coalesce(details_since, since) <= %(as_of)s AND (closed_on IS NULL OR closed_on > %(as_of)s)
+   AND category IN ('not_placed', 'city_differs')
+ UNION ALL
+-- A spell's details of then, when they changed since (core.gba_reconciliation_earlier).
+SELECT member_key, home_county_code, home_branch, category, expected_committee, gba_placements, ledger_city
+  FROM core.gba_reconciliation_earlier
+ WHERE valid_from <= %(as_of)s AND valid_to > %(as_of)s
    AND category IN ('not_placed', 'city_differs');
 CREATE OR REPLACE TEMP VIEW flag_contact AS
 SELECT member_key, last_contact_on, last_contact_source, last_event_id, last_report_on, last_report_city,

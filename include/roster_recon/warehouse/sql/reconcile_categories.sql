@@ -107,8 +107,25 @@ UPDATE core.gba_reconciliation r
  WHERE r.closed_on IS NULL
    AND NOT EXISTS (SELECT 1 FROM wanted_category w WHERE w.member_key = r.member_key AND w.category = r.category);
 
+-- A spell that goes on with other details: what the flags read of it until today is kept, so that the replay of an
+-- earlier date reads the details of that date (a member who moved branch keeps the flag on the old branch then).
+INSERT INTO core.gba_reconciliation_earlier (member_key, category, valid_from, valid_to, home_county_code, home_branch,
+                                             expected_committee, gba_placements, ledger_city)
+SELECT r.member_key, r.category, coalesce(r.details_since, r.since), %(as_of)s, r.home_county_code, r.home_branch,
+       r.expected_committee, r.gba_placements, r.ledger_city
+  FROM core.gba_reconciliation r
+  JOIN wanted_category w ON w.member_key = r.member_key AND w.category = r.category
+ WHERE r.closed_on IS NULL AND coalesce(r.details_since, r.since) < %(as_of)s
+   AND (r.home_county_code, r.home_branch, r.expected_committee, r.gba_placements, r.ledger_city)
+       IS DISTINCT FROM (w.home_county_code, w.home_branch, w.expected_committee, w.gba_placements, w.ledger_city);
+
 UPDATE core.gba_reconciliation r
-   SET name = w.name, id_masked = w.id_masked, home_county_code = w.home_county_code, home_branch = w.home_branch,
+   SET details_since = CASE WHEN (r.home_county_code, r.home_branch, r.expected_committee, r.gba_placements,
+                                  r.ledger_city)
+                                 IS DISTINCT FROM (w.home_county_code, w.home_branch, w.expected_committee,
+                                                   w.gba_placements, w.ledger_city)
+                            THEN %(as_of)s ELSE r.details_since END,
+       name = w.name, id_masked = w.id_masked, home_county_code = w.home_county_code, home_branch = w.home_branch,
        ledger_city = w.ledger_city, ledger_city_code = w.ledger_city_code, expected_committee = w.expected_committee,
        gba_committee = w.gba_committee, gba_branch = w.gba_branch, gba_placements = w.gba_placements,
        committees = w.committees,
