@@ -337,6 +337,26 @@ def test_a_sheet_whose_dimension_lies_about_a_far_cell_is_rejected(tmp_path):
     assert outcome == "used_range_too_large" and peak_mb < 400
 
 
+def test_a_sheet_of_millions_of_unnumbered_rows_is_rejected_in_bounded_memory(tmp_path):
+    """Rows need no ``r`` number: a 200 KB zip of 4 million unnumbered rows (found by ``make fuzz``) is as long as
+    its row tags, and too large, before calamine holds it."""
+    import zipfile
+
+    path = tmp_path / "甲支部.xlsx"
+    write_xlsx_with_title(path, [ROW])
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for name, data in members:
+            if name == "xl/worksheets/sheet1.xml":
+                head, _, _ = data.partition(b"<sheetData>")
+                row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+                data = head + b"<sheetData>" + row * 4_000_000 + b"</sheetData></worksheet>"
+            target.writestr(name, data)
+    outcome, peak_mb = _rejection_and_peak_mb(path)
+    assert outcome == "used_range_too_large" and peak_mb < 400
+
+
 def test_an_xlsx_whose_zip_declares_small_sizes_is_measured_by_what_it_inflates_to(tmp_path, monkeypatch):
     from roster_recon.intake import excel
 

@@ -99,12 +99,16 @@ class _Extent:
 
     def __init__(self):
         self.rows, self.columns, self._tail = 0, 26, b""
+        self._row_tags = 0  # rows need no number: a sheet of unnumbered rows is as long as its row tags
 
     def scan(self, block: bytes) -> None:
         text = self._tail + block
         rows = [int(found) for found in _ROW_NUMBER.findall(text)]
         if rows:
             self.rows = max(self.rows, *rows)
+        edge = self._tail[-3:] + block  # a tag across the blocks' edge is counted once, in the block it ends in
+        self._row_tags += edge.count(b"<row") + edge.count(b":row")
+        self.rows = max(self.rows, self._row_tags)
         for letters in set(_WIDE_CELL.findall(text)):
             self.columns = max(self.columns, _column_number(letters))
         self._tail = text[-64:]
