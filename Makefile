@@ -27,7 +27,7 @@ MONTH1 ?= 2026-10-26
 MONTH2 ?= 2026-11-26
 SEED   ?= 2026
 
-.PHONY: help install demo test lint format bench clean airflow-db stack stack-down stack-test airflow replay
+.PHONY: help install demo test lint format bench fuzz clean airflow-db stack stack-down stack-test airflow replay
 
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
@@ -95,6 +95,12 @@ REPEAT ?= 3
 bench: $(STAMP) airflow-db
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/python -m bench.run --rows $(ROWS) --repeat $(REPEAT) --data-dir $(DATA_DIR)/bench $(BENCH_ARGS)
+
+# Hostile files beside good ones, through the real DAG; ends with one `fuzz:` line (fuzz/run.py). Not in `make test`.
+FILES ?= 2000
+fuzz: $(STAMP)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(BIN)/python -m fuzz.run --files $(FILES) --data-dir $(DATA_DIR)/fuzz
 
 # The deployed topology, natively (deploy/stack.py; settings shared with docker-compose.yaml via deploy/airflow.env).
 STACK_DIR ?= $(DATA_DIR)/stack
