@@ -461,3 +461,29 @@ def test_a_member_who_moves_branch_during_a_category_replays_every_date_as_recor
         first, second = replay(connection, AS_OF), replay(connection, DAY_TWO)
     assert (first.missing, first.extra) == (set(), set())
     assert second.equal
+
+
+def test_a_committee_whose_sync_brings_back_last_months_roster_keeps_the_current_one(
+    make_settings, engine, validator, gba_validator
+):
+    import os
+
+    first = make_settings(AS_OF)
+    current = write_gba_roster(first.drop_root, SHENZHEN, "第一支部_11月.csv", [gba_person(1)])
+    content = current.read_bytes()
+    run_all(first, validator, gba_validator)
+    later = make_settings(DAY_TWO)
+    again = later.drop_root / SHENZHEN / current.name
+    again.write_bytes(content)  # the committee sends its current roster again, and a sync brings October's back
+    older = write_gba_roster(later.drop_root, SHENZHEN, "第一支部_10月.csv", [gba_person(1), gba_person(2)])
+    os.utime(older, (older.stat().st_atime, again.stat().st_mtime - 30 * 86400))
+    run_all(later, validator, gba_validator)
+    audit = rows(
+        engine, "SELECT file_name, status FROM reporting.file_audit WHERE run_id = :r ORDER BY 1", r=later.run_id
+    )
+    assert [(a["file_name"], a["status"]) for a in audit] == [
+        ("第一支部_10月.csv", "superseded"),
+        ("第一支部_11月.csv", "duplicate"),
+    ]
+    placed = rows(engine, "SELECT name FROM core.gba_placement WHERE valid_to IS NULL ORDER BY name")
+    assert [p["name"] for p in placed] == ["党员1"]
