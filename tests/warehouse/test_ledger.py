@@ -9,7 +9,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, TONGGU, WANZAI, person, rows, run_all, run_day, write_roster
+import xlsxwriter
+from helpers import AS_OF, HEADER, TONGGU, WANZAI, person, rows, run_all, run_day, write_roster
 from python_calamine import CalamineWorkbook
 
 
@@ -300,3 +301,25 @@ def test_a_county_whose_folder_holds_only_a_folder_is_told_its_files_were_not_re
     run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
     assert not told.exists()  # nothing left unread: the workbook goes
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_a_problem_in_a_workbook_with_a_sheet_per_branch_names_its_sheet(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    folder = settings.drop_root / WANZAI
+    folder.mkdir(parents=True)
+    book = xlsxwriter.Workbook(str(folder / "万载县台账.xlsx"))
+    for sheet_name, first in (("甲支部", 1), ("乙支部", 4)):
+        sheet = book.add_worksheet(sheet_name)
+        sheet.write_row(0, 0, HEADER)
+        for offset, changes in enumerate(({}, {"姓名": ""}, {})):  # the second row of each sheet has no name
+            sheet.write_row(offset + 1, 0, [str(v) for v in person(first + offset, **changes).values()])
+    book.close()
+    run_all(settings, validator)
+    problems = rows(
+        engine, "SELECT sheet, source_row, code FROM audit.file_problem WHERE code = 'name_missing' ORDER BY sheet"
+    )
+    assert [(p["sheet"], p["source_row"]) for p in problems] == [("乙支部", 3), ("甲支部", 3)]
+    (told,) = (folder / "_feedback").glob("万载县台账（xlsx）_反馈_*.xlsx")
+    listed = CalamineWorkbook.from_path(str(told)).get_sheet_by_index(1).to_python()
+    assert listed[0][:2] == ["工作表 Sheet", "行号 Row"]
+    assert {(row[0], str(row[1])) for row in listed[1:]} >= {("甲支部", "3"), ("乙支部", "3")}

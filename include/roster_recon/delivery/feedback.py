@@ -162,8 +162,10 @@ def write_file_feedback(
             " rows with warnings were loaded: please complete them.",
         ],
     ]
+    by_sheet = any(problem.get("sheet") for problem in problems)  # a workbook of several roster sheets
     detail = [
         [
+            *([problem.get("sheet")] if by_sheet else []),
             problem["source_row"],
             problem["member_name"],
             problem["column_name"],
@@ -180,8 +182,17 @@ def write_file_feedback(
             Sheet("结果 Result", ["项目 Item", "内容 Value"], [24, 90], summary),
             Sheet(
                 "问题清单 Problems",
-                ["行号 Row", "姓名 Name", "列 Column", "填写的值 Value", "级别 Severity", "问题", "Problem"],
-                [9, 12, 14, 24, 12, 48, 60],
+                [
+                    *(["工作表 Sheet"] if by_sheet else []),
+                    "行号 Row",
+                    "姓名 Name",
+                    "列 Column",
+                    "填写的值 Value",
+                    "级别 Severity",
+                    "问题",
+                    "Problem",
+                ],
+                [*([16] if by_sheet else []), 9, 12, 14, 24, 12, 48, 60],
                 detail,
             ),
         ],

@@ -309,6 +309,8 @@ def _normalised(table: RosterTable, path: Path, kind: RosterKind) -> pd.DataFram
             " check it in Excel or WPS, save it as .xlsx and send it again",
         ) from error
     roster["source_row"] = table.row_numbers
+    if table.row_sheets is not None:  # several roster sheets: a problem names the sheet as well as the row
+        roster["source_sheet"] = table.row_sheets
     roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
     return roster
 

@@ -32,7 +32,7 @@ from roster_recon.intake.columns import (
     unless_normal,
 )
 from roster_recon.intake.normalise import normalise_gender, normalise_id_number, parse_date
-from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, text_or_none
+from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, sheets_at, text_or_none
 
 # The normalised GBA roster's columns that staging reads (``staging.gba_row`` adds run, file, committee and keys).
 GBA_ROW_COLUMNS = (
@@ -114,8 +114,17 @@ def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.d
         if len(hits):
             shown = masked_phone_text if value_column == "phone" else text_or_none
             values = [shown(value) for value in roster[value_column].iloc[hits].tolist()]
-            rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
-            found.add(rows, names, column, values, code, WARNING, zh, en)
+            found.add(
+                rows=roster["source_row"].iloc[hits].tolist(),
+                names=roster["name"].iloc[hits].tolist(),
+                column=column,
+                values=values,
+                codes=code,
+                severity=WARNING,
+                zh=zh,
+                en=en,
+                sheets=sheets_at(roster, hits),
+            )
 
     add(roster["home_county_code"].isna(), "home_county_unknown", "home_county", *MESSAGES["home_county_unknown"])
     add(

@@ -62,32 +62,35 @@ def suggest(outcome, known, keys_of) -> None:
     rows = outcome.kept
     if rows is None or rows.empty:
         return
-    asked = []  # (source row, name, candidate key, positions)
-    for row in rows[["source_row", "name", "id_number"]].itertuples(index=False):
-        options = candidates(row.id_number) if isinstance(row.id_number, str) and row.name else []
+    asked = []  # ((sheet, source row, name), candidate key, positions)
+    sheets = rows["source_sheet"] if "source_sheet" in rows.columns else pd.Series(None, index=rows.index)
+    for sheet, source_row, name, number in zip(
+        sheets.tolist(), rows["source_row"].tolist(), rows["name"].tolist(), rows["id_number"].tolist(), strict=True
+    ):
+        options = candidates(number) if isinstance(number, str) and name else []
         if options:
             numbers, positions = zip(*options, strict=True)
-            asked += [
-                (row.source_row, row.name, key, at) for key, at in zip(keys_of(list(numbers)), positions, strict=True)
-            ]
-    names = known([key for _, _, key, _ in asked])
+            where = (sheet, source_row, name)
+            asked += [(where, key, at) for key, at in zip(keys_of(list(numbers)), positions, strict=True)]
+    names = known([key for _, key, _ in asked])
     hits: dict[tuple, list[str]] = {}
-    for source_row, name, key, positions in asked:
-        if name in names.get(key, ()):
-            hits.setdefault((source_row, name), []).append(positions)
+    for where, key, positions in asked:
+        if where[2] in names.get(key, ()):
+            hits.setdefault(where, []).append(positions)
     found = ProblemList()
-    for (source_row, name), positions in hits.items():
+    for (sheet, source_row, name), positions in hits.items():
         if len(positions) == 1:
             found.add(
-                [source_row],
-                [name],
-                "身份证号码",
-                None,
-                "id_probable_match",
-                WARNING,
-                f"身份证号码可能录错：请核对第 {positions[0]} 位（改正后与已登记的同名党员一致）",
-                f"the ID number is probably mistyped: check character position(s) {positions[0]}"
+                rows=[source_row],
+                names=[name],
+                column="身份证号码",
+                values=None,
+                codes="id_probable_match",
+                severity=WARNING,
+                zh=f"身份证号码可能录错：请核对第 {positions[0]} 位（改正后与已登记的同名党员一致）",
+                en=f"the ID number is probably mistyped: check character position(s) {positions[0]}"
                 " (corrected there, it is that of a member already registered under the same name)",
+                sheets=[sheet],
             )
     if found.columns["source_row"]:
         outcome.problems = pd.concat([outcome.problems, found.frame()], ignore_index=True)

@@ -53,6 +53,7 @@ MESSAGES = {
 
 
 PROBLEM_COLUMNS = (
+    "sheet",  # the workbook sheet the row is on, when the rows come from several sheets
     "source_row",
     "member_name",
     "column_name",
@@ -70,11 +71,24 @@ class ProblemList:
     def __init__(self):
         self.columns: dict[str, list] = {name: [] for name in PROBLEM_COLUMNS}
 
-    def add(self, source_rows: list, names: list, column, values, codes, severity: str, zh, en) -> None:
-        count = len(source_rows)
-        for name, value in zip(
-            PROBLEM_COLUMNS, (source_rows, names, column, values, codes, severity, zh, en), strict=True
-        ):
+    def add(
+        self, *, rows: list, names: list, column, values, codes, severity: str, zh, en, sheets: list | None = None
+    ) -> None:
+        """A problem for each of ``rows`` (the clerk's row numbers; ``None`` for the whole file) and ``names``; every
+        other argument is a list as long as ``rows`` or one value for all of them."""
+        count = len(rows)
+        given = {
+            "sheet": sheets,
+            "source_row": rows,
+            "member_name": names,
+            "column_name": column,
+            "value_masked": values,
+            "code": codes,
+            "severity": severity,
+            "message_zh": zh,
+            "message_en": en,
+        }
+        for name, value in given.items():
             self.columns[name].extend(value if isinstance(value, list) else [value] * count)
 
     def frame(self) -> pd.DataFrame:
@@ -84,6 +98,13 @@ class ProblemList:
         return pd.DataFrame(columns)
 
 
+def sheets_at(frame: pd.DataFrame, positions) -> list | None:
+    """The sheets of the rows at ``positions`` (a workbook of several roster sheets), else None."""
+    if "source_sheet" not in frame.columns:
+        return None
+    return frame["source_sheet"].iloc[positions].tolist()
+
+
 def no_problems() -> pd.DataFrame:
     return ProblemList().frame()
 
@@ -91,7 +112,9 @@ def no_problems() -> pd.DataFrame:
 def file_problem(code: str, message_zh: str, message_en: str) -> pd.DataFrame:
     """One problem about the whole file (no row, name, column or value)."""
     found = ProblemList()
-    found.add([None], [None], None, None, code, ERROR, message_zh, message_en)
+    found.add(
+        rows=[None], names=[None], column=None, values=None, codes=code, severity=ERROR, zh=message_zh, en=message_en
+    )
     return found.frame()
 
 
@@ -112,7 +135,17 @@ def sheet_warnings(skipped_sheets: list[tuple[str, str]]) -> pd.DataFrame:
     found = ProblemList()
     for sheet, reason in skipped_sheets:
         zh, en = SHEET_REASONS[reason]
-        found.add([None], [None], None, None, "sheet_not_read", WARNING, zh.format(sheet=sheet), en.format(sheet=sheet))
+        found.add(
+            rows=[None],
+            names=[None],
+            column=None,
+            values=None,
+            codes="sheet_not_read",
+            severity=WARNING,
+            zh=zh.format(sheet=sheet),
+            en=en.format(sheet=sheet),
+            sheets=[sheet],
+        )
     return found.frame()
 
 
@@ -136,14 +169,14 @@ def control_character_warnings(control_characters: dict[str, list[int]]) -> pd.D
     found = ProblemList()
     for column, rows in control_characters.items():
         found.add(
-            list(rows),
-            [None] * len(rows),
-            COLUMN_HEADERS_ZH.get(column, column),
-            None,
-            "control_characters_removed",
-            WARNING,
-            "单元格中有不可见的控制字符，已删除；请检查该单元格的内容",
-            "the cell held invisible control characters, which were removed; check what the cell says",
+            rows=list(rows),
+            names=[None] * len(rows),
+            column=COLUMN_HEADERS_ZH.get(column, column),
+            values=None,
+            codes="control_characters_removed",
+            severity=WARNING,
+            zh="单元格中有不可见的控制字符，已删除；请检查该单元格的内容",
+            en="the cell held invisible control characters, which were removed; check what the cell says",
         )
     return found.frame()
 
@@ -154,7 +187,8 @@ def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.Da
     for rule, labels in rejected.items():
         if not labels:
             continue
-        rows = roster.loc[list(labels), ["source_row", "name", "id_number"]]
+        positions = roster.index.get_indexer(list(labels))
+        rows = roster.iloc[positions]
         ids = [value if isinstance(value, str) else None for value in rows["id_number"].tolist()]
         if rule == "id_invalid":
             fallback = ("id_invalid", "身份证号码有误", "ID number is wrong")
@@ -164,7 +198,17 @@ def hard_problems(roster: pd.DataFrame, rejected: dict[str, list[int]]) -> pd.Da
             column, zh, en = MESSAGES[rule]
             codes = rule
         masked = [mask_id_number(value) for value in ids]
-        found.add(rows["source_row"].tolist(), rows["name"].tolist(), column, masked, codes, ERROR, zh, en)
+        found.add(
+            rows=rows["source_row"].tolist(),
+            names=rows["name"].tolist(),
+            column=column,
+            values=masked,
+            codes=codes,
+            severity=ERROR,
+            zh=zh,
+            en=en,
+            sheets=sheets_at(roster, positions),
+        )
     return found.frame()
 
 
@@ -208,8 +252,17 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame
             values = [text_or_none(value) for value in roster[value_column].iloc[hits].tolist()]
         else:
             values = None
-        source_rows, names = roster["source_row"].iloc[hits].tolist(), roster["name"].iloc[hits].tolist()
-        found.add(source_rows, names, column, values, code, WARNING, zh, en)
+        found.add(
+            rows=roster["source_row"].iloc[hits].tolist(),
+            names=roster["name"].iloc[hits].tolist(),
+            column=column,
+            values=values,
+            codes=code,
+            severity=WARNING,
+            zh=zh,
+            en=en,
+            sheets=sheets_at(roster, hits),
+        )
     return found.frame()
 
 

@@ -28,7 +28,7 @@ from roster_recon.intake.columns import (
     unless_normal,
 )
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number, resolve_destination
-from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, text_or_none
+from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, sheets_at, text_or_none
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 
@@ -168,6 +168,16 @@ def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as
         if len(hits):
             shown = masked_phone_text if value_column == "phone" else text_or_none
             values = [shown(value) for value in reports[value_column].iloc[hits].tolist()] if value_column else None
-            rows, names = reports["source_row"].iloc[hits].tolist(), reports["name"].iloc[hits].tolist()
-            found.add(rows, names, *MESSAGES[code][:1], values, code, WARNING, *MESSAGES[code][1:])
+            column, zh, en = MESSAGES[code]
+            found.add(
+                rows=reports["source_row"].iloc[hits].tolist(),
+                names=reports["name"].iloc[hits].tolist(),
+                column=column,
+                values=values,
+                codes=code,
+                severity=WARNING,
+                zh=zh,
+                en=en,
+                sheets=sheets_at(reports, hits),
+            )
     return found.frame()
