@@ -149,7 +149,7 @@ def main() -> None:
         seen = recorded.get(code, {})
         for name, maker in names.items():
             outcome = seen.get(shown(name))
-            if outcome is None:
+            if outcome is None or outcome.split(":", 1)[0] in ("staged", "abandoned"):  # never settled
                 lost.append(f"{code}/{shown(name)} ({maker})")
             outcomes.setdefault(code, {})[shown(name)] = {"maker": maker, "outcome": outcome or "UNACCOUNTED"}
     stuck = {code for code in dropped if any(code in codes for codes in unfinished.values())}

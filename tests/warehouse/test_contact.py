@@ -277,8 +277,18 @@ def test_a_report_exported_again_with_its_city_corrected_is_one_piece_the_later_
     )
     assert [c["city"] for c in cities] == ["深圳市"]
     assert "destination_outdated" not in flags(engine, 1)
+
+    # An older export (by its time) arriving in a later run corrects nothing: the city stays the later export's.
+    day_five = make_settings(AS_OF + dt.timedelta(days=5))
+    late = write_export(drop, "码上报导出_0.csv", [report(1, at, city="广东省东莞市")])
+    os.utime(late, (late.stat().st_atime, late.stat().st_mtime - 10 * 86400))
+    run_all(day_five)
+    cities = rows(
+        engine, "SELECT city FROM reporting.contact_evidence WHERE source = 'self_report' AND member_key = :k", k=key(1)
+    )
+    assert [c["city"] for c in cities] == ["深圳市"]
     with warehouse.raw_connection(engine) as connection:
-        days = (day_one.as_of, day_two.as_of, day_three.as_of, day_four.as_of)
+        days = (day_one.as_of, day_two.as_of, day_three.as_of, day_four.as_of, day_five.as_of)
         assert all(replay(connection, day).equal for day in days)
         then = replay(connection, day_two.as_of, key(1))
     assert [piece[1] for piece in then.evidence].count("self_report") == 1

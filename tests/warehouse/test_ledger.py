@@ -228,6 +228,26 @@ def test_a_file_that_killed_two_attempts_is_rejected_unread_on_the_third(make_se
     assert rows(engine, "SELECT count(*) AS n FROM audit.file_reading")[0]["n"] == 0
 
 
+def test_a_reading_that_fails_with_an_exception_is_no_ended_attempt(make_settings, engine, validator, monkeypatch):
+    """A task timeout, a SIGTERM or a MemoryError raised while a file is read is not held against the file: only a
+    process that dies while reading counts."""
+    from roster_recon import tasks
+    from roster_recon.intake import county
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
+
+    def timed_out(*_args):
+        raise TimeoutError("the task's execution_timeout")
+
+    monkeypatch.setattr(county, "_read", timed_out)
+    tasks.prepare_run(settings)
+    for _attempt in range(3):
+        with pytest.raises(TimeoutError):
+            tasks.ingest_county(settings, "360922", validator=validator)
+    assert rows(engine, "SELECT count(*) AS n FROM audit.file_reading")[0]["n"] == 0
+
+
 def test_names_that_are_not_utf8_stop_nothing_and_read_as_gb18030(make_settings, engine, validator):
     """A zip unpacked with GBK names: the county folder, a file, a folder inside, a stray folder at the root."""
     settings = make_settings(AS_OF)

@@ -197,6 +197,9 @@ def _outcomes(
             if isinstance(held, IgnoredEntry):
                 yield held
                 continue
+            if (earlier := snapshots.received_before(held)) is not None:  # known without reading it
+                yield held.outcome("duplicate", duplicate_of=earlier, error=LEFT_BEHIND_REASON)
+                continue
             if attempts is not None and attempts.start(held.sha256) > ENDED_ATTEMPTS:
                 name = shown(path.name)
                 log.warning("county %s: %s ended %d attempts -> rejected unread", county_code, name, ENDED_ATTEMPTS)
@@ -204,9 +207,11 @@ def _outcomes(
                 error = f"{ENDED_ATTEMPTS_EN} / {ENDED_ATTEMPTS_ZH}"
                 yield held.outcome("rejected", error=error, problems=_ended_attempts())
                 continue
-            readable = _read(held, county_code, max_file_mb, kind)
-            if attempts is not None:
-                attempts.end(held.sha256)
+            try:
+                readable = _read(held, county_code, max_file_mb, kind)
+            finally:  # only a death of the process (SIGKILL, the OOM killer) leaves the attempt counted
+                if attempts is not None:
+                    attempts.end(held.sha256)
             if isinstance(readable, FileOutcome):
                 yield readable
                 continue
@@ -214,11 +219,6 @@ def _outcomes(
             if duplicate_of is not None:
                 yield held.outcome(
                     "duplicate", rows_read=len(readable.roster), duplicate_of=duplicate_of, error=kind.duplicate_reason
-                )
-                continue
-            if (earlier := snapshots.received_before(held)) is not None:
-                yield held.outcome(
-                    "duplicate", rows_read=len(readable.roster), duplicate_of=earlier, error=LEFT_BEHIND_REASON
                 )
                 continue
             batch.append(readable)

@@ -61,18 +61,28 @@ DELETE FROM fresh_evidence x
    AND (x.city, x.city_code) IS DISTINCT FROM (latest.city, latest.city_code);
 ANALYZE fresh_evidence;
 
--- A report recorded before with another city is replaced: the piece moves to core.contact_event_replaced (the replay
--- of an earlier date reads it there), and the corrected one is recorded below.
+-- A report recorded before with another city is replaced when the export now bringing it is the later one (by the
+-- file's time, then its id: an older export arriving late corrects nothing): the piece moves to
+-- core.contact_event_replaced (the replay of an earlier date reads it there), and the corrected one is recorded
+-- below. A replaced piece whose day came this run (contact_due_evidence.sql) no longer moves anyone's latest.
 WITH replaced AS (
     DELETE FROM core.contact_event e
-     USING fresh_evidence x
+     USING fresh_evidence x, audit.file now_from, audit.file then_from
      WHERE x.source = 'self_report' AND e.source = 'self_report'
        AND e.member_key = x.member_key AND e.occurred_on = x.occurred_on
        AND coalesce(e.reported_at, '-infinity'::timestamptz) = coalesce(x.reported_at, '-infinity'::timestamptz)
        AND (e.city, e.city_code) IS DISTINCT FROM (x.city, x.city_code)
-    RETURNING e.*
+       AND now_from.file_id = x.file_id AND then_from.file_id = e.file_id
+       AND (now_from.modified_at, now_from.file_id) > (then_from.modified_at, then_from.file_id)
+    RETURNING e.event_id, e.member_key, e.source, e.occurred_on, e.reported_at, e.county_code, e.committee_code,
+              e.city, e.city_code, e.file_id, e.known_on
 )
-INSERT INTO core.contact_event_replaced SELECT *, %(as_of)s FROM replaced;
+INSERT INTO core.contact_event_replaced (event_id, member_key, source, occurred_on, reported_at, county_code,
+                                         committee_code, city, city_code, file_id, known_on, replaced_on)
+SELECT r.*, %(as_of)s FROM replaced r;
+DELETE FROM evidence_moved m
+ USING core.contact_event_replaced r
+ WHERE r.event_id = m.event_id AND r.replaced_on = %(as_of)s;
 
 WITH inserted AS (
     -- An anti-join, not ON CONFLICT (a speculative insertion per row cost 6 us): the merge's advisory lock keeps

@@ -84,8 +84,11 @@ SELECT member_key, county_code, branch, flag,
                     -- Two lookups by key, no join: with nested loops off, a join here would hash audit.file per row.
                     ELSE 'last contact ' || last_contact_on || ' (' || last_contact_source || ', '
                          || (SELECT f.file_name FROM audit.file f
-                              WHERE f.file_id = (SELECT x.file_id FROM core.contact_event x
-                                                  WHERE x.event_id = last_event_id)) || ')' END
+                              WHERE f.file_id = coalesce(
+                                  (SELECT x.file_id FROM core.contact_event x WHERE x.event_id = last_event_id),
+                                  -- a replay's latest may be a piece replaced since (a report's city corrected)
+                                  (SELECT y.file_id FROM core.contact_event_replaced y
+                                    WHERE y.event_id = last_event_id))) || ')' END
            WHEN 'no_contact_record' THEN 'no contact recorded by any source; outflow ' || outflow_date
            WHEN 'duplicate_enrollment' THEN 'on ' || rosters || ' rosters: ' || rosters_list
            WHEN 'not_placed_in_gba' THEN 'no branch of GBA committee ' || expected_committee || ' lists the member'

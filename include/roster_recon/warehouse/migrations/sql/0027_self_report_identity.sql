@@ -4,21 +4,28 @@
 CREATE TABLE core.contact_event_replaced (LIKE core.contact_event, replaced_on date NOT NULL);
 CREATE INDEX contact_event_replaced_by_member ON core.contact_event_replaced (member_key);
 
+ALTER TABLE core.contact_event_replaced ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.contact_event_replaced FORCE ROW LEVEL SECURITY;
+CREATE POLICY loader_only ON core.contact_event_replaced
+    USING ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')));
+
 -- Pieces the old identity (which held the committee the city is served by) counted twice: the latest recorded
--- stays, the others are replaced on the day it was recorded.
+-- stays, the others are replaced the day after the last merged run, so that every date already run replays as it
+-- ran (both pieces standing, the first recorded giving the city).
 WITH ranked AS (
-    SELECT event_id,
-           row_number() OVER w AS n,
-           first_value(known_on) OVER w AS latest_known_on
+    SELECT event_id, row_number() OVER (PARTITION BY member_key, reported_at ORDER BY event_id DESC) AS n
       FROM core.contact_event
      WHERE source = 'self_report'
-    WINDOW w AS (PARTITION BY member_key, reported_at ORDER BY event_id DESC)
 ), replaced AS (
     DELETE FROM core.contact_event e USING ranked r
      WHERE r.event_id = e.event_id AND r.n > 1
-    RETURNING e.*, r.latest_known_on
+    RETURNING e.event_id, e.member_key, e.source, e.occurred_on, e.reported_at, e.county_code, e.committee_code,
+              e.city, e.city_code, e.file_id, e.known_on
 )
-INSERT INTO core.contact_event_replaced SELECT * FROM replaced;
+INSERT INTO core.contact_event_replaced (event_id, member_key, source, occurred_on, reported_at, county_code,
+                                         committee_code, city, city_code, file_id, known_on, replaced_on)
+SELECT r.*, (SELECT coalesce(max(as_of), current_date) + 1 FROM audit.run WHERE status = 'merged')
+  FROM replaced r;
 
 DROP INDEX core.contact_event_once;
 CREATE UNIQUE INDEX contact_event_once ON core.contact_event

@@ -30,7 +30,11 @@ def upgrade() -> None:
         "  gba_placements text,"
         "  ledger_city text,"
         "  CHECK (valid_to >= valid_from));"
-        " CREATE INDEX gba_reconciliation_earlier_by_date ON core.gba_reconciliation_earlier (valid_to)"
+        " CREATE INDEX gba_reconciliation_earlier_by_date ON core.gba_reconciliation_earlier (valid_to);"
+        " ALTER TABLE core.gba_reconciliation_earlier ENABLE ROW LEVEL SECURITY;"
+        " ALTER TABLE core.gba_reconciliation_earlier FORCE ROW LEVEL SECURITY;"
+        " CREATE POLICY loader_only ON core.gba_reconciliation_earlier"
+        "  USING ((SELECT pg_has_role(current_user, 'roster_loader', 'MEMBER')))"
     )
 
 
