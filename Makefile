@@ -27,7 +27,7 @@ MONTH1 ?= 2026-10-26
 MONTH2 ?= 2026-11-26
 SEED   ?= 2026
 
-.PHONY: help install demo test lint format bench fuzz clean airflow-db stack stack-down stack-test airflow replay
+.PHONY: help install demo test lint format bench fuzz chaos clean airflow-db stack stack-down stack-test airflow replay
 
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
@@ -101,6 +101,13 @@ FILES ?= 2000
 fuzz: $(STAMP)
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/python -m fuzz.run --files $(FILES) --data-dir $(DATA_DIR)/fuzz
+
+# The native Celery stack under faults: a task, a worker, the scheduler, Redis or PostgreSQL killed during each
+# trial's run (chaos/run.py); ends with one `chaos:` line. Not in `make test`.
+TRIALS ?= 10
+chaos: $(STAMP)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(BIN)/python -m chaos.run --trials $(TRIALS) --data-dir $(DATA_DIR)/chaos
 
 # The deployed topology, natively (deploy/stack.py; settings shared with docker-compose.yaml via deploy/airflow.env).
 STACK_DIR ?= $(DATA_DIR)/stack

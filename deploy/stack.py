@@ -164,20 +164,25 @@ def start_postgres(state: StackState) -> None:
     pg_ctl(["-w", "-l", str(pgdata / "log"), "-o", options, "start"], pgdata=pgdata, user=server.system_user)
     state.pids["postgres"] = int((pgdata / "postmaster.pid").read_text().split()[0])
     state.save()
-    import sqlalchemy as sa
-
     from roster_recon import warehouse
 
-    admin = sa.create_engine(
-        f"postgresql+psycopg2://postgres@127.0.0.1:{state.pg_port}/postgres",
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-    )
+    admin = admin_engine(state)
     with admin.connect() as connection:
         connection.exec_driver_sql('CREATE DATABASE "airflow"')
         # The warehouse as a DBA sets it up: owned by the pipeline's role, which is no superuser.
         warehouse.ensure_loader(connection, "roster_warehouse")
     admin.dispose()
+
+
+def admin_engine(state: StackState):
+    """The cluster's superuser, for setting databases up (127.0.0.1 only, no pool)."""
+    import sqlalchemy as sa
+
+    return sa.create_engine(
+        f"postgresql+psycopg2://postgres@127.0.0.1:{state.pg_port}/postgres",
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
 
 
 def grant_pages(state: StackState) -> None:
