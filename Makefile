@@ -27,7 +27,7 @@ MONTH1 ?= 2026-10-26
 MONTH2 ?= 2026-11-26
 SEED   ?= 2026
 
-.PHONY: help install demo test lint format bench fuzz chaos clean airflow-db stack stack-down stack-test airflow replay
+.PHONY: help install demo test lint format bench fuzz chaos clean airflow-db stack stack-down stack-test airflow replay reporting-doc
 
 help:
 	@echo "make demo   - install, generate two months of Yichun rosters, run roster_reconcile twice, print the summary"
@@ -37,6 +37,7 @@ help:
 	@echo "make stack  - the compose topology natively: PostgreSQL, Redis, api-server, scheduler, dag-processor,"
 	@echo "              triggerer, two Celery workers (make stack-down stops them; make stack-test drives two months)"
 	@echo "make airflow - one-process Airflow (airflow standalone) on the demo drop folders, for a quick look at the UI"
+	@echo "make reporting-doc - regenerate docs/reporting.md (every reporting view and column) from the warehouse"
 	@echo "make clean  - remove .data/ (warehouse, Airflow DB, drop folders)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -74,6 +75,11 @@ demo: $(STAMP) airflow-db
 # Why was a member flagged on a date: make replay DATE=2026-10-26 MEMBER=<member key, or its first characters>
 replay: $(STAMP)
 	@$(BIN)/python -m roster_recon.warehouse.replay $(DATE) --data-dir $(DATA_DIR) $(if $(MEMBER),--member $(MEMBER))
+
+# docs/reporting.md, the reporting contract, from the COMMENTs of a freshly migrated warehouse (a test checks it).
+reporting-doc: $(STAMP)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	@$(BIN)/python -m roster_recon.warehouse.reporting_doc --data-dir $(DATA_DIR) --output $(CURDIR)/docs/reporting.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
