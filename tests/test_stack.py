@@ -25,7 +25,7 @@ from deploy import stack
 from roster_recon import reference, warehouse
 from roster_recon.demo.driver import compare_with_ground_truth
 from roster_recon.demo.generate import generate
-from roster_recon.intake.discover import SELF_REPORTS_DIR
+from roster_recon.share import SELF_REPORTS_DIR
 
 pytestmark = pytest.mark.stack
 DAG_ID = "roster_reconcile"

@@ -65,7 +65,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
         ledger.forget_county_attempt(connection, settings.run_id, county_code)
-        snapshots = ledger.current_snapshots(connection, county_code)
+        snapshots = ledger.current_snapshots(connection, county_code, kind_of(county_code).snapshots)
     files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
     validation = validator_for(kind_of(county_code).name, validator).for_county(settings.run_id, county_code)
     own_county = county_code if kind_of(county_code) is COUNTY else None  # a committee's leads search every ledger
@@ -74,7 +74,7 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     outcomes = county.county_outcomes(files, county_code, snapshots, validation, settings, known, attempts=attempts)
     for outcome in outcomes:
         with engine.begin() as connection:
-            ledger.record(connection, settings, county_code, outcome)
+            ledger.record(connection, settings.run_id, county_code, outcome)
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)
         ledger.record_validation_documents(connection, settings.run_id, county_code, validation.documents)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from roster_recon import share
 from roster_recon.airflow_facing.ready import ReadyMarkerTrigger, find_markers
 from roster_recon.intake import discover
 
@@ -38,6 +39,6 @@ def test_a_marker_the_run_still_finds_is_accounted_for_and_never_read_as_a_roste
     (tmp_path / "_READY").write_text("")
     files, ignored = discover.roster_files(discover.SourceFolder("360922", county))
     assert [path.name for path in files] == ["甲支部.csv"]
-    assert [(entry.name, entry.reason) for entry in ignored] == [("_READY", discover.MARKER_REASON)]
+    assert [(entry.name, entry.reason) for entry in ignored] == [("_READY", share.MARKER_REASON)]
     _, at_root = discover.county_folders(tmp_path)
-    assert [(entry.name, entry.reason) for entry in at_root] == [("_READY", discover.MARKER_REASON)]
+    assert [(entry.name, entry.reason) for entry in at_root] == [("_READY", share.MARKER_REASON)]

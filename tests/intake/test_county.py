@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
 
+from roster_recon import share
 from roster_recon.intake import county, discover
 from roster_recon.intake.county import CurrentSnapshots
 
@@ -81,8 +82,8 @@ def test_a_file_swapped_for_a_link_or_a_pipe_after_the_listing_is_left_alone_unr
     path.unlink()
     path.symlink_to(elsewhere)
     held = county._hold(path, copy, "360922", max_file_mb=1)
-    assert held.reason == discover.LINK_REASON and not copy.exists()
+    assert held.reason == share.LINK_REASON and not copy.exists()
     path.unlink()
     os.mkfifo(path)
     held = county._hold(path, copy, "360922", max_file_mb=1)
-    assert held.reason == discover.SPECIAL_REASON and not copy.exists()
+    assert held.reason == share.SPECIAL_REASON and not copy.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from roster_recon import share
 from roster_recon.intake import discover
 
 
@@ -24,7 +25,7 @@ def test_two_folders_for_one_county_hold_back_that_county_only(tmp_path):
     reasons = {entry.name: entry.reason for entry in ignored}
     assert "county 360922 held back: folders 360922 and 360922-万载县" in reasons["360922"]
     assert "county 360922 held back" in reasons["360922-万载县"]
-    assert reasons["360983-高安市"] == discover.LINK_REASON
+    assert reasons["360983-高安市"] == share.LINK_REASON
 
 
 def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_path):
@@ -72,13 +73,13 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
         files, ignored = discover.roster_files(folder)
     assert [path.name for path in files] == ["甲支部.csv"]
     reasons = {entry.name: entry.reason for entry in ignored}
-    assert reasons["x.csv"] == reasons["gone.csv"] == discover.LINK_REASON
-    assert reasons["pipe.csv"] == reasons["socket.xlsx"] == discover.SPECIAL_REASON
+    assert reasons["x.csv"] == reasons["gone.csv"] == share.LINK_REASON
+    assert reasons["pipe.csv"] == reasons["socket.xlsx"] == share.SPECIAL_REASON
     # A linked county folder would make another county's files its own: listed, never read.
     (tmp_path / "360923-上高县").symlink_to(other, target_is_directory=True)
     folders, ignored_folders = discover.county_folders(tmp_path)
     assert [f.county_code for f in folders] == ["360921", "360922"]
-    assert ("360923-上高县", discover.LINK_REASON) in {(e.name, e.reason) for e in ignored_folders}
+    assert ("360923-上高县", share.LINK_REASON) in {(e.name, e.reason) for e in ignored_folders}
     # Swapped for a pipe or a link after the listing: open_regular refuses without blocking or following.
     for name in ("pipe.csv", "x.csv"):
         try:

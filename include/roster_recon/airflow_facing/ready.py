@@ -16,7 +16,7 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-from roster_recon.intake.discover import GBA_DIR, READY_MARKER
+from roster_recon.share import GBA_DIR, READY_MARKER
 
 
 def find_markers(drop_root: Path, marker: str = READY_MARKER) -> list[Path]:

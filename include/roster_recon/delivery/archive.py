@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from roster_recon.intake.discover import ARCHIVE_DIR, REJECTED_DIR
+from roster_recon.share import ARCHIVE_DIR, REJECTED_DIR
 
 
 def free_name(folder: Path, name: str) -> Path:

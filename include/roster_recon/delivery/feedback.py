@@ -27,9 +27,9 @@ import pyarrow.compute as pc
 import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
-from roster_recon import sql_files, warehouse
+from roster_recon import share, sql_files, warehouse
 from roster_recon.intake import discover
-from roster_recon.intake.discover import FEEDBACK_DIR, FOLLOW_UP_DIR
+from roster_recon.share import FEEDBACK_DIR, FOLLOW_UP_DIR
 
 sql = sql_files.loader(__file__)
 
@@ -369,10 +369,10 @@ def keep_list(engine: sa.Engine, folder: Path, listed: FollowUpList, sheets: lis
                 "county_code": listed.code,
                 "as_of": as_of,
                 "run_id": run_id,
-                "path": discover.shown_path(path),
+                "path": share.shown_path(path),
                 "members": listed.members,
                 "digest": listed.digest,
                 **listed.flags,
             },
         )
-    return {"path": discover.shown_path(path), "members": listed.members, "written": not unchanged}
+    return {"path": share.shown_path(path), "members": listed.members, "written": not unchanged}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from roster_recon import timing
+from roster_recon import share, timing
 from roster_recon.delivery import archive, feedback
 from roster_recon.intake import discover, settle
 from roster_recon.warehouse import ledger
@@ -80,7 +80,7 @@ def _kept_if_read(engine: sa.Engine, folder: discover.SourceFolder, file: dict, 
         same = False
     if not same:  # saved again after it was read: not what the warehouse holds
         archive.move(target, archive.free_name(folder.path, target.name))
-        name = discover.shown(target.name)
+        name = share.shown(target.name)
         log.warning("county %s: %s changed after it was read; left in the drop folder", folder.county_code, name)
         with engine.begin() as connection:
             ledger.record_left_in_drop_folder(connection, file["file_id"])
@@ -95,7 +95,7 @@ def _on_disk(folder: discover.SourceFolder, recorded: str | None) -> Path | None
     if not recorded:
         return None
     try:
-        relative = Path(recorded).relative_to(discover.shown_path(folder.path))
+        relative = Path(recorded).relative_to(share.shown_path(folder.path))
     except ValueError:  # the county folder was renamed since: the recorded path as it stands
         return Path(recorded)
     parent = folder.path.joinpath(*relative.parts[:-1])

@@ -1,8 +1,9 @@
 """A county's roster files, one outcome each: held, hashed, read, normalised, validated by GX, checked.
 
-Nothing here writes to the warehouse: each ``FileOutcome`` goes to ``warehouse.ledger``, which records it (and stages
-its rows) in one transaction. What a file is judged on is one content: the file is copied once into a private holding
-folder while its sha256 is computed, and the copy is what is parsed; the archive step checks the same sha256 again.
+Nothing here writes to the warehouse: each ``outcome.FileOutcome`` (a staged file's rows keyed already by its kind)
+goes to ``warehouse.ledger``, which records it and COPYs its rows in one transaction. What a file is judged on is one
+content: the file is copied once into a private holding folder while its sha256 is computed, and the copy is what is
+parsed; the archive step checks the same sha256 again.
 
 Files are validated in batches (one GX checkpoint for several files, the verdict split back per file); a batch closes
 once it holds ``BATCH_ROWS`` rows, so a county of many large files never holds more than a batch at once.
@@ -22,14 +23,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from roster_recon import timing
+from roster_recon import share, timing
 from roster_recon.intake import discover, probable, stage
-from roster_recon.intake.discover import IgnoredEntry, shown, shown_path
 from roster_recon.intake.isolated import read_isolated
 from roster_recon.intake.kind import RosterKind, kind_of
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
@@ -41,32 +40,13 @@ from roster_recon.intake.problems import (
     sheet_warnings,
 )
 from roster_recon.intake.read import RosterFileError, RosterTable, safe_message, size_problem
+from roster_recon.outcome import CurrentSnapshots, FileOutcome, ReadingAttempts
 from roster_recon.settings import RunSettings
+from roster_recon.share import IgnoredEntry, shown
 
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 250_000
-
-
-@dataclasses.dataclass
-class FileOutcome:
-    """What one file came to: ``staged`` (rows to merge), ``duplicate`` or ``rejected``, and why."""
-
-    path: Path
-    name: str  # as people read it (a name that is not UTF-8 decoded as GB18030)
-    sha256: str
-    size_bytes: int
-    modified_at: dt.datetime
-    status: str
-    rows_read: int = 0
-    rows_rejected: int = 0
-    error: str | None = None
-    duplicate_of: int | None = None
-    problems: pd.DataFrame = dataclasses.field(default_factory=no_problems)
-    validation: list = dataclasses.field(default_factory=list)
-    accepted: pd.DataFrame | None = None  # rows to stage (the kind's ``staged_columns``)
-    kept: pd.DataFrame | None = None  # rows that broke a hard rule: their members stay with the facts last accepted
-    empty_branches: list[str] = dataclasses.field(default_factory=list)
 
 
 ENDED_ATTEMPTS = 2  # a content that ended this many attempts (the process reading it died) is rejected on the next
@@ -91,50 +71,6 @@ LEFT_BEHIND_REASON = (
 )
 
 
-class ReadingAttempts(Protocol):
-    """The warehouse's count of attempts that began reading a content of the folder and never came back from it (the
-    task process killed while the file was parsed: the memory limit, a lost worker)."""
-
-    def start(self, sha256: str) -> int:
-        """Count, committed at once, one more attempt reading this content; returns the attempts since the last end."""
-
-    def end(self, sha256: str) -> None:
-        """The reading came back (with rows or with a rejection): the count starts again."""
-
-
-@dataclasses.dataclass
-class CurrentSnapshots:
-    """Which content gave each of the county's branches its current snapshot (``core.branch_source``); the files
-    earlier runs received but could not archive (by path, content and time: the very file is still there, and
-    reading it again would put its branches back); for a folder of events (self-reports), every content loaded."""
-
-    by_branch: dict[str, tuple[str, int]]  # branch -> (sha256, file_id)
-    loaded: dict[str, int] = dataclasses.field(default_factory=dict)  # sha256 -> file_id (events only)
-    # (path, sha256, modified) -> (file_id, the archive path recorded for it, if any)
-    left_behind: dict[tuple[str, str, dt.datetime], tuple[int, str | None]] = dataclasses.field(default_factory=dict)
-
-    def duplicate_of(self, sha256: str, branches: set[str]) -> int | None:
-        """The file this content would merely repeat: the current snapshot of every branch it covers (for events,
-        the file that loaded the same content), else None."""
-        if sha256 in self.loaded:
-            return self.loaded[sha256]
-        sources = {self.by_branch.get(branch) for branch in branches}
-        if not branches or len(sources) != 1:
-            return None
-        (source,) = sources
-        return source[1] if source is not None and source[0] == sha256 else None
-
-    def received_before(self, held: _Held) -> int | None:
-        """The earlier record of this very file, when an earlier run received it and it never left the folder: no
-        archive destination, or one that holds nothing (the move failed). A copy taken back out of the archive (the
-        archive still holds it) is a county sending that roster again, and is read."""
-        earlier = self.left_behind.get((shown_path(held.path), held.sha256, held.modified_at))
-        if earlier is None:
-            return None
-        file_id, archived_to = earlier
-        return file_id if archived_to is None or not os.path.lexists(archived_to) else None
-
-
 @dataclasses.dataclass
 class _Readable:
     held: _Held
@@ -152,6 +88,7 @@ class _Held:
     modified_at: dt.datetime
 
     def outcome(self, status: str, **fields) -> FileOutcome:
+        fields.setdefault("problems", no_problems())
         return FileOutcome(
             self.path, shown(self.path.name), self.sha256, self.size_bytes, self.modified_at, status, **fields
         )
@@ -175,11 +112,13 @@ def county_outcomes(
 
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
-    outcomes = _outcomes(files, county_code, snapshots, validate, settings, kind or kind_of(county_code), attempts)
+    kind = kind or kind_of(county_code)
     keys_of = partial(stage.member_keys, secret=settings.pii_secret)
-    for outcome in outcomes:
+    for outcome in _outcomes(files, county_code, snapshots, validate, settings, kind, attempts):
         if known is not None and isinstance(outcome, FileOutcome):
             probable.suggest(outcome, known, keys_of)
+        if isinstance(outcome, FileOutcome) and outcome.status == "staged":
+            outcome.staged = kind.keyed(outcome, county_code, settings.pii_secret)
         yield outcome
 
 
@@ -197,7 +136,8 @@ def _outcomes(
             if isinstance(held, IgnoredEntry):
                 yield held
                 continue
-            if (earlier := snapshots.received_before(held)) is not None:  # known without reading it
+            earlier = snapshots.received_before(held.path, held.sha256, held.modified_at)
+            if earlier is not None:  # this very file, received before: known without reading it
                 yield held.outcome("duplicate", duplicate_of=earlier, error=LEFT_BEHIND_REASON)
                 continue
             if attempts is not None and attempts.start(held.sha256) > ENDED_ATTEMPTS:
@@ -263,10 +203,10 @@ def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held
     except FileNotFoundError:
         return None
     except discover.NotARegularFile:  # swapped for a link or a pipe since it was listed
-        return IgnoredEntry(county_code, shown(path.name), discover.SPECIAL_REASON)
+        return IgnoredEntry(county_code, shown(path.name), share.SPECIAL_REASON)
     except OSError as error:
         if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there since the folder was listed
-            return IgnoredEntry(county_code, shown(path.name), discover.LINK_REASON)
+            return IgnoredEntry(county_code, shown(path.name), share.LINK_REASON)
         reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
         return IgnoredEntry(county_code, shown(path.name), reason)
     modified = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)

@@ -17,8 +17,8 @@ import pandas as pd
 from roster_recon import reference
 from roster_recon.intake import gba, self_report, stage
 from roster_recon.intake.columns import normalise_roster
-from roster_recon.intake.discover import SELF_REPORTS_DIR
 from roster_recon.intake.problems import soft_problems
+from roster_recon.share import SELF_REPORTS_DIR
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RosterKind:
     normalise: Callable[[pd.DataFrame, str | None], pd.DataFrame]
     soft_problems: Callable[[pd.DataFrame, set[int], dt.date], pd.DataFrame]
     staged_columns: tuple[str, ...]  # the normalised columns a staged file's accepted rows keep
-    stage: Callable  # stage(connection, outcome, run_id, file_id, code, secret), in the ledger's transaction
+    keyed: Callable  # keyed(outcome, code, secret) -> [outcome.StagedRows]: a staged file's rows, keyed
     snapshots: bool = True  # a file is a branch's full roster; else a batch of events (a content loaded once)
     duplicate_reason: str = (
         "same content as the file that gave its branches their current roster; nothing changes"
@@ -42,7 +42,7 @@ COUNTY = RosterKind(
     normalise_roster,
     lambda roster, rejected, _as_of: soft_problems(roster, rejected),
     stage.ROSTER_COLUMNS,
-    stage.stage_file,
+    stage.keyed_roster,
 )
 GBA = RosterKind(
     "gba",
@@ -50,7 +50,7 @@ GBA = RosterKind(
     gba.normalise_gba_roster,
     gba.gba_soft_problems,
     ("id_number", *gba.GBA_ROW_COLUMNS),
-    stage.stage_gba_file,
+    stage.keyed_gba_roster,
 )
 
 SELF_REPORT = RosterKind(
@@ -59,7 +59,7 @@ SELF_REPORT = RosterKind(
     self_report.normalise_self_reports,
     self_report.self_report_soft_problems,
     ("id_number", *self_report.SELF_REPORT_ROW_COLUMNS),
-    stage.stage_self_report_file,
+    stage.keyed_self_reports,
     snapshots=False,
     duplicate_reason="same content as an export already loaded; every report in it is counted already"
     " / 与已导入的导出文件内容相同，其中的上报均已计入",

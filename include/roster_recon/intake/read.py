@@ -21,7 +21,6 @@ import pyarrow as pa
 
 from roster_recon import reference
 from roster_recon.intake import excel
-from roster_recon.intake.discover import EXCEL_SUFFIXES
 from roster_recon.intake.table import (
     HEADER_SEARCH_ROWS,
     WHITE_SPACE,
@@ -31,6 +30,7 @@ from roster_recon.intake.table import (
     find_header,
     rows_to_table,
 )
+from roster_recon.share import EXCEL_SUFFIXES
 
 log = logging.getLogger(__name__)
 

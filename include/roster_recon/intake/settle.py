@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from roster_recon import sql_files
 from roster_recon.intake import discover
-from roster_recon.intake.discover import IgnoredEntry, shown
+from roster_recon.share import IgnoredEntry, shown
 
 log = logging.getLogger(__name__)
 sql = sql_files.loader(__file__)

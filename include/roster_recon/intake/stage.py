@@ -1,29 +1,25 @@
-"""Staging: accepted roster rows into ``staging.roster_row`` with one PostgreSQL COPY per file.
+"""Staging rows: a staged file's accepted rows keyed for the warehouse, as ``outcome.StagedRows`` per table.
 
-This is where the raw ID number is dropped for good: a row enters the warehouse with its member key (the 32 bytes of
-an HMAC-SHA256 of the normalised ID with the secret ``roster_pii_secret``) and its masked ID, never the ID itself nor
-its birth date. Rows go as Arrow record batches encoded in PostgreSQL's binary COPY format (``pgpq``: no text to
-write here nor parse on the server) through psycopg2's ``copy_expert``, on the connection and in the transaction
-that records the file as staged.
+This is where the raw ID number is dropped for good: a row leaves intake with its member key (the 32 bytes of an
+HMAC-SHA256 of the normalised ID with the secret ``roster_pii_secret``) and its masked ID, never the ID itself nor its
+birth date. The ledger adds the run and the file and COPYs the rows (``warehouse.copy``) in the transaction that
+records the file as staged: it needs neither the secret nor the kind of input.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pgpq import ArrowToPostgresBinaryEncoder
 
 from roster_recon.intake.normalise import MAX_BRANCH, mask_id_number, valid_id_numbers
+from roster_recon.outcome import StagedRows, arrow_type
 
-STAGING_COLUMNS = (
-    "run_id",
-    "file_id",
+STAGING_COLUMNS = (  # staging.roster_row's, but the run and file the ledger adds
     "county_code",
     "branch",
     "source_row",
@@ -46,7 +42,7 @@ STAGING_COLUMNS = (
     "status_lost",
 )
 # Staging columns computed here rather than taken from the normalised roster.
-DERIVED_COLUMNS = ("run_id", "file_id", "county_code", "member_key", "id_masked")
+DERIVED_COLUMNS = ("county_code", "member_key", "id_masked")
 # The normalised roster's columns that staging reads.
 ROSTER_COLUMNS = ("id_number", *(column for column in STAGING_COLUMNS if column not in DERIVED_COLUMNS))
 
@@ -77,16 +73,18 @@ def masked_id_numbers(id_numbers: list[str]) -> pa.Array | list:
     return pc.binary_join_element_wise(head, "********", tail, "")
 
 
-def stage_file(connection, outcome, run_id: str, file_id: int, county_code: str, secret: bytes) -> None:
-    """COPY a staged file's accepted rows into ``staging.roster_row``, and into ``staging.branch_presence`` who is
-    still on its branches without new facts: members whose row broke a hard rule (they keep their last accepted
-    facts), and the empty branches themselves. ``connection`` is psycopg2's, inside the ledger's transaction."""
-    copy_rows(connection, staging_table(outcome.accepted, run_id, file_id, county_code, secret))
-    presence = presence_table(outcome.kept, outcome.empty_branches, run_id, file_id, county_code, secret)
-    copy_rows(connection, presence, table="staging.branch_presence")
+def keyed_roster(outcome, county_code: str, secret: bytes) -> list[StagedRows]:
+    """A county file's accepted rows for ``staging.roster_row``, and for ``staging.branch_presence`` who is still on
+    its branches without new facts: members whose row broke a hard rule (they keep their last accepted facts), and
+    the empty branches themselves."""
+    presence = presence_table(outcome.kept, outcome.empty_branches, county_code, secret)
+    return [
+        StagedRows("staging.roster_row", staging_table(outcome.accepted, county_code, secret)),
+        StagedRows("staging.branch_presence", presence),
+    ]
 
 
-def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code: str, secret: bytes) -> pa.Table:
+def staging_table(accepted: pd.DataFrame, county_code: str, secret: bytes) -> pa.Table:
     """The staging rows for a file's accepted rows (normalised columns plus ``source_row``); no raw ID number.
 
     Built straight as an Arrow table in ``STAGING_COLUMNS`` order (no pandas frame in between), ready for COPY.
@@ -94,26 +92,22 @@ def staging_table(accepted: pd.DataFrame, run_id: str, file_id: int, county_code
     ids = accepted["id_number"].tolist()
     count = len(ids)
     if not count:  # an empty roster: nothing to COPY (its branch's emptiness is a staging.branch_presence row)
-        return pa.schema([(column, _arrow_type(column)) for column in STAGING_COLUMNS]).empty_table()
+        return pa.schema([(column, arrow_type(column)) for column in STAGING_COLUMNS]).empty_table()
     derived = {
-        "run_id": [run_id] * count,
-        "file_id": [file_id] * count,
         "county_code": [county_code] * count,
         "member_key": member_keys(ids, secret),
         "id_masked": masked_id_numbers(ids),
     }
     arrays = [
-        pa.array(derived[column], type=_arrow_type(column))
+        pa.array(derived[column], type=arrow_type(column))
         if column in derived
-        else pa.array(accepted[column], type=_arrow_type(column), from_pandas=True)
+        else pa.array(accepted[column], type=arrow_type(column), from_pandas=True)
         for column in STAGING_COLUMNS
     ]
     return pa.Table.from_arrays(arrays, names=list(STAGING_COLUMNS))
 
 
-def presence_table(
-    rejected: pd.DataFrame, empty_branches: list[str], run_id: str, file_id: int, county_code: str, secret: bytes
-) -> pd.DataFrame:
+def presence_table(rejected: pd.DataFrame, empty_branches: list[str], county_code: str, secret: bytes) -> pd.DataFrame:
     """``staging.branch_presence`` rows: a marker per empty branch, and per row rejected by a hard rule the member
     it names, by its valid ID number's key, or else by its name (the merge keeps a current member of the branch with
     exactly that name). No raw ID number: a key or nothing."""
@@ -133,13 +127,11 @@ def presence_table(
     # A rejected row's branch too long to be a name (a note pasted in) names no branch: it keeps no one anywhere.
     frame = frame[frame["branch"].map(lambda branch: isinstance(branch, str) and len(branch) <= MAX_BRANCH)]
     frame.insert(0, "county_code", county_code)
-    frame.insert(0, "file_id", file_id)
-    frame.insert(0, "run_id", run_id)
     return frame
 
 
-def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_code: str, secret: bytes) -> None:
-    """COPY a staged GBA roster into ``staging.gba_row``: its accepted rows, and the rows whose only fault is a
+def keyed_gba_roster(outcome, committee_code: str, secret: bytes) -> list[StagedRows]:
+    """A GBA roster's rows for ``staging.gba_row``: its accepted rows, and the rows whose only fault is a
     broken ID number (kept, keyed by the broken number's HMAC, for probable matching; never merged as a member),
     with their candidates' keys into ``staging.gba_candidate``. Members a row that broke a hard rule names (by its valid
     ID's key, or by its name when the ID is broken, as for a county) and empty branches go to
@@ -163,74 +155,24 @@ def stage_gba_file(connection, outcome, run_id: str, file_id: int, committee_cod
     masked = masked_id_numbers(id_numbers)
     rows.insert(0, "id_masked", masked.to_pylist() if isinstance(masked, pa.Array) else masked)
     rows.insert(0, "member_key", member_keys(id_numbers, secret))
-    for name, value in (("committee_code", committee_code), ("file_id", file_id), ("run_id", run_id)):
-        rows.insert(0, name, value)
-    copy_rows(connection, rows.reset_index(drop=True), table="staging.gba_row")
-    found = probable.candidate_table(broken, lambda numbers: member_keys(numbers, secret))
-    found.insert(0, "file_id", file_id)
-    found.insert(0, "run_id", run_id)
-    copy_rows(connection, found, table="staging.gba_candidate")
-    presence = presence_table(kept, outcome.empty_branches, run_id, file_id, committee_code, secret)
-    copy_rows(connection, presence, table="staging.branch_presence")
+    rows.insert(0, "committee_code", committee_code)
+    return [
+        StagedRows("staging.gba_row", rows.reset_index(drop=True)),
+        StagedRows("staging.gba_candidate", probable.candidate_table(broken, lambda ids: member_keys(ids, secret))),
+        StagedRows("staging.branch_presence", presence_table(kept, outcome.empty_branches, committee_code, secret)),
+    ]
 
 
-def stage_self_report_file(connection, outcome, run_id: str, file_id: int, _code: str, secret: bytes) -> None:
-    """COPY a 码上报 export's accepted reports into ``staging.self_report``: key, time and city; the name, phone and
+def keyed_self_reports(outcome, _code: str, secret: bytes) -> list[StagedRows]:
+    """A 码上报 export's accepted reports for ``staging.self_report``: key, time and city; the name, phone and
     address stay behind. A report seen in two overlapping exports is counted once by the merge."""
     rows = outcome.accepted
     reports = pd.DataFrame(
         {
-            "run_id": run_id,
-            "file_id": file_id,
             "source_row": rows["source_row"].to_numpy(),
             "member_key": member_keys(rows["id_number"].tolist(), secret),
             "reported_at": rows["reported_at"].to_numpy(),
             **{column: rows[column].to_numpy() for column in ("city", "city_code", "committee_code")},
         }
     )
-    copy_rows(connection, reports, table="staging.self_report")
-
-
-_ARROW_TYPES = {
-    "member_key": pa.binary(),
-    "candidate_key": pa.binary(),
-    "reported_at": pa.timestamp("us", tz="UTC"),
-    "file_id": pa.int64(),
-    "source_row": pa.int32(),
-    "outflow_date": pa.date32(),
-    "last_contact_date": pa.date32(),
-    "in_gba": pa.bool_(),
-    "phone_valid": pa.bool_(),
-    "status_lost": pa.bool_(),
-    "id_valid": pa.bool_(),
-    "placed_on": pa.date32(),
-    "last_activity": pa.date32(),
-    "dues_paid_to": pa.date32(),
-}
-
-
-def _arrow_type(column: str) -> pa.DataType:
-    return _ARROW_TYPES.get(column, pa.string())
-
-
-def copy_rows(connection, rows: pd.DataFrame | pa.Table, table: str = "staging.roster_row") -> int:
-    """COPY a frame or Arrow table into ``table`` (its columns named as the table's) on a psycopg2 connection, in
-    PostgreSQL's binary format: each column's Arrow type is the table column's (text, bigint, integer, date,
-    boolean, bytea, timestamptz)."""
-    if len(rows) == 0:
-        return 0
-    if isinstance(rows, pd.DataFrame):
-        schema = pa.schema([(column, _arrow_type(column)) for column in rows.columns])
-        rows = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
-    else:
-        rows = rows.cast(pa.schema([(column, _arrow_type(column)) for column in rows.column_names]))
-    encoder = ArrowToPostgresBinaryEncoder(rows.schema)
-    buffer = io.BytesIO()
-    buffer.write(encoder.write_header())
-    for batch in rows.to_batches():
-        buffer.write(encoder.write_batch(batch))
-    buffer.write(encoder.finish())
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT binary)", buffer)
-    return rows.num_rows
+    return [StagedRows("staging.self_report", reports)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from roster_recon import timing, warehouse
-from roster_recon.intake.discover import SELF_REPORTS_DIR
+from roster_recon.share import SELF_REPORTS_DIR
 
 
 def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:

@@ -6,7 +6,8 @@ writes) makes a staged file ``loaded`` or ``superseded``; finish records where i
 archived. The problems found per row (``audit.file_problem``), the GX verdicts per rule
 (``audit.validation_result``) and documents (``audit.validation_document``), and the entries a run deliberately left
 alone (``audit.ignored_entry``) belong to the ledger too. This module holds their SQL and every other change of
-state; the stages hand it values (``intake.county.FileOutcome``) and never write these tables themselves.
+state; the stages hand it values (``outcome.FileOutcome``, its rows already keyed) and never write these tables
+themselves. It records what it is given: it knows neither the kind of input nor the key's secret.
 """
 
 from __future__ import annotations
@@ -19,29 +20,25 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from roster_recon import warehouse
-from roster_recon.intake import stage
-from roster_recon.intake.county import CurrentSnapshots, FileOutcome
-from roster_recon.intake.discover import FOLDER_REASON, MARKER_REASON, IgnoredEntry, shown_path
-from roster_recon.intake.kind import kind_of
-from roster_recon.settings import RunSettings
+from roster_recon.outcome import CurrentSnapshots, FileOutcome
+from roster_recon.share import FOLDER_REASON, MARKER_REASON, IgnoredEntry, shown_path
+from roster_recon.warehouse.copy import copy_rows
 
 log = logging.getLogger(__name__)
 
 
-def record(
-    connection: sa.Connection, settings: RunSettings, county_code: str, outcome: FileOutcome | IgnoredEntry
-) -> int | None:
-    """Record one file's outcome, and stage its accepted rows, in the caller's transaction; returns its file_id.
+def record(connection: sa.Connection, run_id: str, county_code: str, outcome: FileOutcome | IgnoredEntry) -> int | None:
+    """Record one file's outcome, and COPY the rows it stages, in the caller's transaction; returns its file_id.
 
     A file that could not even be read is an ignored entry instead (it stays in the drop folder).
     """
     if isinstance(outcome, IgnoredEntry):
-        record_ignored(connection, settings.run_id, [outcome])
+        record_ignored(connection, run_id, [outcome])
         return None
     file_id = connection.execute(
         sa.text(warehouse.sql("insert_file")),
         {
-            "run_id": settings.run_id,
+            "run_id": run_id,
             "county_code": county_code,
             "file_name": outcome.name,
             "source_path": shown_path(outcome.path),
@@ -58,22 +55,19 @@ def record(
     if outcome.validation:
         connection.execute(
             sa.text(warehouse.sql("insert_validation_results")),
-            [{"run_id": settings.run_id, "file_id": file_id, **vars(result)} for result in outcome.validation],
+            [{"run_id": run_id, "file_id": file_id, **vars(result)} for result in outcome.validation],
         )
     raw = connection.connection.driver_connection
-    if not outcome.problems.empty:
-        problems = outcome.problems.copy()
-        problems.insert(0, "file_id", file_id)
-        stage.copy_rows(raw, problems, table="audit.file_problem")
-    if outcome.status == "staged":
-        kind_of(county_code).stage(raw, outcome, settings.run_id, file_id, county_code, settings.pii_secret)
+    copy_rows(raw, outcome.problems, "audit.file_problem", file_id=file_id)
+    for staged in outcome.staged if outcome.status == "staged" else ():
+        copy_rows(raw, staged.rows, staged.table, run_id=run_id, file_id=file_id)
     return file_id
 
 
 @dataclasses.dataclass
 class ReadingAttempts:
     """``audit.file_reading``: the attempts that began reading each content of a folder and did not come back from
-    it (``intake.county.ReadingAttempts``)."""
+    it (``outcome.ReadingAttempts``)."""
 
     engine: sa.Engine
     run_id: str
@@ -151,10 +145,11 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
     connection.execute(sa.text(warehouse.sql("forget_county_attempt")), params)
 
 
-def current_snapshots(connection: sa.Connection, county_code: str) -> CurrentSnapshots:
+def current_snapshots(connection: sa.Connection, county_code: str, snapshots: bool = True) -> CurrentSnapshots:
     """What a file of the folder would merely repeat: its branches' current sources and the files earlier runs
-    received but could not archive, or for a folder of events (self-reports) every content it ever loaded."""
-    if not kind_of(county_code).snapshots:
+    received but could not archive, or for a folder of events (``snapshots`` false: self-reports) every content it
+    ever loaded."""
+    if not snapshots:
         rows = connection.execute(sa.text(warehouse.sql("loaded_contents")), {"county_code": county_code})
         return CurrentSnapshots({}, {row.sha256: row.file_id for row in rows})
     rows = connection.execute(sa.text(warehouse.sql("current_snapshots")), {"county_code": county_code})
