@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from helpers import (
     AS_OF,
     SHENZHEN,
@@ -121,6 +122,26 @@ def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(
         "loaded",
     ]
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
+
+
+def test_a_new_kinds_staging_table_is_walked_by_abandonment_and_the_merge_check(make_settings, engine, validator):
+    with engine.begin() as connection:  # what a fourth kind's migration would add, listed nowhere else
+        connection.exec_driver_sql(
+            "CREATE UNLOGGED TABLE staging.added_kind (run_id text NOT NULL, file_id bigint NOT NULL, note text)"
+        )
+        connection.exec_driver_sql("INSERT INTO staging.added_kind VALUES ('dead__2026-11-25', 1, 'left')")
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    run_day(settings, validator, until="ingest")
+    assert rows(engine, "SELECT count(*) AS n FROM staging.added_kind")[0]["n"] == 0  # abandoned by prepare
+    with engine.begin() as connection:  # a row the ledger never copied: the staged counts no longer agree
+        connection.execute(
+            sa.text("INSERT INTO staging.added_kind SELECT run_id, file_id, 'stray' FROM audit.file WHERE run_id = :r"),
+            {"r": settings.run_id},
+        )
+    with pytest.raises(StagedRowsMissingError, match=r"甲支部\.csv"):
+        tasks.merge_run(settings)
+    assert rows(engine, "SELECT rows_staged FROM audit.file") == [{"rows_staged": 2}]
 
 
 def test_an_earlier_run_is_refused_and_not_retried(make_settings, engine, validator):

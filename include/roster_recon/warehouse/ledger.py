@@ -17,6 +17,7 @@ import json
 import logging
 from pathlib import Path
 
+import psycopg2.extensions
 import sqlalchemy as sa
 
 from roster_recon import warehouse
@@ -50,6 +51,7 @@ def record(connection: sa.Connection, run_id: str, county_code: str, outcome: Fi
             "rows_rejected": outcome.rows_rejected,
             "error": outcome.error,
             "duplicate_of": outcome.duplicate_of,
+            "rows_staged": sum(len(staged.rows) for staged in outcome.staged) if outcome.status == "staged" else None,
         },
     ).scalar_one()
     if outcome.validation:
@@ -123,6 +125,21 @@ def ignored_in_county(connection: sa.Connection, run_id: str, county_code: str) 
 def abandon_other_runs(connection: sa.Connection, run_id: str) -> None:
     """Staged files of runs that never merged (they died) are abandoned; their files are read again."""
     connection.execute(sa.text(warehouse.sql("abandon_other_runs")), {"run_id": run_id})
+    for table in staging_tables(connection):
+        connection.execute(sa.text(warehouse.sql("abandon_staged_rows").format(table=table)), {"run_id": run_id})
+
+
+def staging_tables(connection: sa.Connection) -> list[str]:
+    """The staging tables (quoted), as the catalog lists them: whatever kinds of input there are, the retries, the
+    abandonment and the merge's check walk all of them (``sql/staging_tables.sql``)."""
+    with connection.connection.driver_connection.cursor() as cursor:
+        return quoted_staging_tables(cursor)
+
+
+def quoted_staging_tables(cursor) -> list[str]:
+    """``staging_tables`` on a psycopg2 cursor."""
+    cursor.execute(warehouse.sql("staging_tables"))
+    return [psycopg2.extensions.quote_ident(name, cursor) for (name,) in cursor.fetchall()]
 
 
 def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: str) -> None:
@@ -140,8 +157,8 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
         .scalars()
         .all()
     )
-    if files:
-        connection.execute(sa.text(warehouse.sql("forget_staged_rows")), {**params, "files": files})
+    for table in staging_tables(connection) if files else ():
+        connection.execute(sa.text(warehouse.sql("forget_staged_rows").format(table=table)), {**params, "files": files})
     connection.execute(sa.text(warehouse.sql("forget_county_attempt")), params)
 
 

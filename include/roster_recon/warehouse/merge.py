@@ -12,6 +12,7 @@ import logging
 
 from roster_recon import warehouse
 from roster_recon.errors import RunCannotProceed
+from roster_recon.warehouse import ledger
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,10 @@ class StagedRowsMissingError(RunCannotProceed):
 
 def check_staged_rows(cursor, run_id: str) -> None:
     """Every file staged by the run still has all its accepted rows in staging, or the merge is refused."""
-    cursor.execute(warehouse.sql("check_staged_rows"), {"run_id": run_id})
+    count = warehouse.sql("staged_count").strip()
+    per_table = [count.format(table=table) for table in ledger.quoted_staging_tables(cursor)]
+    check = warehouse.sql("check_staged_rows").format(staged_counts=" UNION ALL ".join(per_table))
+    cursor.execute(check, {"run_id": run_id})
     missing = [row[0] for row in cursor.fetchall()]
     if missing:
         raise StagedRowsMissingError(

@@ -1,21 +1,9 @@
--- Files the run staged whose rows in staging are not all there (staging is unlogged: a server crash empties it).
--- A GBA roster's accepted rows are its rows with a valid ID (its broken-ID rows are rejected rows kept for matching).
+-- Files the run staged whose rows in staging are not all there (staging is unlogged: a server crash empties it):
+-- the rows of every staging table, per file, against the count the ledger recorded when it copied them.
+-- The placeholder staged_counts is staged_count.sql once per staging table, joined by UNION ALL (merge.py).
 SELECT f.file_name
   FROM audit.file f
-  LEFT JOIN (SELECT file_id, count(*) AS staged
-               FROM staging.roster_row
-              WHERE run_id = %(run_id)s
-              GROUP BY file_id
-             UNION ALL
-             SELECT file_id, count(*) FILTER (WHERE id_valid)
-               FROM staging.gba_row
-              WHERE run_id = %(run_id)s
-              GROUP BY file_id
-             UNION ALL
-             SELECT file_id, count(*)
-               FROM staging.self_report
-              WHERE run_id = %(run_id)s
-              GROUP BY file_id) s USING (file_id)
- WHERE f.run_id = %(run_id)s AND f.status = 'staged'
-   AND coalesce(s.staged, 0) <> f.rows_read - f.rows_rejected
+  LEFT JOIN (SELECT file_id, sum(n) AS staged FROM ({staged_counts}) per_table GROUP BY file_id) s USING (file_id)
+ WHERE f.run_id = %(run_id)s AND f.status = 'staged' AND f.rows_staged IS NOT NULL
+   AND coalesce(s.staged, 0) <> f.rows_staged
  ORDER BY f.file_id
