@@ -101,7 +101,7 @@ def run_day(
     task when not given). Returns what the tasks returned: ``counties``, ``ingested``, ``merged``, ``finished``,
     ``reported``.
     """
-    from roster_recon.intake.kind import GBA, kind_of
+    from roster_recon import reference
 
     done: dict = {}
     done["counties"] = tasks.prepare_run(settings)
@@ -109,7 +109,7 @@ def run_day(
         return done
     ingesting = done["counties"] if counties is None else counties
     done["ingested"] = {
-        c: tasks.ingest_county(settings, c, validator=gba_validator if kind_of(c) is GBA else validator)
+        c: tasks.ingest_county(settings, c, validator=gba_validator if c in reference.committees() else validator)
         for c in ingesting
     }
     if until == "ingest":

@@ -22,7 +22,7 @@ from functools import partial
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
 from roster_recon.intake import county, discover, settle
-from roster_recon.intake.kind import COUNTY, kind_of
+from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
 
@@ -64,14 +64,18 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             return ledger.county_counts(connection, settings.run_id, county_code)
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
+    folder = discover.county_folder(settings.drop_root, county_code)
+    with engine.begin() as connection:
         ledger.forget_county_attempt(connection, settings.run_id, county_code)
-        snapshots = ledger.current_snapshots(connection, county_code, kind_of(county_code).snapshots)
-    files, left_alone = settle.ready_files(engine, settings.drop_root, county_code, settings.settle_seconds)
-    validation = validator_for(kind_of(county_code).name, validator).for_county(settings.run_id, county_code)
-    own_county = county_code if kind_of(county_code) is COUNTY else None  # a committee's leads search every ledger
+        snapshots = ledger.current_snapshots(connection, county_code, folder.kind.snapshots)
+    files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
+    validation = validator_for(folder.kind.name, validator).for_county(settings.run_id, county_code)
+    own_county = county_code if folder.kind.own_ledgers_only else None  # a committee's leads search every ledger
     known = partial(reconcile.known_members, engine, county_code=own_county)
     attempts = ledger.ReadingAttempts(engine, settings.run_id, county_code)
-    outcomes = county.county_outcomes(files, county_code, snapshots, validation, settings, known, attempts=attempts)
+    outcomes = county.county_outcomes(
+        files, county_code, snapshots, validation, settings, known, kind=folder.kind, attempts=attempts
+    )
     for outcome in outcomes:
         with engine.begin() as connection:
             ledger.record(connection, settings.run_id, county_code, outcome)
@@ -120,9 +124,9 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
 
 # Who gets a follow-up list: a county its flagged members, a committee its leads; the members' own reports none.
 FOLLOW_UP_WRITERS = {
-    "county": feedback.write_follow_up,
-    "gba": both_sides.write_committee_follow_up,
-    "self_report": None,
+    COUNTY: feedback.write_follow_up,
+    GBA: both_sides.write_committee_follow_up,
+    SELF_REPORT: None,
 }
 
 

@@ -8,6 +8,7 @@ import asyncio
 from roster_recon import share
 from roster_recon.airflow_facing.ready import ReadyMarkerTrigger, find_markers
 from roster_recon.intake import discover
+from roster_recon.intake.kind import COUNTY
 
 
 def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serialises(tmp_path):
@@ -37,7 +38,7 @@ def test_a_marker_the_run_still_finds_is_accounted_for_and_never_read_as_a_roste
     (county / "_READY").write_text("")
     (county / "甲支部.csv").write_text("姓名\n")
     (tmp_path / "_READY").write_text("")
-    files, ignored = discover.roster_files(discover.SourceFolder("360922", county))
+    files, ignored = discover.roster_files(discover.SourceFolder("360922", county, COUNTY))
     assert [path.name for path in files] == ["甲支部.csv"]
     assert [(entry.name, entry.reason) for entry in ignored] == [("_READY", share.MARKER_REASON)]
     _, at_root = discover.county_folders(tmp_path)

@@ -7,7 +7,8 @@ from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
 
 from roster_recon import share
 from roster_recon.intake import county, discover
-from roster_recon.intake.county import CurrentSnapshots
+from roster_recon.intake.kind import COUNTY
+from roster_recon.outcome import CurrentSnapshots
 
 
 def test_a_county_of_many_files_is_validated_in_bounded_batches(make_settings, engine, validator, monkeypatch):
@@ -41,7 +42,8 @@ def test_outcomes_are_values_one_per_file_and_the_ledger_is_untouched(tmp_path, 
 
         return RosterValidator().validate(frame, "county_360922", "test", file_names)
 
-    outcomes = {o.name: o for o in county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings)}
+    found = county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings, kind=COUNTY)
+    outcomes = {o.name: o for o in found}
     assert {name: o.status for name, o in outcomes.items()} == {"甲支部.csv": "staged", "乙支部.csv": "rejected"}
     staged = outcomes["甲支部.csv"]
     assert (staged.rows_read, staged.rows_rejected, len(staged.accepted), len(staged.kept)) == (2, 1, 1, 1)

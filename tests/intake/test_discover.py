@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from roster_recon import share
 from roster_recon.intake import discover
+from roster_recon.intake.kind import COUNTY
 
 
 def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):
@@ -45,7 +46,7 @@ def test_only_roster_files_are_listed_and_the_rest_is_ignored_with_a_reason(tmp_
     for name in names:
         (folder / name).write_bytes(b"data")
     (folder / "_archive").mkdir()
-    ready, ignored = discover.roster_files(discover.SourceFolder("360922", folder))
+    ready, ignored = discover.roster_files(discover.SourceFolder("360922", folder, COUNTY))
     assert sorted(p.name for p in ready) == ["丙.xls", "乙.csv", "新.csv", "甲.xlsx"]  # settling is settle.py's
     reasons = {entry.name: entry.reason for entry in ignored}
     assert reasons["~$甲.xlsx"] == "Office lock file"
@@ -69,7 +70,7 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
     os.mkfifo(county / "pipe.csv")  # opening it for reading would wait for a writer for ever
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(county / "socket.xlsx"))
-        folder = discover.SourceFolder("360922", county)
+        folder = discover.SourceFolder("360922", county, COUNTY)
         files, ignored = discover.roster_files(folder)
     assert [path.name for path in files] == ["甲支部.csv"]
     reasons = {entry.name: entry.reason for entry in ignored}

@@ -8,9 +8,10 @@ import pytest
 from helpers import AS_OF, crashing_reader, person, write_roster
 
 from roster_recon.intake import county, discover
-from roster_recon.intake.county import CurrentSnapshots
 from roster_recon.intake.isolated import read_isolated
+from roster_recon.intake.kind import COUNTY
 from roster_recon.intake.read import RosterFileError, read_roster
+from roster_recon.outcome import CurrentSnapshots
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,8 @@ def test_a_workbook_that_crashes_the_reader_is_rejected_and_the_countys_other_fi
     def validate(frame, file_names):
         return validator.validate(frame, "county_360922", "test", file_names)
 
-    outcomes = {o.name: o for o in county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings)}
+    found = county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings, kind=COUNTY)
+    outcomes = {o.name: o for o in found}
     assert {name: o.status for name, o in outcomes.items()} == {
         "甲支部.csv": "staged",
         "PANIC.xlsx": "rejected",

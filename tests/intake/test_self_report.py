@@ -9,7 +9,7 @@ from helpers import id_number
 
 from roster_recon import reference
 from roster_recon.intake import discover
-from roster_recon.intake.kind import SELF_REPORT, kind_of
+from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT
 from roster_recon.intake.read import RosterFileError, read_roster
 from roster_recon.intake.self_report import (
     SHANGHAI,
@@ -26,11 +26,11 @@ def test_the_self_reports_folder_is_a_source_of_its_own_kind(tmp_path):
     (tmp_path / "gba" / "440300-深圳").mkdir(parents=True)
     folders, ignored = discover.source_folders(tmp_path)
     assert [(f.county_code, f.kind) for f in folders] == [
-        ("360922", "county"),
-        ("self-reports", "self_report"),
-        ("440300", "gba"),
+        ("360922", COUNTY),
+        ("self-reports", SELF_REPORT),
+        ("440300", GBA),
     ]
-    assert ignored == [] and kind_of("self-reports") is SELF_REPORT
+    assert ignored == []
     assert discover.county_folder(tmp_path, "self-reports").path == tmp_path / "self-reports"
 
 

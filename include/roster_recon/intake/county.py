@@ -30,7 +30,7 @@ import pandas as pd
 from roster_recon import share, timing
 from roster_recon.intake import discover, probable, stage
 from roster_recon.intake.isolated import read_isolated
-from roster_recon.intake.kind import RosterKind, kind_of
+from roster_recon.intake.kind import RosterKind
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
 from roster_recon.intake.problems import (
     control_character_warnings,
@@ -101,18 +101,18 @@ def county_outcomes(
     validate: Callable[[pd.DataFrame, list[str]], object],
     settings: RunSettings,
     known: Callable[[list[bytes]], dict[bytes, set[str]]] | None = None,
-    kind: RosterKind | None = None,
+    *,
+    kind: RosterKind,
     attempts: ReadingAttempts | None = None,
 ) -> Iterator[FileOutcome | IgnoredEntry]:
     """One outcome per file, in order. ``validate(batch, file_names)`` is the GX validator's call for a batch;
     ``known(keys)`` names the current members among member keys (a broken ID one slip from one of them gets the
-    positions to check in its feedback: ``probable.suggest``); ``kind`` is the kind of roster the folder sends (by its
-    code unless told); ``attempts`` records, durably, each attempt to read a content (a content whose reading ended
-    ``ENDED_ATTEMPTS`` attempts is rejected unread).
+    positions to check in its feedback: ``probable.suggest``); ``kind`` is the kind of input the folder sends
+    (``SourceFolder.kind``); ``attempts`` records, durably, each attempt to read a content (a content whose reading
+    ended ``ENDED_ATTEMPTS`` attempts is rejected unread).
 
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
-    kind = kind or kind_of(county_code)
     keys_of = partial(stage.member_keys, secret=settings.pii_secret)
     for outcome in _outcomes(files, county_code, snapshots, validate, settings, kind, attempts):
         if known is not None and isinstance(outcome, FileOutcome):

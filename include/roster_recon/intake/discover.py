@@ -2,10 +2,10 @@
 
 A county folder's name starts with the county's 6-digit GB/T 2260 code (``360922`` or ``360922-万载县``); a GBA
 committee's folder sits under ``gba/`` and starts with the committee's code (``gba/440300-深圳``; ``440000`` for the
-municipal committee). A folder that names neither is reported, never guessed at. Both kinds of folder follow the same
-rules from here on, told apart by ``SourceFolder.kind``. Roster files sit directly in the county folder. Hidden
-files, Office lock files (``~$…``) and partial downloads (``.tmp``, ``.part``, ``.crdownload``) are ignored with a
-reason; whether a file is still being written is ``settle.py``'s question.
+municipal committee). A folder that names neither is reported, never guessed at. Every folder follows the same rules
+from here on, told apart by ``SourceFolder.kind``, the kind of input resolved here once. Roster files sit directly in
+the county folder. Hidden files, Office lock files (``~$…``) and partial downloads (``.tmp``, ``.part``,
+``.crdownload``) are ignored with a reason; whether a file is still being written is ``settle.py``'s question.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roster_recon import reference
+from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT, RosterKind
 from roster_recon.share import (
     FOLDER_REASON,
     GBA_DIR,
@@ -54,16 +55,13 @@ def open_regular(path: Path):
 
 @dataclass(frozen=True)
 class SourceFolder:
-    """A county's drop folder or a GBA committee's; ``county_code`` is the county's or the committee's code."""
+    """A source's drop folder: a county's, a GBA committee's or the self-reports'. ``county_code`` is the county's or
+    the committee's code (``self-reports`` for the exports); ``kind`` is the kind of input its files are, resolved
+    here, once, from where the folder is (every later stage takes it from here)."""
 
     county_code: str
     path: Path
-
-    @property
-    def kind(self) -> str:
-        if self.county_code == SELF_REPORTS_DIR:
-            return "self_report"
-        return "gba" if self.county_code in reference.committees() else "county"
+    kind: RosterKind
 
 
 def find_entry(folder: Path, name_shown: str) -> Path | None:
@@ -98,12 +96,12 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
         )
     reports = drop_root / SELF_REPORTS_DIR
     if reports.is_dir() and not reports.is_symlink():
-        counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports)]
+        counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports, SELF_REPORT)]
     gba = drop_root / GBA_DIR
     try:
         if not gba.is_dir() or gba.is_symlink():
             return counties, ignored
-        committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/")
+        committees, committee_ignored = _coded_folders(gba, reference.committees(), "a GBA committee", "gba/", GBA)
     except OSError as error:  # the committees' folder is away: the committees wait, the counties go on
         reason = f"GBA committees held back: their folder cannot be read ({error.strerror or error})"
         return counties, [*ignored, IgnoredEntry(None, GBA_DIR, reason, holds_back_county=True)]
@@ -120,12 +118,14 @@ def county_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
     if not drop_root.is_dir():
         raise DropRootUnavailable(f"{unavailable} does not exist or is not a folder: is the county share mounted?")
     try:
-        return _coded_folders(drop_root, reference.counties(), "a Yichun county", "")
+        return _coded_folders(drop_root, reference.counties(), "a Yichun county", "", COUNTY)
     except OSError as error:
         raise DropRootUnavailable(f"{unavailable} cannot be read ({error.strerror or error})") from error
 
 
-def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
+def _coded_folders(
+    root: Path, known, what: str, prefix: str, kind: RosterKind
+) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
     """Folders of ``root`` whose name starts with a code in ``known``; a code claimed twice holds back its folders."""
     folders: list[SourceFolder] = []
     ignored: list[IgnoredEntry] = []
@@ -144,7 +144,7 @@ def _coded_folders(root: Path, known, what: str, prefix: str) -> tuple[list[Sour
         elif match is None or match.group(1) not in known:
             ignored.append(IgnoredEntry(None, name, f"folder name does not start with the code of {what}"))
         else:
-            folders.append(SourceFolder(match.group(1), entry))
+            folders.append(SourceFolder(match.group(1), entry, kind))
     codes = [folder.county_code for folder in folders]
     claimed_twice = {code for code in codes if codes.count(code) > 1}
     for folder in folders:

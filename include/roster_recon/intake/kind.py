@@ -18,10 +18,9 @@ from roster_recon import reference
 from roster_recon.intake import gba, self_report, stage
 from roster_recon.intake.columns import normalise_roster
 from roster_recon.intake.problems import soft_problems
-from roster_recon.share import SELF_REPORTS_DIR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a kind is itself: compared and looked up by identity
 class RosterKind:
     name: str  # "county", "gba" or "self_report": also the expectation suite's key (``validate.SUITES``)
     layout: Callable[[], reference.Layout]
@@ -30,6 +29,7 @@ class RosterKind:
     staged_columns: tuple[str, ...]  # the normalised columns a staged file's accepted rows keep
     keyed: Callable  # keyed(outcome, code, secret) -> [outcome.StagedRows]: a staged file's rows, keyed
     snapshots: bool = True  # a file is a branch's full roster; else a batch of events (a content loaded once)
+    own_ledgers_only: bool = False  # a broken ID is matched against the folder's own county's members only
     duplicate_reason: str = (
         "same content as the file that gave its branches their current roster; nothing changes"
         " / 与各支部当前台账的来源文件内容相同，无需重复导入"
@@ -43,6 +43,7 @@ COUNTY = RosterKind(
     lambda roster, rejected, _as_of: soft_problems(roster, rejected),
     stage.ROSTER_COLUMNS,
     stage.keyed_roster,
+    own_ledgers_only=True,
 )
 GBA = RosterKind(
     "gba",
@@ -64,11 +65,3 @@ SELF_REPORT = RosterKind(
     duplicate_reason="same content as an export already loaded; every report in it is counted already"
     " / 与已导入的导出文件内容相同，其中的上报均已计入",
 )
-SELF_REPORTS_CODE = SELF_REPORTS_DIR  # the folder <drop_root>/self-reports/, and its files' code in the warehouse
-
-
-def kind_of(code: str) -> RosterKind:
-    """The kind of input a folder code sends: the members' self-reports, a GBA committee's roster, else a county's."""
-    if code == SELF_REPORTS_CODE:
-        return SELF_REPORT
-    return GBA if code in reference.committees() else COUNTY

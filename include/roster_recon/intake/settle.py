@@ -106,10 +106,9 @@ def first_look(engine: sa.Engine, drop_root: Path) -> tuple[list[str], list[Igno
 
 
 def ready_files(
-    engine: sa.Engine, drop_root: Path, county_code: str, settle_seconds: float
+    engine: sa.Engine, folder: discover.SourceFolder, settle_seconds: float
 ) -> tuple[list[Path], list[IgnoredEntry]]:
     """The second look at a county's folder: files ready to read (oldest first), and the entries left alone."""
-    folder = discover.county_folder(drop_root, county_code)
     files, ignored = discover.roster_files(folder)
     files, changing = settled(engine, folder.county_code, files, settle_seconds)
     ignored += [
