@@ -54,7 +54,7 @@ def drop(drop_root: Path, files: int, seed: int) -> tuple[dict[str, dict[str, st
     targets = folders(drop_root)
     serial = 900_000
     for code, folder in targets.items():
-        for number in range(2 if folder.kind.name == "county" else 1):
+        for number in range(2 if folder.kind == "county" else 1):
             name, rows = good_file(folder, number, serial, GOOD_ROWS)
             serial += GOOD_ROWS
             dropped.setdefault(code, {})[name] = "good"

@@ -64,9 +64,9 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
             return ledger.county_counts(connection, settings.run_id, county_code)
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
+        ledger.forget_county_attempt(connection, settings.run_id, county_code)  # before anything else can fail
     folder = discover.county_folder(settings.drop_root, county_code)
     with engine.begin() as connection:
-        ledger.forget_county_attempt(connection, settings.run_id, county_code)
         snapshots = ledger.current_snapshots(connection, county_code, folder.kind.snapshots)
     files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
     validation = validator_for(folder.kind.name, validator).for_county(settings.run_id, county_code)

@@ -51,6 +51,23 @@ def test_outcomes_are_values_one_per_file_and_the_ledger_is_untouched(tmp_path, 
     assert rows(engine, "SELECT count(*) AS n FROM audit.file")[0]["n"] == 0
 
 
+def test_a_kind_that_keys_fewer_rows_than_it_accepted_fails_the_folder_loudly(make_settings, validator):
+    import dataclasses
+
+    import pytest
+
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    files, _ = discover.roster_files(discover.county_folder(settings.drop_root, "360922"))
+    forgetful = dataclasses.replace(COUNTY, keyed=lambda outcome, code, secret: [])  # a new kind's bug
+
+    def validate(frame, file_names):
+        return validator.validate(frame, "county_360922", "test", file_names)
+
+    with pytest.raises(county.KeyedRowsLost, match=r"甲支部\.csv has 2 accepted rows but 0 were keyed"):
+        list(county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings, kind=forgetful))
+
+
 def test_a_file_over_the_size_limit_is_hashed_where_it_is_never_copied(tmp_path):
     path = write_roster(tmp_path, "360922", "甲支部.csv", [person(n) for n in range(1, 40)])
     copy = tmp_path / "holding" / "0.csv"

@@ -125,6 +125,17 @@ def test_staged_rows_lost_in_a_server_restart_stop_the_merge_and_are_read_again(
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 2
 
 
+def test_a_file_staged_before_rows_were_counted_is_checked_for_its_accepted_rows(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    run_day(settings, validator, until="ingest")
+    with engine.begin() as connection:  # as a worker still on the code before 0031 records it, then a crash
+        connection.exec_driver_sql("UPDATE audit.file SET rows_staged = NULL")
+        connection.exec_driver_sql("DELETE FROM staging.roster_row WHERE source_row = 3")
+    with pytest.raises(StagedRowsMissingError, match=r"甲支部\.csv"):
+        tasks.merge_run(settings)
+
+
 def test_a_new_kinds_staging_table_is_walked_by_abandonment_and_the_merge_check(make_settings, engine, validator):
     with engine.begin() as connection:  # what a fourth kind's migration would add, listed nowhere else
         connection.exec_driver_sql(

@@ -119,7 +119,23 @@ def county_outcomes(
             probable.suggest(outcome, known, keys_of)
         if isinstance(outcome, FileOutcome) and outcome.status == "staged":
             outcome.staged = kind.keyed(outcome, county_code, settings.pii_secret)
+            _check_keyed(outcome, kind)
         yield outcome
+
+
+class KeyedRowsLost(RuntimeError):
+    """A kind's ``keyed`` handed over fewer rows than the file's accepted rows: a bug, never a clerk's mistake."""
+
+
+def _check_keyed(outcome: FileOutcome, kind: RosterKind) -> None:
+    """Every accepted row is in the kind's staging table: the ledger copies what it is given and the merge's check
+    counts what was copied, so rows a kind forgot would be merged short and archived without a word."""
+    handed = sum(len(staged.rows) for staged in outcome.staged if staged.table == kind.table)
+    if handed < len(outcome.accepted):
+        raise KeyedRowsLost(
+            f"{kind.name}: {outcome.name} has {len(outcome.accepted)} accepted rows but {handed} were keyed for"
+            f" {kind.table}; nothing of the folder is recorded (the task fails and its retry starts clean)"
+        )
 
 
 def _outcomes(

@@ -28,6 +28,7 @@ class RosterKind:
     soft_problems: Callable[[pd.DataFrame, set[int], dt.date], pd.DataFrame]
     staged_columns: tuple[str, ...]  # the normalised columns a staged file's accepted rows keep
     keyed: Callable  # keyed(outcome, code, secret) -> [outcome.StagedRows]: a staged file's rows, keyed
+    table: str  # the staging table that holds every accepted row (besides any the kind adds)
     snapshots: bool = True  # a file is a branch's full roster; else a batch of events (a content loaded once)
     own_ledgers_only: bool = False  # a broken ID is matched against the folder's own county's members only
     duplicate_reason: str = (
@@ -43,6 +44,7 @@ COUNTY = RosterKind(
     lambda roster, rejected, _as_of: soft_problems(roster, rejected),
     stage.ROSTER_COLUMNS,
     stage.keyed_roster,
+    table="staging.roster_row",
     own_ledgers_only=True,
 )
 GBA = RosterKind(
@@ -52,6 +54,7 @@ GBA = RosterKind(
     gba.gba_soft_problems,
     ("id_number", *gba.GBA_ROW_COLUMNS),
     stage.keyed_gba_roster,
+    table="staging.gba_row",
 )
 
 SELF_REPORT = RosterKind(
@@ -61,6 +64,7 @@ SELF_REPORT = RosterKind(
     self_report.self_report_soft_problems,
     ("id_number", *self_report.SELF_REPORT_ROW_COLUMNS),
     stage.keyed_self_reports,
+    table="staging.self_report",
     snapshots=False,
     duplicate_reason="same content as an export already loaded; every report in it is counted already"
     " / 与已导入的导出文件内容相同，其中的上报均已计入",

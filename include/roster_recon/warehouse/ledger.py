@@ -162,7 +162,7 @@ def forget_county_attempt(connection: sa.Connection, run_id: str, county_code: s
     connection.execute(sa.text(warehouse.sql("forget_county_attempt")), params)
 
 
-def current_snapshots(connection: sa.Connection, county_code: str, snapshots: bool = True) -> CurrentSnapshots:
+def current_snapshots(connection: sa.Connection, county_code: str, snapshots: bool) -> CurrentSnapshots:
     """What a file of the folder would merely repeat: its branches' current sources and the files earlier runs
     received but could not archive, or for a folder of events (``snapshots`` false: self-reports) every content it
     ever loaded."""

@@ -35,12 +35,14 @@ same member has the same key in every view and every run; without that key it ca
 
 **Who may read.** `roster_reader` (downstream reports) sees every row. A county office's login
 (`roster_county_<code>`) sees its own county's rows; a GBA committee's login (`roster_committee_<code>`) its own
-committee's, and the municipal committee (`440000`) every GBA row. Row security is forced on the tables beneath the
-views and keys on the login (`current_user`), so no view widens it; each view says below which rows a login sees.
+committee's; the municipal committee (`440000`) every GBA row and all evidence of contact, but only its own files.
+Row security is forced on the tables beneath the views and keys on the login (`current_user`), so no view widens it.
+"Granted to" below lists the roles that may select from a view; which of its rows each sees is in the view's text
+(a role may be granted a view and see none of its rows).
 Nobody but the pipeline (`roster_loader`) reads the `core`, `audit` or `staging` schemas.
 
-**Dates.** `as_of` and every `*_on`, `since`, `valid_from`, `valid_to` are run dates (the date a daily run reconciled
-as of, Asia/Shanghai); `*_at` are timestamps with time zone.
+**Dates.** `as_of`, `since`, `valid_from`, `valid_to`, `raised_on` and `closed_on` are run dates (the date a daily run
+reconciled as of, Asia/Shanghai); `occurred_on` is the contact's own date; `*_at` are timestamps with time zone.
 """
 
 
@@ -88,7 +90,7 @@ def render(found: list[View]) -> str:
     lines += [f"| [`{view.name}`](#reporting{view.name}) | {_cell(_first_sentence(view.comment))} |" for view in found]
     for view in found:
         lines += ["", f"## reporting.{view.name}", "", _one_paragraph(view.comment), ""]
-        lines += [f"Readable by: {', '.join(f'`{reader}`' for reader in view.readers) or 'the pipeline only'}.", ""]
+        lines += [f"Granted to: {', '.join(f'`{reader}`' for reader in view.readers) or 'the pipeline only'}.", ""]
         lines += ["| column | type | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.type} | {_cell(_one_paragraph(c.comment))} |" for c in view.columns]
     return "\n".join(lines) + "\n"

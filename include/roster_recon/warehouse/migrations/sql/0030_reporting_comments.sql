@@ -23,7 +23,7 @@ COMMENT ON COLUMN reporting.member_current.destination IS 'Destination as the le
 COMMENT ON COLUMN reporting.member_current.destination_city IS 'The prefecture-level city the destination names, normalised (深圳市), or null when none is recognised.';
 COMMENT ON COLUMN reporting.member_current.destination_city_code IS 'That city''s 6-digit division code (440300), or null.';
 COMMENT ON COLUMN reporting.member_current.in_gba IS 'True when the destination city is in the Guangdong-Hong Kong-Macao Greater Bay Area.';
-COMMENT ON COLUMN reporting.member_current.gba_committee IS 'The GBA committee that should place the member (the city committee of the destination, else the municipal committee); null outside the GBA.';
+COMMENT ON COLUMN reporting.member_current.gba_committee IS 'The name (not the code) of the GBA committee that should place the member (the city committee of the destination, else the municipal committee); null outside the GBA. gba_reconciliation holds committee codes.';
 COMMENT ON COLUMN reporting.member_current.phone_masked IS 'Contact phone masked: first 3 and last 4 digits of the national number (138****8000); null when none is valid.';
 COMMENT ON COLUMN reporting.member_current.industry IS 'Industry (从事行业), one of the four clears.';
 COMMENT ON COLUMN reporting.member_current.last_contact_date IS 'The latest evidence of contact from any source on or before the last run date (see contact_evidence).';
@@ -52,7 +52,7 @@ COMMENT ON COLUMN reporting.flag_history.branch IS 'The branch whose ledger entr
 COMMENT ON COLUMN reporting.flag_history.flag IS 'The flag (as in member_flags).';
 COMMENT ON COLUMN reporting.flag_history.raised_on IS 'The run date the flag was raised on.';
 COMMENT ON COLUMN reporting.flag_history.closed_on IS 'The run date its cause went, or null while it is open.';
-COMMENT ON COLUMN reporting.flag_history.detail IS 'The detail recorded when the flag was raised.';
+COMMENT ON COLUMN reporting.flag_history.detail IS 'The latest detail while the flag is open (each run brings it up to date); for a closed flag, the detail as it closed.';
 
 COMMENT ON VIEW reporting.member_history IS
 'One row per version of a member''s roster facts on one branch roster: a new version when a fact changes, the old one
@@ -71,10 +71,10 @@ COMMENT ON COLUMN reporting.member_history.last_contact_date IS 'The last contac
 
 COMMENT ON VIEW reporting.county_summary IS
 'One row per county of Yichun: its ledgers'' size and how complete they are, as of the last run. A member counts once
-per county. Rows: a county login sees its own county.';
+per county. Rows: a county login sees its own county; a committee login none.';
 COMMENT ON COLUMN reporting.county_summary.county_code IS 'The county''s 6-digit code.';
 COMMENT ON COLUMN reporting.county_summary.county_name IS 'The county''s name.';
-COMMENT ON COLUMN reporting.county_summary.branches IS 'Branches with a current roster.';
+COMMENT ON COLUMN reporting.county_summary.branches IS 'Branches with at least one member on a current roster (an empty roster''s branch is not counted).';
 COMMENT ON COLUMN reporting.county_summary.members IS 'Members on the county''s current rosters.';
 COMMENT ON COLUMN reporting.county_summary.members_complete IS 'Members with all four clears (outflow time, destination, contact, industry).';
 COMMENT ON COLUMN reporting.county_summary.completeness_pct IS '100 * members_complete / members, one decimal; null for a county with no members.';
@@ -99,7 +99,7 @@ over the members the login may see.';
 COMMENT ON COLUMN reporting.destination_summary.destination_city IS 'The destination city, normalised; null for destinations not recognised.';
 COMMENT ON COLUMN reporting.destination_summary.destination_city_code IS 'The city''s 6-digit division code, or null.';
 COMMENT ON COLUMN reporting.destination_summary.in_gba IS 'True for a city in the Greater Bay Area.';
-COMMENT ON COLUMN reporting.destination_summary.gba_committee IS 'The GBA committee that places members going there; null outside the GBA.';
+COMMENT ON COLUMN reporting.destination_summary.gba_committee IS 'The name (not the code) of the GBA committee that places members going there; null outside the GBA.';
 COMMENT ON COLUMN reporting.destination_summary.members IS 'Members whose current destination is this city.';
 
 COMMENT ON VIEW reporting.file_audit IS
@@ -107,16 +107,16 @@ COMMENT ON VIEW reporting.file_audit IS
 in ignored_entries). Rows: a county login sees its county''s files, a committee login its committee''s.';
 COMMENT ON COLUMN reporting.file_audit.county_code IS 'The folder the file came from: a county''s code, a GBA committee''s code, or self-reports.';
 COMMENT ON COLUMN reporting.file_audit.file_name IS 'The file''s name as dropped.';
-COMMENT ON COLUMN reporting.file_audit.sha256 IS 'SHA-256 of the file''s bytes (equal bytes are a duplicate).';
+COMMENT ON COLUMN reporting.file_audit.sha256 IS 'SHA-256 of the file''s bytes, as read.';
 COMMENT ON COLUMN reporting.file_audit.received_at IS 'When a run recorded the file.';
-COMMENT ON COLUMN reporting.file_audit.status IS 'loaded, duplicate (same content as a file already loaded), superseded (a newer file of the same branch won) or rejected (see error).';
+COMMENT ON COLUMN reporting.file_audit.status IS 'loaded, duplicate (the same content as the current source of every branch it covers, or of an export already loaded, or this very file received before and left in the folder), superseded (a newer file of the same branch won) or rejected (see error).';
 COMMENT ON COLUMN reporting.file_audit.rows_read IS 'Data rows read from the file.';
 COMMENT ON COLUMN reporting.file_audit.rows_loaded IS 'Rows merged into the warehouse.';
 COMMENT ON COLUMN reporting.file_audit.rows_rejected IS 'Rows refused by a hard rule (the feedback workbook lists them).';
 COMMENT ON COLUMN reporting.file_audit.error IS 'Why the file was rejected, or a note on a duplicate or superseded file, in Chinese and English.';
 COMMENT ON COLUMN reporting.file_audit.run_id IS 'The Airflow run that accounted for the file.';
 COMMENT ON COLUMN reporting.file_audit.as_of IS 'That run''s date.';
-COMMENT ON COLUMN reporting.file_audit.archived_to IS 'Where the file was moved after the run (under the folder''s _archive), or null while it waits.';
+COMMENT ON COLUMN reporting.file_audit.archived_to IS 'Where the file was moved after the run (the folder''s _archive, or _rejected for a rejected file), or null while it waits.';
 COMMENT ON COLUMN reporting.file_audit.feedback_path IS 'The feedback workbook written for the file, or null.';
 
 COMMENT ON VIEW reporting.ignored_entries IS
@@ -124,7 +124,7 @@ COMMENT ON VIEW reporting.ignored_entries IS
 kind, an unreadable name), with the reason. Rows: a county login sees its county''s, a committee login its committee''s.';
 COMMENT ON COLUMN reporting.ignored_entries.run_id IS 'The Airflow run that saw the entry.';
 COMMENT ON COLUMN reporting.ignored_entries.as_of IS 'That run''s date.';
-COMMENT ON COLUMN reporting.ignored_entries.county_code IS 'The folder the entry is in (a county, a committee, or self-reports).';
+COMMENT ON COLUMN reporting.ignored_entries.county_code IS 'The folder the entry is in (a county, a committee, or self-reports); null for an entry of the drop root itself.';
 COMMENT ON COLUMN reporting.ignored_entries.name IS 'The entry''s name as shown to a clerk (undecodable bytes escaped).';
 COMMENT ON COLUMN reporting.ignored_entries.reason IS 'Why it was left alone, in Chinese and English.';
 
@@ -137,28 +137,31 @@ COMMENT ON COLUMN reporting.validation_summary.county_code IS 'The folder the fi
 COMMENT ON COLUMN reporting.validation_summary.file_name IS 'The file''s name as dropped.';
 COMMENT ON COLUMN reporting.validation_summary.expectation IS 'The expectation''s type (expect_column_values_to_match_regex, ...).';
 COMMENT ON COLUMN reporting.validation_summary.column_name IS 'The column it checks, by its canonical name.';
-COMMENT ON COLUMN reporting.validation_summary.severity IS 'hard (a failing row is rejected) or soft (a warning in the feedback).';
+COMMENT ON COLUMN reporting.validation_summary.severity IS 'hard (a failing row is rejected), soft (a warning in the feedback) or table (a rule about the whole file).';
 COMMENT ON COLUMN reporting.validation_summary.success IS 'True when every row passed.';
 COMMENT ON COLUMN reporting.validation_summary.element_count IS 'Rows checked.';
 COMMENT ON COLUMN reporting.validation_summary.unexpected_count IS 'Rows that failed.';
 COMMENT ON COLUMN reporting.validation_summary.unexpected_percent IS 'Failed rows as a percentage of the rows checked.';
 
 COMMENT ON VIEW reporting.follow_up_list IS
-'One row per follow-up workbook written for a county or a GBA committee (its open leads), rewritten when its content
-changes. Rows: a county login sees its county''s, a committee login its committee''s.';
+'One row per run per follow-up list kept for a county or a GBA committee (its open flags or leads): the workbook is
+rewritten only when its content changes, so the same path may repeat over runs. Rows: a county login sees its
+county''s, a committee login its committee''s.';
 COMMENT ON COLUMN reporting.follow_up_list.county_code IS 'The county or committee the workbook is for.';
-COMMENT ON COLUMN reporting.follow_up_list.as_of IS 'The run date it was written for.';
+COMMENT ON COLUMN reporting.follow_up_list.as_of IS 'The run date the list was kept for.';
 COMMENT ON COLUMN reporting.follow_up_list.members IS 'Members listed.';
 COMMENT ON COLUMN reporting.follow_up_list.open_flags IS 'Open flags or leads listed.';
 COMMENT ON COLUMN reporting.follow_up_list.path IS 'Where the workbook was written (in the folder''s _follow_up).';
-COMMENT ON COLUMN reporting.follow_up_list.written_at IS 'When it was written.';
+COMMENT ON COLUMN reporting.follow_up_list.written_at IS 'When that run kept it (written, or found unchanged).';
 
 COMMENT ON VIEW reporting.contact_evidence IS
 'One row per piece of evidence of contact, from every source, kept for ever: the grain is one piece per source''s
-identity (a ledger row''s date, a GBA row''s activity or dues month, a self-report per member and report time). Rows: a county login sees evidence recorded for its county, a committee login for its
-committee.';
+identity (a ledger row''s date, a GBA row''s activity or dues month, a self-report per member and report time).
+Rows: a county login sees its own ledgers'' dates and every piece, from every source (GBA rosters, self-reports with
+their city), about a member currently on its ledgers; a committee login the evidence from its rosters and from
+self-reports in the cities it serves; 440000 all evidence.';
 COMMENT ON COLUMN reporting.contact_evidence.member_key IS 'The member''s key (as in member_current).';
-COMMENT ON COLUMN reporting.contact_evidence.occurred_on IS 'The day of the contact (for dues, the last day of the month paid to).';
+COMMENT ON COLUMN reporting.contact_evidence.occurred_on IS 'The day of the contact itself, not a run date (for dues, the last day of the month paid to).';
 COMMENT ON COLUMN reporting.contact_evidence.source IS 'ledger, gba_activity, dues or self_report.';
 COMMENT ON COLUMN reporting.contact_evidence.file_name IS 'The file the evidence came from.';
 COMMENT ON COLUMN reporting.contact_evidence.county_code IS 'The county the evidence belongs to (the ledger''s county), or null.';
@@ -168,9 +171,10 @@ COMMENT ON COLUMN reporting.contact_evidence.city IS 'The city a self-report nam
 COMMENT ON COLUMN reporting.contact_evidence.known_on IS 'The run date the warehouse first held this evidence (a replay of an earlier date ignores it).';
 
 COMMENT ON VIEW reporting.unmatched_self_reports IS
-'One row per city named by self-reports whose ID number matches no member on any ledger: for the municipal committee
-to follow up. Rows: a committee login sees the cities it serves, 440000 all; a county login none.';
-COMMENT ON COLUMN reporting.unmatched_self_reports.city IS 'The city the reports name, or (none).';
+'One row per recognised city (and one row for every city not recognised, together) named by self-reports whose ID
+number matches no member the warehouse knows (no ledger entry ever accepted, no GBA placement): for the committees to
+follow up. Rows: a committee login sees the cities it serves, 440000 all; a county login none.';
+COMMENT ON COLUMN reporting.unmatched_self_reports.city IS 'The city the reports name (for the row of cities not recognised, the name written most often), or (none).';
 COMMENT ON COLUMN reporting.unmatched_self_reports.city_code IS 'The city''s 6-digit code, or null.';
 COMMENT ON COLUMN reporting.unmatched_self_reports.committee_code IS 'The GBA committee that serves the city, or null outside the GBA.';
 COMMENT ON COLUMN reporting.unmatched_self_reports.reports IS 'Unmatched reports naming the city.';
@@ -189,9 +193,9 @@ COMMENT ON COLUMN reporting.gba_reconciliation.home_county_code IS 'The home cou
 COMMENT ON COLUMN reporting.gba_reconciliation.home_branch IS 'The home branch (the ledger''s, else the one the GBA row names).';
 COMMENT ON COLUMN reporting.gba_reconciliation.ledger_city IS 'The destination city on the home ledger, or null.';
 COMMENT ON COLUMN reporting.gba_reconciliation.expected_committee IS 'The committee the ledger''s destination expects (city committee, else 440000), or null.';
-COMMENT ON COLUMN reporting.gba_reconciliation.gba_committee IS 'The committee that placed the member, or null.';
+COMMENT ON COLUMN reporting.gba_reconciliation.gba_committee IS 'The code of the committee that placed the member, or null (member_current.gba_committee holds a name).';
 COMMENT ON COLUMN reporting.gba_reconciliation.gba_branch IS 'The GBA branch that placed the member, or null.';
-COMMENT ON COLUMN reporting.gba_reconciliation.differences IS 'For a matched member, the facts the two sides give differently (phone, home_county, home_branch).';
+COMMENT ON COLUMN reporting.gba_reconciliation.differences IS 'For a member on both sides (matched, city_differs, placed_twice), the facts the two sides give differently (phone, home_county, home_branch).';
 COMMENT ON COLUMN reporting.gba_reconciliation.last_contact_date IS 'The latest evidence of contact from any source.';
 COMMENT ON COLUMN reporting.gba_reconciliation.last_contact_source IS 'Its source.';
 COMMENT ON COLUMN reporting.gba_reconciliation.gba_placements IS 'Every GBA branch listing the member (committee: branch), for placed_twice.';
@@ -200,12 +204,14 @@ COMMENT ON COLUMN reporting.gba_reconciliation.probable_positions IS 'For probab
 COMMENT ON COLUMN reporting.gba_reconciliation.committees IS 'Every committee concerned with the row (expected and placing): whose logins see it.';
 
 COMMENT ON VIEW reporting.gba_leads IS
-'One row per lead per committee it goes to: a member in a category other than matched, listed for the committee
-responsible (the contract''s "lead goes to"). Rows: a committee login sees its own leads, 440000 all; a county login
-the leads about its members.';
+'One row per lead per committee it goes to (the contract''s "lead goes to"): city_differs and placed_twice to every
+committee concerned, not_placed to the expected committee, awaiting_roster and a not_on_ledger row naming no home
+county to 440000, probable_match to the committee that sent the row (a not_on_ledger row naming a county is the
+county''s lead, in its follow-up list). Rows follow gba_reconciliation''s: a committee login also sees rows addressed to
+another committee about members it is concerned with, so filter on committee_code for a committee''s own leads.';
 COMMENT ON COLUMN reporting.gba_leads.committee_code IS 'The committee the lead goes to.';
 COMMENT ON COLUMN reporting.gba_leads.member_key IS 'The member''s key (as in member_current).';
-COMMENT ON COLUMN reporting.gba_leads.since IS 'The run date the member entered the category (leads are listed oldest first).';
+COMMENT ON COLUMN reporting.gba_leads.since IS 'The run date the member entered the category (the Rosters page lists leads oldest first; the view has no order).';
 COMMENT ON COLUMN reporting.gba_leads.category IS 'The category (as in gba_reconciliation).';
 COMMENT ON COLUMN reporting.gba_leads.name IS 'Name.';
 COMMENT ON COLUMN reporting.gba_leads.id_number_masked IS 'ID number masked (first 6, last 4).';
@@ -239,7 +245,8 @@ COMMENT ON COLUMN reporting.gba_committee_summary.last_roster_at IS 'When its mo
 COMMENT ON COLUMN reporting.gba_committee_summary.awaiting_roster IS 'Members expected by a committee that has never sent a roster.';
 
 COMMENT ON VIEW reporting.gba_branch_summary IS
-'One row per GBA branch with a current roster: the N of 1+7+N. Rows: a committee login sees its branches, 440000 all.';
+'One row per GBA branch with at least one member placed (valid ID) on its current roster: the N of 1+7+N. Rows: a
+committee login sees its branches, 440000 all; a county login none.';
 COMMENT ON COLUMN reporting.gba_branch_summary.committee_code IS 'The committee the branch belongs to.';
 COMMENT ON COLUMN reporting.gba_branch_summary.branch IS 'The GBA branch''s name.';
 COMMENT ON COLUMN reporting.gba_branch_summary.placed IS 'Members on its roster with a valid ID number.';
