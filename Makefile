@@ -109,11 +109,12 @@ fuzz: $(STAMP)
 	$(BIN)/python -m fuzz.run --files $(FILES) --data-dir $(DATA_DIR)/fuzz
 
 # The native Celery stack under faults: a task, a worker, the scheduler, Redis or PostgreSQL killed during each
-# trial's run (chaos/run.py); ends with one `chaos:` line. Not in `make test`.
+# trial's run (chaos/run.py); ends with one `chaos:` line. Not in `make test`. VICTIMS=postgres,redis narrows it.
 TRIALS ?= 10
+VICTIMS ?= task,worker,scheduler,redis,postgres
 chaos: $(STAMP)
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
-	$(BIN)/python -m chaos.run --trials $(TRIALS) --data-dir $(DATA_DIR)/chaos
+	$(BIN)/python -m chaos.run --trials $(TRIALS) --victims $(VICTIMS) --data-dir $(DATA_DIR)/chaos
 
 # The deployed topology, natively (deploy/stack.py; settings shared with docker-compose.yaml via deploy/airflow.env).
 STACK_DIR ?= $(DATA_DIR)/stack

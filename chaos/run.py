@@ -228,7 +228,11 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=30)
     parser.add_argument("--scale", type=float, default=0.04, help="share of the demo's 11,300 members per trial")
+    parser.add_argument("--victims", default=",".join(VICTIMS), help="what may be killed, in turn (comma-separated)")
     args = parser.parse_args()
+    victims = [name for name in args.victims.split(",") if name]
+    if not victims or set(victims) - set(VICTIMS):
+        parser.error(f"--victims takes some of {', '.join(VICTIMS)}")
     rng = random.Random(args.seed)
     state_dir = args.data_dir.resolve() / "stack"
     if state_dir.exists():
@@ -241,7 +245,7 @@ def main() -> None:
         api = stack.ApiClient(state)
         api.wait_for_dag(DAG_ID)
         for trial in range(1, args.trials + 1):
-            victim = VICTIMS[(trial - 1) % len(VICTIMS)]
+            victim = victims[(trial - 1) % len(victims)]
             engine = reset_warehouse(state)
             if trial == 1:  # the scheduled run: unpausing creates the run of the latest 02:00 (catchup=False)
                 logical = latest_0200()

@@ -2,7 +2,8 @@
 
 prepare_run        -> migrate, check the key, claim the warehouse, record the run, first look at the county folders
 ingest_county      -> per county: second look (settle), then one outcome per file, each recorded by the ledger
-merge_run          -> one transaction: evidence of contact from every source, GBA and county snapshots,
+merge_run          -> reads again a folder whose staged rows a warehouse restart emptied; then one transaction:
+                      evidence of contact from every source, GBA and county snapshots,
                       history, both sides' categories, flags; staged files become ``loaded``
 counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
 finish_county      -> per county: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
@@ -89,13 +90,15 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     return counts
 
 
-def merge_run(settings: RunSettings) -> dict[str, int]:
-    """Merge everything this run staged, and recompute flags, in one transaction."""
+def merge_run(settings: RunSettings, validator=None) -> dict[str, int]:
+    """Merge everything this run staged, and recompute flags, in one transaction (``validator``: as for ingest,
+    used only when staged rows were lost)."""
     engine = warehouse.engine_for(settings)
     with engine.begin() as connection:
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
         runs.check_listed(connection, settings.run_id)
+    read_again_what_staging_lost(settings, engine, validator)
     with warehouse.raw_connection(engine) as connection:
         merge.begin_merge(connection, settings.run_id, settings.as_of)
         with timing.stage("evidence") as timed:
@@ -120,6 +123,16 @@ def merge_run(settings: RunSettings) -> dict[str, int]:
     engine.dispose()
     timing.flush(settings.run_id)
     return counts
+
+
+def read_again_what_staging_lost(settings: RunSettings, engine, validator=None) -> None:
+    """Staging is unlogged: a warehouse that restarted after ingest comes back with it empty. The folders whose
+    staged rows are gone are read again here, in the merge's own process, so the run still merges tonight."""
+    with warehouse.raw_connection(engine) as connection:
+        lost = merge.folders_with_lost_rows(connection, settings.run_id)
+    for county_code in lost:
+        log.warning("the staged rows of %s are gone (the warehouse restarted?): reading its folder again", county_code)
+        ingest_county(settings, county_code, validator)
 
 
 # Who gets a follow-up list: a county its flagged members, a committee its leads; the members' own reports none.

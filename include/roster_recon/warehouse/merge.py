@@ -89,21 +89,33 @@ def merge_snapshot(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
 
 
 class StagedRowsMissingError(RunCannotProceed):
-    """Rows staged for the run are gone (the server restarted: staging is unlogged); the run must start over."""
+    """Rows staged for the run are gone even after the merge read their folders again; the run must start over."""
 
 
-def check_staged_rows(cursor, run_id: str) -> None:
-    """Every file staged by the run still has all its accepted rows in staging, or the merge is refused."""
+def lost_staged_rows(cursor, run_id: str) -> list[tuple[str, str]]:
+    """(folder code, file name) of every file the run staged whose rows are no longer all in staging: staging is
+    unlogged, and a restart of the server after ingest empties it."""
     count = warehouse.sql("staged_count").strip()
     per_table = [count.format(table=table) for table in ledger.quoted_staging_tables(cursor)]
     check = warehouse.sql("check_staged_rows").format(staged_counts=" UNION ALL ".join(per_table))
     cursor.execute(check, {"run_id": run_id})
-    missing = [row[0] for row in cursor.fetchall()]
+    return [(code, name) for code, name in cursor.fetchall()]
+
+
+def folders_with_lost_rows(connection, run_id: str) -> list[str]:
+    """The folders whose ingest must run again before the merge (psycopg2 connection)."""
+    with connection.cursor() as cursor:
+        return sorted({code for code, _ in lost_staged_rows(cursor, run_id)})
+
+
+def check_staged_rows(cursor, run_id: str) -> None:
+    """Every file staged by the run still has all its staged rows, or the merge is refused."""
+    missing = [name for _, name in lost_staged_rows(cursor, run_id)]
     if missing:
         raise StagedRowsMissingError(
             f"the staged rows of {len(missing)} file(s) of run {run_id} are missing ({', '.join(missing[:5])}"
-            f"{' …' if len(missing) > 5 else ''}), most likely because the warehouse restarted after ingest."
-            " Nothing was merged. Start a new run: the files are still in the drop folders and are read again."
+            f"{' …' if len(missing) > 5 else ''}) although the merge read their folders again; the warehouse may"
+            " have restarted twice. Nothing was merged. Start a new run: the files are still in the drop folders."
         )
 
 
