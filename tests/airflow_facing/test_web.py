@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from helpers import AS_OF, id_number, person, run_all, write_roster
 from pii import leaks
 
-from roster_recon.airflow_facing import web
+from roster_recon.airflow_facing import web, web_docs
 from roster_recon.intake.validate import RosterValidator
 from roster_recon.warehouse import page_readers
 
@@ -231,7 +231,7 @@ def test_file_names_that_are_html_are_shown_escaped_on_every_page_the_report_and
     docs = client.get(f"/runs/{settings.run_id}/data-docs/index.html")
     assert docs.status_code == 200
     pages["data docs"] = docs.text
-    site = web.data_docs_site(engine, settings.run_id, tmp_path / "docs")
+    site = web_docs.data_docs_site(engine, settings.run_id, tmp_path / "docs")
     for html_file in site.rglob("*.html"):
         pages[str(html_file.relative_to(site))] = html_file.read_text(encoding="utf-8")
     pages.update({str(p): p.read_text(encoding="utf-8") for p in (settings.data_dir / "reports").rglob("*.html")})

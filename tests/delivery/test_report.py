@@ -76,6 +76,19 @@ def test_report_page_matches_the_views_and_hides_personal_data(make_settings, en
     assert "360922" in summary and "lost_contact 1" in summary
 
 
+def test_the_report_template_prints_every_value_as_text(make_settings, engine, tmp_path):
+    settings = make_settings(dt.date(2026, 11, 26))
+    write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1, 所在党支部="<b onmouseover=alert(1)>甲</b>")])
+    run_all(settings, RosterValidator())
+    failure = "ingest 360922 failed: <script>alert('x')</script>"
+    path, _, _ = report.write_report(engine, settings.run_id, tmp_path / "reports", None, [failure])
+    page = path.read_text(encoding="utf-8")
+    parsed = _Text()
+    parsed.feed(page)
+    assert parsed.links == [] and "<script>" not in page and "<b onmouseover" not in page
+    assert "FAILED: ingest 360922 failed: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
 def test_the_gba_section_is_the_1_7_n_tree_with_members_and_completeness_at_each_level(make_settings, engine, tmp_path):
     settings = make_settings(dt.date(2026, 11, 26))
     write_roster(settings.drop_root, "360922", "甲支部.csv", [person(1), person(2, 流入地="香港九龙")])

@@ -19,20 +19,15 @@ could be rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import shutil
-import tempfile
-import threading
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi import Request  # at module level: FastAPI resolves the dependency's annotation from these globals
 
 from roster_recon import sql_files
-from roster_recon.airflow_facing import web_both_sides
+from roster_recon.airflow_facing import web_both_sides, web_county, web_docs, web_frame
 from roster_recon.airflow_facing.page_access import (
     DATA_TEAM_ONLY,
     NO_PAGES,
@@ -82,37 +77,6 @@ def _stale_days() -> int:
 # --- pages ---------------------------------------------------------------------------------------------------------
 
 
-def _nav(active: str) -> str:
-    links = [("", "Latest run / 最新"), ("/runs", "Runs / 运行记录")]
-    items = "".join(
-        f"<a href='{PREFIX}{href}/'{' class=active' if href == active else ''}>{label}</a>" for href, label in links
-    )
-    return f"<nav class='roster-nav'>{items}</nav>"
-
-
-NAV_STYLE = (
-    ".roster-nav{margin:-1em 0 1.5em;padding:.5em 0;border-bottom:2px solid #3b78b5}"
-    ".roster-nav a{margin-right:1.2em;text-decoration:none;color:#3b78b5;font-weight:600}"
-    ".roster-nav a.active{color:#222}"
-)
-
-
-def _page(title: str, body: str, active: str | None = "") -> str:
-    """A whole page; ``active=None`` leaves out the navigation to the data team's pages."""
-    from roster_recon.delivery.report import STYLE
-
-    return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{STYLE}{NAV_STYLE}</style></head><body>"
-        f"{'' if active is None else _nav(active)}{body}</body></html>"
-    )
-
-
-def _with_nav(page: str, active: str = "") -> str:
-    """A report page (a whole document) with the Rosters navigation at the top of its body."""
-    return page.replace("</style>", NAV_STYLE + "</style>", 1).replace("<body>", "<body>" + _nav(active), 1)
-
-
 def _county_links(page: str, codes: list[str]) -> str:
     """Make each county code in a report's first table cell a link to the county's page."""
     for code in codes:
@@ -143,10 +107,9 @@ def run_page(engine: sa.Engine, run_id: str, stale_days: int) -> str | None:
     figures = report.read_figures(engine, run_id, stale_days)
     docs = f"{PREFIX}/runs/{run_id}/data-docs/index.html" if documents else None
     page = report.render_html(figures, docs, failures)
-    return web_both_sides.committee_links(_county_links(_with_nav(page), sorted(reference.counties())), PREFIX)
+    return web_both_sides.committee_links(_county_links(web_frame.with_nav(page), sorted(reference.counties())), PREFIX)
 
 
-COUNTY_MEMBERS_SHOWN = 1000
 _sql = sql_files.loader(__file__)
 
 
@@ -172,174 +135,10 @@ def runs_page(engine: sa.Engine) -> str:
         "<th>Rows loaded / 导入行数</th><th>Flags raised / 新增问题</th><th>Flags closed / 已解决</th></tr></thead>"
         f"<tbody>{rows or '<tr><td colspan=9>no runs yet / 尚无运行记录</td></tr>'}</tbody></table>"
     )
-    return _page("Roster runs", body, "/runs")
-
-
-def county_page(engine: sa.Engine, role: str, county_code: str, stale_days: int) -> str | None:
-    """A county's page read as ``role``; ``None`` for a county the role may not read (or that does not exist)."""
-    from roster_recon.delivery import report
-    from roster_recon.delivery.feedback import FLAG_NAMES_ZH
-
-    with reading_as(engine, role) as connection:
-        if not may_read(connection, "county", county_code):
-            return None
-        county = (
-            connection.execute(
-                sa.text("SELECT * FROM reporting.county_summary WHERE county_code = :c"), {"c": county_code}
-            )
-            .mappings()
-            .first()
-        )
-        if county is None:
-            return None
-        files = report.query_frame(connection, _sql("county_files"), c=county_code)
-        branches = report.query_frame(connection, _sql("county_branches"), c=county_code)
-        flags = report.query_frame(connection, _sql("county_open_flags"), c=county_code)
-        follow_up = connection.execute(sa.text(_sql("county_follow_up_list")), {"c": county_code}).mappings().first()
-        members = report.query_frame(
-            connection, _sql("county_members"), county_code=county_code, limit=COUNTY_MEMBERS_SHOWN + 1
-        )
-        two_sided = web_both_sides.county_section(connection, county_code)
-        sending = connection.execute(sa.text(_sql("county_sending")), {"c": county_code}).mappings().first()
-    silent = _silent(sending, stale_days)
-    flags["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in flags["flag"]]
-    members["flag"] = [f"{FLAG_NAMES_ZH.get(flag, flag)} {flag}" for flag in members["flag"]]
-    pct = county["completeness_pct"]
-    body = [
-        f"<h1>{county_code} {html.escape(county['county_name'])}</h1>",
-        _sending(silent, county["last_file_loaded_at"], stale_days),
-        f"<p>{county['members']} members in {county['branches']} branches; four clears complete for "
-        f"{county['members_complete']} ({'-' if pct is None else pct}%); {county['lost_contact']} lost contact;"
-        f" {county['duplicate_enrollment']} enrolled twice.</p>",
-        "<h2>Follow-up list / 随访名单</h2>",
-        f"<p>{follow_up['members']} members, as of {follow_up['as_of']}: "
-        f"<code>{html.escape(Path(follow_up['path']).name)}</code> in the county's <code>_follow_up</code> folder</p>"
-        if follow_up
-        else "<p class='none'>none yet / 尚无</p>",
-        "<h2>Open flags / 待处理问题</h2>",
-        report.html_table(flags, {"flag": "Flag", "open_flags": "Open"})
-        if not flags.empty
-        else "<p class='none'>none / 无</p>",
-        "<h2>Members to follow up / 需跟进党员</h2>",
-        _members_table(members),
-        two_sided,
-        "<h2>Branches / 支部</h2>",
-        report.html_table(
-            branches,
-            {"branch": "Branch / 支部", "members": "Members", "complete": "Complete", "lost_contact": "Lost contact"},
-        )
-        if not branches.empty
-        else "<p class='none'>none / 无</p>",
-        "<h2>Files received / 收到的文件</h2>",
-        report.html_table(
-            files,
-            {
-                "as_of": "As of",
-                "file_name": "File",
-                "status": "Outcome",
-                "rows_read": "Rows read",
-                "rows_loaded": "Loaded",
-                "rows_rejected": "Rejected",
-                "error": "Reason",
-            },
-        )
-        if not files.empty
-        else "<p class='none'>none / 无</p>",
-    ]
-    return _page(
-        f"{county_code} {county['county_name']}", "".join(body), "" if role == page_readers.READER_ROLE else None
-    )
-
-
-def _silent(sending, stale_days: int):
-    """The county's silence (``stale.StaleCounty``) as of the latest run, or ``None`` when it sends on time."""
-    from roster_recon.warehouse.stale import StaleCounty
-
-    if sending is None or sending["silent_since"] is None or sending["latest_run_as_of"] is None:
-        return None
-    days = (sending["latest_run_as_of"] - sending["silent_since"]).days
-    if days < stale_days:
-        return None
-    return StaleCounty(
-        sending["county_code"], sending["county_name"], sending["silent_since"], days, sending["last_as_of"] is None
-    )
-
-
-def _sending(silent, last_loaded, stale_days: int) -> str:
-    """Whether the county sends on time: silent too long, never sent anything, or a file within the window."""
-    if silent is not None:
-        return f"<p class='stale'>{html.escape(silent.describe())} — silent for {stale_days}+ days / 长期未报送</p>"
-    if last_loaded is None:
-        return "<p class='stale'>No roster loaded yet / 尚未导入任何台账</p>"
-    return f"<p class='muted'>Sent a file within the last {stale_days} days / 按时报送</p>"
-
-
-def _members_table(members) -> str:
-    """The members behind the open flags (masked), longest out of touch first; the first thousand."""
-    from roster_recon.delivery import report
-
-    headers = {
-        "flag": "Flag / 问题",
-        "name": "Name / 姓名",
-        "id_number_masked": "ID / 身份证号",
-        "branch": "Branch / 支部",
-        "phone_masked": "Phone / 电话",
-        "last_contact_date": "Last contact / 最近联系",
-        "last_contact_source": "Source / 来源",
-        "raised_on": "Since / 起始",
-        "detail": "Detail / 说明",
-    }
-    return report.first_rows_table(members, headers, COUNTY_MEMBERS_SHOWN)
+    return web_frame.page("Roster runs", body, "/runs")
 
 
 # --- Data Docs, rendered from the stored results -----------------------------------------------------------------
-
-_docs_lock = threading.Lock()
-
-
-def data_docs_site(engine: sa.Engine, run_id: str, cache: Path) -> Path | None:
-    """The run's Data Docs site under ``cache``, rendered once per api-server process from the warehouse.
-
-    The site's folder is named by a digest of the run id, never by the id itself (``.`` or ``..`` would name the
-    cache or its parent).
-    """
-    from roster_recon.delivery.data_docs import build_data_docs
-    from roster_recon.warehouse.ledger import validation_documents
-
-    site = cache / hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:32]
-    with _docs_lock:
-        if (site / "index.html").is_file():
-            return site
-        with engine.connect() as connection:
-            documents = validation_documents(connection, run_id)
-        if not documents:
-            return None
-        shutil.rmtree(site, ignore_errors=True)
-        build_data_docs(documents, site)
-        return site
-
-
-class _DocsCache:
-    """Where this process keeps the Data Docs sites it rendered: a private folder made on the first request (every
-    task process imports the plugin; none of them should leave a folder behind)."""
-
-    def __init__(self):
-        self._folder: Path | None = None
-        self._lock = threading.Lock()
-
-    def folder(self) -> Path:
-        with self._lock:
-            if self._folder is None or not self._folder.is_dir():
-                self._folder = Path(tempfile.mkdtemp(prefix="roster-data-docs-"))
-            return self._folder
-
-
-def _safe_file(site: Path, path: str) -> Path | None:
-    """``path`` inside ``site`` (no escape by ``..`` or links), or ``None``."""
-    target = (site / path).resolve()
-    root = site.resolve()
-    return target if target.is_file() and (target == root or root in target.parents) else None
-
 
 # --- the app -------------------------------------------------------------------------------------------------------
 
@@ -372,13 +171,13 @@ def create_app(
         return person
 
     app = FastAPI(title="Rosters", dependencies=[Depends(reader)], docs_url=None, redoc_url=None, openapi_url=None)
-    cache = _DocsCache()
+    cache = web_docs.DocsCache()
 
     @app.exception_handler(HTTPException)
     async def refusal(request: Request, error: HTTPException) -> HTMLResponse:
         """A refusal or a page not found as a page a clerk can read (the reason escaped), with its status."""
         body = f"<h1>Rosters / 台账页面</h1><p class='stale'>{error.status_code}: {html.escape(str(error.detail))}</p>"
-        return HTMLResponse(_page("Rosters", body, None), status_code=error.status_code, headers=error.headers)
+        return HTMLResponse(web_frame.page("Rosters", body, None), status_code=error.status_code, headers=error.headers)
 
     @app.get("/", response_class=HTMLResponse)
     def latest(person: Reader = Depends(reader)):
@@ -388,7 +187,8 @@ def create_app(
         with engine.connect() as connection:
             run_id = latest_run_id(connection)
         if run_id is None:
-            return _page("Rosters", "<h1>Rosters / 流动党员台账</h1><p class='none'>No run yet / 尚无运行记录</p>")
+            body = "<h1>Rosters / 流动党员台账</h1><p class='none'>No run yet / 尚无运行记录</p>"
+            return web_frame.page("Rosters", body)
         return run_page(engine, run_id, stale_days()) or ""
 
     @app.get("/runs", include_in_schema=False, dependencies=[Depends(data_team)])
@@ -412,8 +212,8 @@ def create_app(
     def data_docs(run_id: str, path: str):
         if run_id in (".", "..") or "/" in run_id:
             raise HTTPException(404, "no such run")
-        site = data_docs_site(engine_factory(), run_id, cache.folder())
-        target = _safe_file(site, path or "index.html") if site else None
+        site = web_docs.data_docs_site(engine_factory(), run_id, cache.folder())
+        target = web_docs.safe_file(site, path or "index.html") if site else None
         if target is None:
             raise HTTPException(404, "no such Data Docs page")
         return FileResponse(target)
@@ -424,11 +224,12 @@ def create_app(
             allowed = may_read(connection, "committee", committee_code)
             body = web_both_sides.committee_body(connection, committee_code) if allowed else None
         title = f"GBA committee {committee_code}"
-        return _page(title, found(body, f"no GBA committee {committee_code}"), "" if person.data_team else None)
+        active = "" if person.data_team else None
+        return web_frame.page(title, found(body, f"no GBA committee {committee_code}"), active)
 
     @app.get("/counties/{county_code}/", response_class=HTMLResponse)
     def county(county_code: str, person: Reader = Depends(reader)) -> str:
-        page = county_page(engine_factory(), person.role, county_code, stale_days())
+        page = web_county.county_page(engine_factory(), person.role, county_code, stale_days())
         return found(page, f"no county {county_code}")
 
     return app

@@ -8,6 +8,7 @@ import html
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files
+from roster_recon.delivery import pages
 
 sql = sql_files.loader(__file__)
 SHOWN = 1000
@@ -50,7 +51,7 @@ def committee_body(connection, committee_code: str) -> str | None:
             f"<p>{figures['placed']} placed in {figures['branches']} branches; {figures['expected']} expected by the"
             f" ledgers, {figures['matched']} matched ({figures['matched_pct'] or '-'}%); {sent}.</p>",
             "<h2>Leads, oldest first / 待核对（按时间先后）</h2>",
-            report.first_rows_table(leads, LEAD_HEADERS, SHOWN),
+            pages.first_rows_table(leads, LEAD_HEADERS, SHOWN),
         ]
     )
 
@@ -89,7 +90,7 @@ def county_section(connection, county_code: str) -> str:
         "differences": "Differences / 差异",
         "phone_masked": "Phone / 电话",
     }
-    return "<h2>Both sides / 双向核对</h2>" + report.first_rows_table(members, headers, SHOWN)
+    return "<h2>Both sides / 双向核对</h2>" + pages.first_rows_table(members, headers, SHOWN)
 
 
 def committee_links(page: str, prefix: str) -> str:

@@ -54,32 +54,3 @@ def summary_lines(figures: EvidenceFigures) -> list[str]:
         f"  not lost only because of evidence beyond the ledger, per county: {kept}",
         f"  self-reports matching no member: {unmatched} in {len(figures.unmatched)} cities",
     ]
-
-
-def evidence_html(figures: EvidenceFigures, table) -> str:
-    """The report's section: ``table(frame, headers)`` renders a table as the rest of the report does."""
-    sources = figures.sources.assign(source=figures.sources["source"].map(SOURCE_NAMES))
-    return "\n".join(
-        [
-            table(
-                sources,
-                {
-                    "source": "Source / 来源",
-                    "held": "Held / 累计",
-                    "this_run": "This run / 本次",
-                    "latest_for": "Latest for (members) / 为最近联系",
-                },
-            ),
-            "<h3>Not lost only because of evidence beyond the ledger / 仅凭台账以外的记录而未失联</h3>",
-            table(figures.kept_in_touch, {"county_code": "County", "members": "Members / 人数"})
-            if not figures.kept_in_touch.empty
-            else "<p class='none'>none / 无</p>",
-            "<h3>Self-reports matching no member / 无法匹配的本人上报</h3>",
-            table(
-                figures.unmatched,
-                {"city": "City / 城市", "committee_code": "Committee", "reports": "Reports", "latest": "Latest"},
-            )
-            if not figures.unmatched.empty
-            else "<p class='none'>none / 无</p>",
-        ]
-    )

@@ -1,7 +1,8 @@
 """Report: what the run did and where the rosters stand, as text for the task log and one offline HTML page.
 
 Everything here reads the warehouse's ``reporting`` views, so the page shows what downstream reports see:
-no raw ID numbers, phones masked. Charts are inline SVG bars, so the page opens with no network.
+no raw ID numbers, phones masked. The page is ``templates/report.html``; its charts are inline SVG bars, so it opens
+with no network.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from roster_recon import reference, sql_files, timing
-from roster_recon.delivery import both_sides, evidence
+from roster_recon.delivery import both_sides, evidence, pages
 from roster_recon.delivery.feedback import FLAG_NAMES_ZH
 from roster_recon.settings import DEFAULT_STALE_DAYS
 from roster_recon.warehouse import stale
@@ -188,205 +189,40 @@ def summary_text(figures: RunFigures, failures: list[str] = ()) -> str:
     return "\n".join(lines)
 
 
-# --- HTML -------------------------------------------------------------------------------------------------------
-
-
-def html_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
-    """``frame``'s columns named in ``headers`` as an HTML table under those labels, every cell escaped."""
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in headers.values())
-    body = []
-    for row in frame.itertuples(index=False):
-        values = row._asdict()
-        cells = "".join(f"<td>{html.escape('' if pd.isna(values[key]) else str(values[key]))}</td>" for key in headers)
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def first_rows_table(frame: pd.DataFrame, headers: dict[str, str], limit: int) -> str:
-    """``html_table`` of a list's first ``limit`` rows, saying so when there are more (the caller reads one more than
-    ``limit``), or "none" for an empty list: the Rosters pages' lists of members."""
-    if frame.empty:
-        return "<p class='none'>none / 无</p>"
-    note = ""
-    if len(frame) > limit:
-        frame = frame.head(limit)
-        note = f"<p class='muted'>The first {limit}; the follow-up workbook lists them all.</p>"
-    return note + html_table(frame, headers)
-
-
-def _bars(items: list[tuple[str, float]], unit: str = "") -> str:
-    """A horizontal bar chart as inline SVG."""
-    if not items:
-        return "<p class='none'>none / 无</p>"
-    top = max(value for _, value in items) or 1
-    height = 22 * len(items) + 6
-    rows = []
-    for position, (label, value) in enumerate(items):
-        y = 4 + 22 * position
-        width = 360 * value / top
-        rows.append(
-            f"<text x='0' y='{y + 14}' class='label'>{html.escape(label)}</text>"
-            f"<rect x='210' y='{y}' width='{width:.1f}' height='16' rx='2'></rect>"
-            f"<text x='{214 + width:.1f}' y='{y + 13}' class='value'>{value:g}{unit}</text>"
-        )
-    return f"<svg class='bars' width='640' height='{height}' role='img'>{''.join(rows)}</svg>"
-
-
-STYLE = """
-body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:1100px}
-h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.8em}
-table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
-th{background:#eef3f8}td:first-child,th:first-child{text-align:left}.none{color:#888}
-.failed{color:#fff;background:#b3261e;padding:.4em .6em;font-weight:600}
-table.tree{width:760px}table.tree td:first-child{width:460px}.level1 td:first-child{padding-left:1.5em}
-table.tree.sides{width:100%;table-layout:fixed}
-table.tree.sides td:first-child,table.tree.sides th:first-child{width:30%}
-.level2 td:first-child{padding-left:3em;font-weight:normal}.level0,.level1{font-weight:600}summary{cursor:pointer}
-svg.bars rect{fill:#3b78b5}svg.bars .label{font-size:12px}svg.bars .value{font-size:11px;fill:#444}
-.muted{color:#666;font-size:.9em}.stale{color:#7a4b00;background:#fff4d6;padding:.4em .6em;font-weight:600}
-"""
-
-
-def stale_html(figures: RunFigures) -> str:
-    """The counties that have sent nothing for ``stale_days`` days or more, or a line saying there are none."""
-    stale_codes = {county.county_code for county in figures.stale}
-    never = figures.counties[figures.counties["last_file_loaded_at"].isna()]
-    never = never[~never["county_code"].isin(stale_codes)]
-    waiting = (
-        "<p class='stale'>No roster loaded yet from / 尚未导入任何台账: "
-        + ", ".join(
-            f"{code} {html.escape(name)}" for code, name in zip(never["county_code"], never["county_name"], strict=True)
-        )
-        + "</p>"
-        if not never.empty
-        else ""
-    )
-    if not figures.stale:
-        if waiting:
-            return waiting
-        return f"<p class='none'>Every county sent a file in the last {figures.stale_days} days / 各县均按时报送</p>"
-    rows = "".join(
-        f"<tr><td>{county.county_code} {html.escape(county.county_name)}</td><td>{county.days_silent}</td>"
-        f"<td>{'never / 从未报送' if county.never_sent else county.silent_since}</td></tr>"
-        for county in figures.stale
-    )
-    return waiting + (
-        f"<p class='stale'>{len(figures.stale)} county office(s) sent nothing for {figures.stale_days} days or more"
-        f" / {len(figures.stale)} 个县（市、区）超过 {figures.stale_days} 天未报送台账</p>"
-        "<table><thead><tr><th>County / 县（市、区）</th><th>Days silent / 未报送天数</th>"
-        f"<th>Last file / 最近一次报送</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+# --- HTML: templates/report.html, its parts from pages.py ------------------------------------------------------
 
 
 def render_html(figures: RunFigures, data_docs: str | None = None, failures: list[str] = ()) -> str:
     """The run report as one page; ``data_docs`` is the link to the run's Data Docs (a file URI or a page URL)."""
-    counties = figures.counties
     flag_totals = figures.flags.groupby("flag")[["open_flags", "raised_today", "closed_today"]].sum()
     flags_by_county = figures.flags.pivot_table(
         index="county_code", columns="flag", values="open_flags", aggfunc="sum", fill_value=0
     ).reindex(columns=list(FLAGS), fill_value=0)
     committees = figures.gba.groupby("gba_committee", dropna=False)["members"].sum().sort_values(ascending=False)
-    sections = [
-        f"<h1>宜春市流动党员台账核对 Roster reconciliation — {figures.as_of}</h1>",
-        f"<p class='muted'>Run {html.escape(figures.run_id)}. IDs and phones are masked; no raw ID number is on this"
-        " page.</p>",
-        *(f"<p class='failed'>本次运行未完成 / FAILED: {html.escape(failure)}</p>" for failure in failures),
-        "<h2>1. Files received / 收到的文件</h2>",
-        html_table(
-            figures.files,
-            {
-                "county_code": "County",
-                "county_name": "县（市、区）",
-                "status": "Outcome",
-                "files": "Files",
-                "rows_read": "Rows read",
-                "rows_loaded": "Rows loaded",
-                "rows_rejected": "Rows rejected",
-            },
-        )
-        if not figures.files.empty
-        else "<p class='none'>No new files this run / 本次没有新文件</p>",
-        "<h3>Counties silent / 长期未报送的县</h3>",
-        stale_html(figures),
-        f"<p>Roster entries this run / 本次台账变化: {figures.changes['joined']} joined 新增,"
-        f" {figures.changes['left']} left 退出, {figures.changes['changed']} changed 信息变更</p>",
-        "<h2>2. Four-clears completeness / “四清”完整率</h2>",
-        _bars(
-            [
-                (f"{r.county_code} {r.county_name}", float(r.completeness_pct))
-                for r in counties.itertuples()
-                if not pd.isna(r.completeness_pct)
-            ],
-            "%",
-        ),
-        html_table(
-            counties,
-            {
-                "county_code": "County",
-                "county_name": "县（市、区）",
-                "branches": "Branches",
-                "members": "Members",
-                "members_complete": "Complete",
-                "completeness_pct": "Complete %",
-                "missing_outflow_data": "Missing data",
-                "lost_contact": "Lost contact",
-                "duplicate_enrollment": "Enrolled twice",
-                "files_rejected_last_run": "Files rejected",
-            },
-        ),
-        "<h2>3. Open flags / 待处理问题</h2>",
-        _bars([(f"{FLAG_NAMES_ZH[flag]} {flag}", float(row.open_flags)) for flag, row in flag_totals.iterrows()]),
-        html_table(
-            flag_totals.reset_index(),
-            {
-                "flag": "Flag",
-                "open_flags": "Open",
-                "raised_today": "Raised this run",
-                "closed_today": "Closed this run",
-            },
-        ),
-        html_table(
-            flags_by_county.reset_index(),
-            {"county_code": "County", **{flag: FLAG_NAMES_ZH[flag] for flag in FLAGS}},
-        ),
-        "<h2>4. Greater Bay Area (1+7+N) / 粤港澳大湾区</h2>",
-        _bars([(str(name), float(value)) for name, value in committees.items()]),
-        gba_tree_html(figures.gba_branches),
-        html_table(
-            figures.gba,
-            {
-                "gba_committee": "Committee / 党委",
-                "destination_city": "City / 城市",
-                "destination_city_code": "Code",
-                "members": "Members",
-            },
-        ),
-        "<h2>5. Both sides / 双向核对</h2>",
-        "<p class='muted'>Each member counted under every committee concerned (expected and placing);"
-        " each committee's leads are in its folder's _follow_up/核对清单.</p>",
-        both_sides.tree_html(figures.committees, figures.gba_rosters),
-        "<h2>6. Contact evidence / 联系记录</h2>",
-        "<p class='muted'>Lost contact is measured from the latest evidence from every source: ledgers, the GBA"
-        " rosters' party life and dues, and the members' own 码上报 reports.</p>",
-        evidence.evidence_html(figures.evidence, html_table),
-        "<h2>7. Lost contact by time out of touch / 失联时长</h2>",
-        _bars([(row.band, float(row.members)) for row in figures.lost_ages.itertuples()]),
-    ]
-    if not figures.ignored.empty:
-        sections += [
-            "<h2>8. Left alone this run / 未处理的文件</h2>",
-            html_table(figures.ignored, {"county_code": "County", "name": "Name", "reason": "Reason"}),
-        ]
-    if data_docs:
-        sections.append(
-            f"<p class='muted'>Validation details (Great Expectations Data Docs): "
-            f"<a href='{html.escape(data_docs)}'>{html.escape(data_docs)}</a></p>"
-        )
-    return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>Roster reconciliation {figures.as_of}</title><style>{STYLE}</style></head><body>"
-        + "\n".join(sections)
-        + "</body></html>"
+    stale_codes = {county.county_code for county in figures.stale}
+    counties = figures.counties
+    never = counties[counties["last_file_loaded_at"].isna() & ~counties["county_code"].isin(stale_codes)]
+    sources = figures.evidence.sources
+    return pages.render(
+        "report.html",
+        figures=figures,
+        failures=failures,
+        data_docs=data_docs,
+        never_sent=[f"{code} {name}" for code, name in zip(never["county_code"], never["county_name"], strict=True)],
+        completeness=[
+            (f"{row.county_code} {row.county_name}", float(row.completeness_pct))
+            for row in figures.counties.itertuples()
+            if not pd.isna(row.completeness_pct)
+        ],
+        open_flags=[(f"{FLAG_NAMES_ZH[flag]} {flag}", float(row.open_flags)) for flag, row in flag_totals.iterrows()],
+        flag_totals=flag_totals.reset_index(),
+        flags_by_county=flags_by_county.reset_index(),
+        flags_by_county_headers={"county_code": "County", **{flag: FLAG_NAMES_ZH[flag] for flag in FLAGS}},
+        committees=[(str(name), float(value)) for name, value in committees.items()],
+        gba_tree=pages.built(gba_tree_html(figures.gba_branches)),
+        both_sides=pages.built(both_sides.tree_html(figures.committees, figures.gba_rosters)),
+        evidence_sources=sources.assign(source=sources["source"].map(evidence.SOURCE_NAMES)),
+        lost_ages=[(row.band, float(row.members)) for row in figures.lost_ages.itertuples()],
     )
 
 

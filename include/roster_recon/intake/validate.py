@@ -2,9 +2,8 @@
 
 The contract's hard row rules are expectations whose failing rows (``unexpected_index_list`` under the COMPLETE
 result format) are the rows the pipeline rejects; there is no second copy of those rules to disagree with GX.
-The four clears are soft expectations: reported, never rejecting. Two custom expectations carry the rules GX does
-not have: a well-formed Chinese ID number (GB 11643, ``normalise.valid_id_numbers``) and "an ID number
-repeated within a branch" that marks only the later rows. Written against great-expectations 1.24.1 (pinned).
+The four clears are soft expectations: reported, never rejecting. Two custom expectations (``expectations.py``) carry
+the rules GX does not have. Written against great-expectations 1.24.1 (pinned).
 
 Nothing here writes a shared file: each task validates in an ephemeral context, the results (counts only, no row
 values) go to the warehouse, and the report task renders Data Docs from them once per run.
@@ -17,7 +16,6 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -27,16 +25,12 @@ with warnings.catch_warnings():
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.execution_engine import PandasExecutionEngine
-    from great_expectations.expectations.expectation import ColumnMapExpectation, MulticolumnMapExpectation
-    from great_expectations.expectations.metrics.map_metric_provider import (
-        ColumnMapMetricProvider,
-        MulticolumnMapMetricProvider,
-        column_condition_partial,
-        multicolumn_condition_partial,
-    )
 
-from roster_recon.intake.normalise import MAX_BRANCH, valid_id_numbers
+from roster_recon.intake.expectations import (
+    ExpectColumnValuesToBeValidCnIdNumber,
+    ExpectCompoundColumnsToBeFirstOccurrence,
+)
+from roster_recon.intake.normalise import MAX_BRANCH
 
 log = logging.getLogger(__name__)
 for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
@@ -44,50 +38,6 @@ for noisy in ("great_expectations", "great_expectations.core", "great_expectatio
 
 SUITE_NAME = "mobile_member_roster"
 DATASOURCE_NAME = "county_rosters"
-
-
-# --- Custom expectations ----------------------------------------------------------------------------------------
-
-
-class ColumnValuesValidCnIdNumber(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.valid_cn_id_number"
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        # Nulls are the "ID missing" expectation's to report, not this one's.
-        return pd.Series(valid_id_numbers(column) | column.isna().to_numpy(dtype=bool), index=column.index)
-
-
-class ExpectColumnValuesToBeValidCnIdNumber(ColumnMapExpectation):
-    """Each value is an 18-character GB 11643 ID number: format, real birth date, MOD 11-2 check character."""
-
-    map_metric = "column_values.valid_cn_id_number"
-    success_keys = ("mostly",)
-    library_metadata: ClassVar[dict] = {"tags": ["roster", "pii"], "contributors": ["roster_recon"]}
-
-
-class MulticolumnValuesFirstOccurrence(MulticolumnMapMetricProvider):
-    condition_metric_name = "multicolumn_values.first_occurrence"
-    condition_domain_keys = (
-        "batch_id",
-        "table",
-        "column_list",
-        "row_condition",
-        "condition_parser",
-        "ignore_row_if",
-    )
-
-    @multicolumn_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_list: pd.DataFrame, **kwargs) -> pd.Series:
-        return ~column_list.duplicated(keep="first")
-
-
-class ExpectCompoundColumnsToBeFirstOccurrence(MulticolumnMapExpectation):
-    """No row repeats the values of the columns of an earlier row; the first occurrence is kept."""
-
-    map_metric = "multicolumn_values.first_occurrence"
-    success_keys = ("mostly",)
-    library_metadata: ClassVar[dict] = {"tags": ["roster"], "contributors": ["roster_recon"]}
 
 
 # --- The suite --------------------------------------------------------------------------------------------------
