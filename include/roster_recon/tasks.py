@@ -23,7 +23,7 @@ from functools import partial
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
 from roster_recon.intake import county, discover, settle
-from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT
+from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
 

@@ -8,7 +8,7 @@ import asyncio
 from roster_recon import share
 from roster_recon.airflow_facing.ready import ReadyMarkerTrigger, find_markers
 from roster_recon.intake import discover
-from roster_recon.intake.kind import COUNTY
+from roster_recon.intake.kinds import COUNTY
 
 
 def test_the_trigger_fires_once_for_every_marker_deletes_only_markers_and_serialises(tmp_path):

@@ -7,7 +7,7 @@ from helpers import AS_OF, WANZAI, person, rows, run_all, write_roster
 
 from roster_recon import share
 from roster_recon.intake import county, discover
-from roster_recon.intake.kind import COUNTY
+from roster_recon.intake.kinds import COUNTY
 from roster_recon.outcome import CurrentSnapshots
 
 

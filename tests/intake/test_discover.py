@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from roster_recon import share
 from roster_recon.intake import discover
-from roster_recon.intake.kind import COUNTY
+from roster_recon.intake.kinds import COUNTY
 
 
 def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):

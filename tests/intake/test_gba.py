@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from roster_recon import reference
 from roster_recon.intake import discover
-from roster_recon.intake.gba import gba_soft_problems, normalise_gba_roster
-from roster_recon.intake.kind import COUNTY, GBA
+from roster_recon.intake.kinds import COUNTY, GBA
+from roster_recon.intake.kinds.gba.rows import gba_soft_problems, normalise_gba_roster
 from roster_recon.intake.normalise import check_character, is_valid_id_number
 from roster_recon.intake.probable import candidates
 from roster_recon.intake.read import read_roster

@@ -9,7 +9,7 @@ from helpers import AS_OF, crashing_reader, person, write_roster
 
 from roster_recon.intake import county, discover
 from roster_recon.intake.isolated import read_isolated
-from roster_recon.intake.kind import COUNTY
+from roster_recon.intake.kinds import COUNTY
 from roster_recon.intake.read import RosterFileError, read_roster
 from roster_recon.outcome import CurrentSnapshots
 

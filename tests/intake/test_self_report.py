@@ -9,14 +9,14 @@ from helpers import id_number
 
 from roster_recon import reference
 from roster_recon.intake import discover
-from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT
-from roster_recon.intake.read import RosterFileError, read_roster
-from roster_recon.intake.self_report import (
+from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT
+from roster_recon.intake.kinds.self_report.rows import (
     SHANGHAI,
     normalise_self_reports,
     parse_report_time,
     self_report_soft_problems,
 )
+from roster_recon.intake.read import RosterFileError, read_roster
 from roster_recon.intake.validate import RosterValidator
 
 

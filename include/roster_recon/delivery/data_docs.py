@@ -12,7 +12,8 @@ import re
 import shutil
 from pathlib import Path
 
-from roster_recon.intake.validate import SUITES, ProgressBarsConfig, build_suite, gx
+from roster_recon.intake.kinds import KINDS
+from roster_recon.intake.validate import ProgressBarsConfig, build_suite, gx, suite_of
 
 ASSETS = Path(__file__).resolve().parent / "data_docs_assets"
 ASSET_DIR = "static/vendor"
@@ -56,8 +57,8 @@ def build_data_docs(documents: list[dict], site_dir: Path) -> Path | None:
     try:
         context = gx.get_context(mode="file", project_root_dir=str(scratch))
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        for suite_name, expectations, _ in SUITES.values():
-            context.suites.add(build_suite(expectations(), suite_name))
+        for suite in (suite_of(kind.name) for kind in KINDS):
+            context.suites.add(build_suite(suite.expectations(), suite.NAME))
         for document in documents:
             result = expectationSuiteValidationResultSchema.load(document["result"])
             key = ValidationResultIdentifier(

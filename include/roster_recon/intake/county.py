@@ -30,7 +30,7 @@ import pandas as pd
 from roster_recon import share, timing
 from roster_recon.intake import discover, probable, stage
 from roster_recon.intake.isolated import read_isolated
-from roster_recon.intake.kind import RosterKind
+from roster_recon.intake.kinds import RosterKind
 from roster_recon.intake.normalise import branch_from_file_name, clean_text
 from roster_recon.intake.problems import (
     control_character_warnings,

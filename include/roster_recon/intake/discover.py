@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roster_recon import reference
-from roster_recon.intake.kind import COUNTY, GBA, SELF_REPORT, RosterKind
+from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT, RosterKind
 from roster_recon.share import (
     FOLDER_REASON,
     GBA_DIR,

@@ -1,5 +1,6 @@
-"""The two rules Great Expectations does not have, as custom expectations: a well-formed Chinese ID number (GB 11643,
-``normalise.valid_id_numbers``) and "an ID number repeated within a branch", which marks only the later rows.
+"""The severities of a suite's rules, and the two rules Great Expectations does not have, as custom expectations: a
+well-formed Chinese ID number (GB 11643, ``normalise.valid_id_numbers``) and "an ID number repeated within a branch",
+which marks only the later rows.
 
 Importing this module registers them with GX; it imports ``great_expectations``, so only tasks import it.
 """
@@ -23,6 +24,9 @@ with warnings.catch_warnings():
     )
 
 from roster_recon.intake.normalise import valid_id_numbers
+
+# A rule's severity: a hard rule rejects the row, a soft one warns, a table rule rejects the whole file.
+HARD, SOFT, TABLE = "hard", "soft", "table"
 
 
 class ColumnValuesValidCnIdNumber(ColumnMapMetricProvider):

@@ -13,6 +13,7 @@ values) go to the warehouse, and the report task renders Data Docs from them onc
 
 from __future__ import annotations
 
+import importlib
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -26,11 +27,7 @@ with warnings.catch_warnings():
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from roster_recon.intake.expectations import (
-    ExpectColumnValuesToBeValidCnIdNumber,
-    ExpectCompoundColumnsToBeFirstOccurrence,
-)
-from roster_recon.intake.normalise import MAX_BRANCH
+from roster_recon.intake.expectations import HARD, SOFT
 
 log = logging.getLogger(__name__)
 for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
@@ -40,73 +37,11 @@ SUITE_NAME = "mobile_member_roster"
 DATASOURCE_NAME = "county_rosters"
 
 
-# --- The suite --------------------------------------------------------------------------------------------------
+def suite_of(kind: str):
+    """The expectation suite of a kind of input, ``intake/kinds/<kind>/suite.py`` (``NAME``, ``DOCS_PREFIX``,
+    ``expectations()``); it builds GX expectations, so only this module and Data Docs load it."""
+    return importlib.import_module(f"roster_recon.intake.kinds.{kind}.suite")
 
-HARD, SOFT, TABLE = "hard", "soft", "table"
-
-
-# (rule code, severity, expectation). Codes name the rule in the feedback and in reporting.validation_summary.
-def suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
-    return [
-        ("rows_present", TABLE, gxe.ExpectTableRowCountToBeBetween(min_value=1)),
-        # Names the files of the batch in Data Docs, and checks the batch holds exactly those.
-        (
-            "files_in_batch",
-            TABLE,
-            gxe.ExpectColumnDistinctValuesToBeInSet(column="file_name", value_set={"$PARAMETER": "files_in_batch"}),
-        ),
-        ("name_column", TABLE, gxe.ExpectColumnToExist(column="name")),
-        ("id_number_column", TABLE, gxe.ExpectColumnToExist(column="id_number")),
-        ("name_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="name")),
-        ("id_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="id_number")),
-        ("id_invalid", HARD, ExpectColumnValuesToBeValidCnIdNumber(column="id_number")),
-        # A branch is a key of the warehouse's indexes (at most ~2,700 bytes an entry): a paragraph pasted into the
-        # cell is a note, not a name, and would stop every county's merge.
-        ("branch_too_long", HARD, gxe.ExpectColumnValueLengthsToBeBetween(column="branch", max_value=MAX_BRANCH)),
-        (
-            "id_repeated_in_branch",
-            HARD,
-            ExpectCompoundColumnsToBeFirstOccurrence(
-                column_list=["file_key", "branch", "id_number"], ignore_row_if="any_value_is_missing"
-            ),
-        ),
-        ("outflow_date_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="outflow_date")),
-        ("destination_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="destination")),
-        ("phone_missing_or_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid")),
-        ("industry_missing", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="industry")),
-    ]
-
-
-def gba_suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
-    """A GBA committee's branch roster: the county's hard rules (name, ID number); soft, its own warnings."""
-    hard = [rule for rule in suite_expectations() if rule[1] != SOFT]
-    return [
-        *hard,
-        ("home_county_unknown", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="home_county_code")),
-        ("phone_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid_or_absent")),
-    ]
-
-
-def self_report_suite_expectations() -> list[tuple[str, str, gxe.Expectation]]:
-    """A 码上报 export: a report needs a well-formed ID number and a readable time; the rest is warned about."""
-    table = [rule for rule in suite_expectations() if rule[1] == TABLE and rule[0] != "name_column"]
-    ids = [rule for rule in suite_expectations() if rule[0] in ("id_missing", "id_invalid")]
-    return [
-        *table,
-        ("reported_at_column", TABLE, gxe.ExpectColumnToExist(column="reported_at")),
-        *ids,
-        ("report_time_missing", HARD, gxe.ExpectColumnValuesToNotBeNull(column="reported_at")),
-        ("city_unknown", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="city_code")),
-        ("phone_invalid", SOFT, gxe.ExpectColumnValuesToNotBeNull(column="phone_if_valid_or_absent")),
-    ]
-
-
-# Kind of input -> (suite name, its expectations, its Data Docs asset prefix).
-SUITES = {
-    "county": ("mobile_member_roster", suite_expectations, "county"),
-    "gba": ("gba_branch_roster", gba_suite_expectations, "gba"),
-    "self_report": ("self_report_export", self_report_suite_expectations, "self_reports"),
-}
 
 VALIDATED_COLUMNS = (
     "file_key",
@@ -197,7 +132,8 @@ class RosterValidator:
 
     def __init__(self, kind: str = "county"):
         self.kind = kind
-        suite_name, expectations, self.asset_prefix = SUITES[kind]
+        suite = suite_of(kind)
+        suite_name, expectations, self.asset_prefix = suite.NAME, suite.expectations, suite.DOCS_PREFIX
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         # GX files every result in the context's results store as indented JSON: a deep copy and a dump of every

@@ -2,7 +2,7 @@
 
 A GBA roster is read by the same readers as a county ledger, with its own headers (``reference.gba_layout``):
 ``branch`` is the GBA branch, ``home_county`` and ``home_branch`` where the member came from. Its hard rules are the
-county's (name, ID number), checked by its own expectation suite (``validate.gba_suite_expectations``); its soft
+county's (name, ID number), checked by its own expectation suite (``kinds/gba/suite.py``); its soft
 warnings are its own (home county unknown, phone invalid, dates after the as-of date).
 
 A row whose ID number is broken is rejected like a county row, but it may still be a **probable match**: the

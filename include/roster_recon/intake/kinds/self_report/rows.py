@@ -4,7 +4,7 @@ An export is read by the same readers as a roster, with its own headers (``refer
 is one report: when, who (the ID number, keyed at staging like a roster's), and where the member says they are. A
 report is evidence of contact on its day; its city may tell a branch that its ledger's destination is out of date.
 
-Its hard rules (``validate.self_report_suite_expectations``): an ID number present and well formed, a report time
+Its hard rules (``kinds/self_report/suite.py``): an ID number present and well formed, a report time
 that can be read. Soft: the city names no city we know, the phone is not valid, the time is after the as-of date
 (kept: a rerun of a later date counts it). The phone, address and employer are read for the checks only, the name
 not at all: the warehouse keeps the key, the time and the city's own name (never the text as typed).
