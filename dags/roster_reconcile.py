@@ -147,13 +147,13 @@ def roster_reconcile():
         except RunCannotProceed as error:  # another run holds the warehouse, a run out of order, another key …
             raise _fail_without_retry(error) from error
 
-    @task(map_index_template="{{ county_code }}", execution_timeout=pendulum.duration(hours=1))
-    def ingest(county_code: str) -> dict:
+    @task(map_index_template="{{ source_code }}", execution_timeout=pendulum.duration(hours=1))
+    def ingest(source_code: str) -> dict:
         from roster_recon.errors import RunCannotProceed
-        from roster_recon.tasks import ingest_county
+        from roster_recon.tasks import ingest_folder
 
         try:
-            return {"county_code": county_code, **ingest_county(_settings(), county_code)}
+            return {"source_code": source_code, **ingest_folder(_settings(), source_code)}
         except RunCannotProceed as error:
             raise _fail_without_retry(error) from error
 
@@ -162,7 +162,7 @@ def roster_reconcile():
     def merge() -> list[str]:
         """Merge and recompute flags; returns the counties that need ``finish`` (its counts go to XCom ``counts``)."""
         from roster_recon.errors import RunCannotProceed
-        from roster_recon.tasks import counties_to_finish, merge_run
+        from roster_recon.tasks import folders_to_finish, merge_run
 
         settings = _settings()
         try:
@@ -170,13 +170,13 @@ def roster_reconcile():
         except RunCannotProceed as error:  # a new run reads the files again
             raise _fail_without_retry(error) from error
         get_current_context()["ti"].xcom_push(key="counts", value=counts)
-        return counties_to_finish(settings)
+        return folders_to_finish(settings)
 
-    @task(map_index_template="{{ county_code }}", execution_timeout=pendulum.duration(minutes=30))
-    def finish(county_code: str) -> dict[str, int]:
-        from roster_recon.tasks import finish_county
+    @task(map_index_template="{{ source_code }}", execution_timeout=pendulum.duration(minutes=30))
+    def finish(source_code: str) -> dict[str, int]:
+        from roster_recon.tasks import finish_folder
 
-        return finish_county(_settings(), county_code)
+        return finish_folder(_settings(), source_code)
 
     # all_done: the report is written whatever failed upstream; the data team needs it most on a bad day.
     @task(trigger_rule="all_done", execution_timeout=pendulum.duration(minutes=30))
@@ -195,10 +195,10 @@ def roster_reconcile():
             raise _fail_without_retry(RuntimeError("; ".join(written["failures"])))
         return written
 
-    ingested = ingest.expand(county_code=prepare())
+    ingested = ingest.expand(source_code=prepare())
     merged = merge()
     ingested >> merged
-    finish.expand(county_code=merged) >> report()
+    finish.expand(source_code=merged) >> report()
 
 
 roster_reconcile()

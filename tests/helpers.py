@@ -109,7 +109,7 @@ def run_day(
         return done
     ingesting = done["counties"] if counties is None else counties
     done["ingested"] = {
-        c: tasks.ingest_county(settings, c, validator=gba_validator if c in reference.committees() else validator)
+        c: tasks.ingest_folder(settings, c, validator=gba_validator if c in reference.committees() else validator)
         for c in ingesting
     }
     if until == "ingest":
@@ -117,7 +117,7 @@ def run_day(
     done["merged"] = tasks.merge_run(settings)
     if until == "merge":
         return done
-    done["finished"] = {c: tasks.finish_county(settings, c) for c in tasks.counties_to_finish(settings)}
+    done["finished"] = {c: tasks.finish_folder(settings, c) for c in tasks.folders_to_finish(settings)}
     if until == "finish":
         return done
     done["reported"] = tasks.report_run(settings)

@@ -1,12 +1,13 @@
 """The run, task by task: one function per DAG task, each safe to retry and to run beside the others.
 
 prepare_run        -> migrate, check the key, claim the warehouse, record the run, first look at the county folders
-ingest_county      -> per county: second look (settle), then one outcome per file, each recorded by the ledger
+ingest_folder      -> per source folder (a county's, a committee's, the self-reports'): second look (settle), then
+                      one outcome per file, each recorded by the ledger
 merge_run          -> reads again a folder whose staged rows a warehouse restart emptied; then one transaction:
                       evidence of contact from every source, GBA and county snapshots,
                       history, both sides' categories, flags; staged files become ``loaded``
-counties_to_finish -> the counties with files of this run or an out-of-date follow-up list
-finish_county      -> per county: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
+folders_to_finish  -> the folders with files of this run or an out-of-date follow-up list
+finish_folder      -> per folder: feedback, files to ``_archive``/``_rejected``, the follow-up workbook
 report_run         -> whatever failed upstream: Data Docs, the run report, the summary naming every failure;
                       releases the claim on every path
 
@@ -22,7 +23,7 @@ from functools import partial
 
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
-from roster_recon.intake import county, discover, settle
+from roster_recon.intake import discover, judge, settle
 from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
@@ -54,7 +55,7 @@ def prepare_run(settings: RunSettings) -> list[str]:
     return to_ingest
 
 
-def ingest_county(settings: RunSettings, county_code: str, validator=None) -> dict[str, int]:
+def ingest_folder(settings: RunSettings, source_code: str, validator=None) -> dict[str, int]:
     """Read, validate and stage every ready file of one county or GBA committee (its code tells which); returns
     counts for XCom (no personal data)."""
     from roster_recon.intake.validate import validator_for
@@ -62,29 +63,29 @@ def ingest_county(settings: RunSettings, county_code: str, validator=None) -> di
     engine = warehouse.engine_for(settings)
     with engine.begin() as connection:
         if merge.run_is_merged(connection, settings.run_id):  # a retry after the merge: nothing left to do
-            return ledger.county_counts(connection, settings.run_id, county_code)
+            return ledger.county_counts(connection, settings.run_id, source_code)
         keys.check_key(connection, settings.pii_secret)
         runs.hold(connection, settings.run_id)
-        ledger.forget_county_attempt(connection, settings.run_id, county_code)  # before anything else can fail
-    folder = discover.county_folder(settings.drop_root, county_code)
+        ledger.forget_county_attempt(connection, settings.run_id, source_code)  # before anything else can fail
+    folder = discover.folder_of(settings.drop_root, source_code)
     with engine.begin() as connection:
-        snapshots = ledger.current_snapshots(connection, county_code, folder.kind.snapshots)
+        snapshots = ledger.current_snapshots(connection, source_code, folder.kind.snapshots)
     files, left_alone = settle.ready_files(engine, folder, settings.settle_seconds)
-    validation = validator_for(folder.kind.name, validator).for_county(settings.run_id, county_code)
-    own_county = county_code if folder.kind.own_ledgers_only else None  # a committee's leads search every ledger
+    validation = validator_for(folder.kind.name, validator).for_folder(settings.run_id, source_code)
+    own_county = source_code if folder.kind.own_ledgers_only else None  # a committee's leads search every ledger
     known = partial(reconcile.known_members, engine, county_code=own_county)
-    attempts = ledger.ReadingAttempts(engine, settings.run_id, county_code)
-    outcomes = county.county_outcomes(
-        files, county_code, snapshots, validation, settings, known, kind=folder.kind, attempts=attempts
+    attempts = ledger.ReadingAttempts(engine, settings.run_id, source_code)
+    outcomes = judge.folder_outcomes(
+        files, source_code, snapshots, validation, settings, known, kind=folder.kind, attempts=attempts
     )
     for outcome in outcomes:
         with engine.begin() as connection:
-            ledger.record(connection, settings.run_id, county_code, outcome)
+            ledger.record(connection, settings.run_id, source_code, outcome)
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)
-        ledger.record_validation_documents(connection, settings.run_id, county_code, validation.documents)
-        runs.mark_done(connection, settings.run_id, county_code, "ingest")
-        counts = ledger.county_counts(connection, settings.run_id, county_code)
+        ledger.record_validation_documents(connection, settings.run_id, source_code, validation.documents)
+        runs.mark_done(connection, settings.run_id, source_code, "ingest")
+        counts = ledger.county_counts(connection, settings.run_id, source_code)
     engine.dispose()
     timing.flush(settings.run_id)
     return counts
@@ -130,9 +131,9 @@ def read_again_what_staging_lost(settings: RunSettings, engine, validator=None) 
     staged rows are gone are read again here, in the merge's own process, so the run still merges tonight."""
     with warehouse.raw_connection(engine) as connection:
         lost = merge.folders_with_lost_rows(connection, settings.run_id)
-    for county_code in lost:
-        log.warning("the staged rows of %s are gone (the warehouse restarted?): reading its folder again", county_code)
-        ingest_county(settings, county_code, validator)
+    for source_code in lost:
+        log.warning("the staged rows of %s are gone (the warehouse restarted?): reading its folder again", source_code)
+        ingest_folder(settings, source_code, validator)
 
 
 # Who gets a follow-up list: a county its flagged members, a committee its leads; the members' own reports none.
@@ -143,18 +144,17 @@ FOLLOW_UP_WRITERS = {
 }
 
 
-def counties_to_finish(settings: RunSettings) -> list[str]:
-    """Counties whose folder needs ``finish``: files of this run, or a follow-up list that is out of date."""
+def folders_to_finish(settings: RunSettings) -> list[str]:
+    """The folders that need ``finish``: files of this run, or a follow-up list that is out of date."""
     engine = warehouse.engine_for(settings)
     folders, _ = discover.source_folders(settings.drop_root)
     with engine.begin() as connection:
         with_files = ledger.counties_to_visit(connection, settings.run_id)
-        list_is_current = partial(feedback.follow_up_is_current, connection)
+        current_list = partial(feedback.current_follow_up, connection)
         codes = [
-            folder.county_code
+            folder.code
             for folder in folders
-            if folder.county_code in with_files
-            or (FOLLOW_UP_WRITERS[folder.kind] and list_is_current(folder.county_code) is None)
+            if folder.code in with_files or (FOLLOW_UP_WRITERS[folder.kind] and current_list(folder.code) is None)
         ]
         runs.record_counties(connection, settings.run_id, codes, "finish")
         runs.mark_finish_chosen(connection, settings.run_id)
@@ -162,20 +162,20 @@ def counties_to_finish(settings: RunSettings) -> list[str]:
     return codes
 
 
-def finish_county(settings: RunSettings, county_code: str) -> dict[str, int]:
+def finish_folder(settings: RunSettings, source_code: str) -> dict[str, int]:
     """Feedback and archive for the county's (or committee's, or the self-reports') files, and its follow-up
     workbook (the self-reports folder has none)."""
     engine = warehouse.engine_for(settings)
-    folder = discover.county_folder(settings.drop_root, county_code)
+    folder = discover.folder_of(settings.drop_root, source_code)
     counts = finish.finish_files(engine, folder, settings.run_id, settings.as_of)
     write_list = FOLLOW_UP_WRITERS[folder.kind]
     if write_list is not None:
-        with timing.stage("finish", county_code):
-            follow_up = write_list(engine, folder.path, county_code, settings.as_of, settings.run_id)
+        with timing.stage("finish", source_code):
+            follow_up = write_list(engine, folder.path, source_code, settings.as_of, settings.run_id)
         counts.update(follow_up_members=follow_up["members"], follow_up_written=int(follow_up["written"]))
-        log.info("%s: follow-up list of %d members at %s", county_code, follow_up["members"], follow_up["path"])
+        log.info("%s: follow-up list of %d members at %s", source_code, follow_up["members"], follow_up["path"])
     with engine.begin() as connection:
-        runs.mark_done(connection, settings.run_id, county_code, "finish")
+        runs.mark_done(connection, settings.run_id, source_code, "finish")
     engine.dispose()
     timing.flush(settings.run_id)
     return counts

@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from roster_recon import tasks
 from roster_recon.delivery import finish
+from roster_recon.intake import judge
 
 
 def test_follow_up_list_is_written_again_only_when_it_changes(make_settings, engine, validator):
@@ -73,8 +74,8 @@ def test_a_file_saved_again_after_it_was_read_stays_and_is_read_next_run(make_se
     path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
     run_day(settings, validator, until="merge")
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # the clerk saves again
-    for county in tasks.counties_to_finish(settings):
-        tasks.finish_county(settings, county)
+    for county in tasks.folders_to_finish(settings):
+        tasks.finish_folder(settings, county)
     tasks.report_run(settings)
     assert path.exists()  # not archived under the old content's audit row
     run_all(make_settings(AS_OF + dt.timedelta(days=1)), validator)
@@ -96,29 +97,28 @@ def test_a_crash_between_recording_the_destination_and_moving_is_finished_by_the
 
     monkeypatch.setattr(finish.archive, "move", worker_dies)
     with pytest.raises(SystemExit):
-        tasks.finish_county(settings, "360922")
+        tasks.finish_folder(settings, "360922")
     recorded = rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"]
     assert recorded and path.exists()  # the destination is known before the move
     monkeypatch.undo()
-    tasks.finish_county(settings, "360922")  # the retry
+    tasks.finish_folder(settings, "360922")  # the retry
     assert not path.exists() and Path(recorded).exists()
     assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == recorded
 
 
 def test_what_is_hashed_parsed_and_archived_is_one_content(make_settings, engine, validator, monkeypatch):
     """A clerk saving the file while it is read: the warehouse holds what was parsed, under that content's sha256."""
-    from roster_recon.intake import county
 
     settings = make_settings(AS_OF)
     path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
     first_version = hashlib.sha256(path.read_bytes()).hexdigest()
-    real_reader = county.read_isolated
+    real_reader = judge.read_isolated
 
     def clerk_saves_while_it_is_read(copy, *args):
         write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
         return real_reader(copy, *args)
 
-    monkeypatch.setattr(county, "read_isolated", clerk_saves_while_it_is_read)
+    monkeypatch.setattr(judge, "read_isolated", clerk_saves_while_it_is_read)
     run_all(settings, validator)
     monkeypatch.undo()
     audit = rows(engine, "SELECT sha256, rows_loaded, archived_to FROM audit.file")
@@ -138,7 +138,7 @@ def test_feedback_owed_by_a_finish_that_died_is_written_by_the_next_run(make_set
 
     monkeypatch.setattr(finish.feedback, "write_file_feedback", worker_dies)
     with pytest.raises(SystemExit):  # every try of the finish task dies
-        tasks.finish_county(settings, "360922")
+        tasks.finish_folder(settings, "360922")
     monkeypatch.undo()
     tasks.report_run(settings)
     assert path.exists() and not (settings.drop_root / WANZAI / "_feedback").exists()
@@ -158,7 +158,7 @@ def test_a_retry_never_erases_a_recorded_archive_destination(make_settings, engi
     archived_to = rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"]
     assert archived_to and Path(archived_to).is_file() and not path.exists()
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])  # December's roster arrives
-    tasks.finish_county(settings, "360922")  # a retry of the finish task (its first try's success was lost)
+    tasks.finish_folder(settings, "360922")  # a retry of the finish task (its first try's success was lost)
     assert rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] == archived_to
     assert path.exists()  # the new file waits for the next run
 
@@ -176,10 +176,10 @@ def test_a_retry_after_a_death_between_the_move_and_the_check_gives_an_unread_ve
 
     monkeypatch.setattr(finish.discover, "sha256_of", worker_dies)
     with pytest.raises(SystemExit):
-        tasks.finish_county(settings, "360922")
+        tasks.finish_folder(settings, "360922")
     monkeypatch.undo()
     assert not path.exists()  # the unread version sits in the archive
-    tasks.finish_county(settings, "360922")  # the retry
+    tasks.finish_folder(settings, "360922")  # the retry
     assert path.exists() and rows(engine, "SELECT archived_to FROM audit.file")[0]["archived_to"] is None
     assert list((settings.drop_root / WANZAI / "_archive" / AS_OF.isoformat()).iterdir()) == []
 
@@ -196,8 +196,8 @@ def test_a_file_swapped_for_a_pipe_after_it_was_read_is_given_back_unopened_and_
     run_day(settings, validator, until="merge")
     swapped.unlink()
     os.mkfifo(swapped)  # opening it to check its hash would wait for a writer for ever
-    for county in tasks.counties_to_finish(settings):
-        tasks.finish_county(settings, county)
+    for county in tasks.folders_to_finish(settings):
+        tasks.finish_folder(settings, county)
     assert not other.exists()  # the county's other file was archived
     audit = rows(engine, "SELECT file_name, archived_to IS NOT NULL AS archived FROM audit.file ORDER BY file_name")
     assert {a["file_name"]: a["archived"] for a in audit} == {"乙支部.csv": True, "甲支部.csv": False}

@@ -12,7 +12,7 @@ def test_county_folders_by_code_and_unknown_ones_reported(tmp_path):
         (tmp_path / name).mkdir()
     (tmp_path / "stray.xlsx").write_bytes(b"x")
     folders, ignored = discover.county_folders(tmp_path)
-    assert [(f.county_code, f.path.name) for f in folders] == [("360922", "360922-万载县"), ("360926", "360926")]
+    assert [(f.code, f.path.name) for f in folders] == [("360922", "360922-万载县"), ("360926", "360926")]
     assert {entry.name for entry in ignored} == {"999999-外省", "资料", "_archive", "stray.xlsx"}
 
 
@@ -22,7 +22,7 @@ def test_two_folders_for_one_county_hold_back_that_county_only(tmp_path):
     (tmp_path / "360926").mkdir()
     (tmp_path / "360983-高安市").symlink_to(tmp_path / "gone")  # a share link whose target was removed
     folders, ignored = discover.county_folders(tmp_path)
-    assert [f.county_code for f in folders] == ["360926"]
+    assert [f.code for f in folders] == ["360926"]
     reasons = {entry.name: entry.reason for entry in ignored}
     assert "county 360922 held back: folders 360922 and 360922-万载县" in reasons["360922"]
     assert "county 360922 held back" in reasons["360922-万载县"]
@@ -79,7 +79,7 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
     # A linked county folder would make another county's files its own: listed, never read.
     (tmp_path / "360923-上高县").symlink_to(other, target_is_directory=True)
     folders, ignored_folders = discover.county_folders(tmp_path)
-    assert [f.county_code for f in folders] == ["360921", "360922"]
+    assert [f.code for f in folders] == ["360921", "360922"]
     assert ("360923-上高县", share.LINK_REASON) in {(e.name, e.reason) for e in ignored_folders}
     # Swapped for a pipe or a link after the listing: open_regular refuses without blocking or following.
     for name in ("pipe.csv", "x.csv"):

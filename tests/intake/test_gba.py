@@ -23,13 +23,13 @@ def test_committee_folders_sit_under_gba_and_name_their_committee(tmp_path):
     for name in ("440300-深圳", "440000-粤港澳大湾区", "440700-江门", "说明"):
         (tmp_path / "gba" / name).mkdir(parents=True)
     folders, ignored = discover.source_folders(tmp_path)
-    assert [(f.county_code, f.kind) for f in folders] == [("360922", COUNTY), ("440000", GBA), ("440300", GBA)]
+    assert [(f.code, f.kind) for f in folders] == [("360922", COUNTY), ("440000", GBA), ("440300", GBA)]
     # 江门 has no committee of its own (the municipal committee serves it): reported, never guessed at.
     assert {entry.name: entry.reason for entry in ignored} == {
         "gba/440700-江门": "folder name does not start with the code of a GBA committee",
         "gba/说明": "folder name does not start with the code of a GBA committee",
     }
-    assert discover.county_folder(tmp_path, "440300").path == tmp_path / "gba" / "440300-深圳"
+    assert discover.folder_of(tmp_path, "440300").path == tmp_path / "gba" / "440300-深圳"
 
 
 def test_a_gba_roster_is_read_by_its_own_headers(tmp_path):
@@ -143,6 +143,6 @@ def test_a_committees_folder_that_cannot_be_read_holds_back_the_committees_only(
 
     monkeypatch.setattr(type(tmp_path), "iterdir", iterdir)
     folders, ignored = discover.source_folders(tmp_path)
-    assert [f.county_code for f in folders] == ["360922"]
+    assert [f.code for f in folders] == ["360922"]
     assert [(e.name, e.holds_back_county) for e in ignored] == [("gba", True)]
     assert "GBA committees held back: their folder cannot be read (Permission denied)" in ignored[0].reason

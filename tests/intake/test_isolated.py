@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 from helpers import AS_OF, crashing_reader, person, write_roster
 
-from roster_recon.intake import county, discover
+from roster_recon.intake import discover, judge
 from roster_recon.intake.isolated import read_isolated
 from roster_recon.intake.kinds import COUNTY
 from roster_recon.intake.read import RosterFileError, read_roster
@@ -50,13 +50,13 @@ def test_a_workbook_that_crashes_the_reader_is_rejected_and_the_countys_other_fi
     write_roster(settings.drop_root, "360922-万载县", "甲支部.csv", [person(1)])
     for start in (b"PANIC", b"ABORT"):
         (settings.drop_root / "360922-万载县" / f"{start.decode()}.xlsx").write_bytes(start + b" damaged")
-    monkeypatch.setattr(county, "read_isolated", partial(read_isolated, reader=crashing_reader, seconds=30))
-    files, _ = discover.roster_files(discover.county_folder(settings.drop_root, "360922"))
+    monkeypatch.setattr(judge, "read_isolated", partial(read_isolated, reader=crashing_reader, seconds=30))
+    files, _ = discover.roster_files(discover.folder_of(settings.drop_root, "360922"))
 
     def validate(frame, file_names):
         return validator.validate(frame, "county_360922", "test", file_names)
 
-    found = county.county_outcomes(files, "360922", CurrentSnapshots({}), validate, settings, kind=COUNTY)
+    found = judge.folder_outcomes(files, "360922", CurrentSnapshots({}), validate, settings, kind=COUNTY)
     outcomes = {o.name: o for o in found}
     assert {name: o.status for name, o in outcomes.items()} == {
         "甲支部.csv": "staged",

@@ -25,13 +25,13 @@ def test_the_self_reports_folder_is_a_source_of_its_own_kind(tmp_path):
     (tmp_path / "self-reports").mkdir()
     (tmp_path / "gba" / "440300-深圳").mkdir(parents=True)
     folders, ignored = discover.source_folders(tmp_path)
-    assert [(f.county_code, f.kind) for f in folders] == [
+    assert [(f.code, f.kind) for f in folders] == [
         ("360922", COUNTY),
         ("self-reports", SELF_REPORT),
         ("440300", GBA),
     ]
     assert ignored == []
-    assert discover.county_folder(tmp_path, "self-reports").path == tmp_path / "self-reports"
+    assert discover.folder_of(tmp_path, "self-reports").path == tmp_path / "self-reports"
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ def test_a_file_is_read_only_after_two_looks_the_settle_window_apart(engine, tmp
         an_hour_ago = time.time() - 3600  # old by the worker's clock: the old rule read it at once
         os.utime(path, (an_hour_ago, an_hour_ago))
     with engine.begin() as connection:
-        settle.look(connection, "360922", [steady, growing])  # prepare's look
+        settle.record_sightings(connection, "360922", [steady, growing])  # prepare's look
     pauses = []
 
     def time_passes(seconds):

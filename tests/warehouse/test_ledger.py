@@ -159,7 +159,7 @@ def test_a_file_an_earlier_run_could_not_archive_is_archived_not_read_again(
 
     monkeypatch.setattr(archive, "move", open_in_wps)
     with pytest.raises(PermissionError):
-        tasks.finish_county(first, "360922")
+        tasks.finish_folder(first, "360922")
     monkeypatch.setattr(archive, "move", real_move)
     tasks.report_run(first)  # the run ends failed
     assert older.exists()
@@ -190,25 +190,25 @@ def test_a_file_an_earlier_run_could_not_archive_is_archived_not_read_again(
 
 def test_a_file_that_killed_two_attempts_is_rejected_unread_on_the_third(make_settings, engine, validator, monkeypatch):
     from roster_recon import tasks
-    from roster_recon.intake import county
+    from roster_recon.intake import judge
 
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
     deadly = write_roster(settings.drop_root, WANZAI, "乙支部.csv", [person(2)])
-    real_read = county._read
+    real_read = judge._read
 
     def killed_while_reading(held, *args):  # the task process dies (the OOM killer, a lost worker) on this file
         if held.copy is not None and "党员2" in held.copy.read_text(encoding="utf-8-sig"):
             os.kill(os.getpid(), signal.SIGKILL)
         return real_read(held, *args)
 
-    monkeypatch.setattr(county, "_read", killed_while_reading)
+    monkeypatch.setattr(judge, "_read", killed_while_reading)
     tasks.prepare_run(settings)
     for _attempt in range(2):
         child = os.fork()
         if child == 0:  # the attempt runs in a process of its own, as on a worker
             try:
-                tasks.ingest_county(settings, "360922", validator=validator)
+                tasks.ingest_folder(settings, "360922", validator=validator)
             finally:
                 os._exit(0)
         _, status = os.waitpid(child, 0)
@@ -216,10 +216,10 @@ def test_a_file_that_killed_two_attempts_is_rejected_unread_on_the_third(make_se
     counted = rows(engine, "SELECT attempts FROM audit.file_reading WHERE county_code = '360922'")
     assert [c["attempts"] for c in counted] == [2]  # the first file was read each time; the second ended both
 
-    tasks.ingest_county(settings, "360922", validator=validator)  # the third attempt: the file is not read again
+    tasks.ingest_folder(settings, "360922", validator=validator)  # the third attempt: the file is not read again
     tasks.merge_run(settings)
-    for code in tasks.counties_to_finish(settings):
-        tasks.finish_county(settings, code)
+    for code in tasks.folders_to_finish(settings):
+        tasks.finish_folder(settings, code)
     assert tasks.report_run(settings)["failures"] == []
     audit = rows(engine, "SELECT file_name, status, error FROM reporting.file_audit ORDER BY file_name")
     assert [(a["file_name"], a["status"]) for a in audit] == [("乙支部.csv", "rejected"), ("甲支部.csv", "loaded")]
@@ -232,7 +232,6 @@ def test_a_reading_that_fails_with_an_exception_is_no_ended_attempt(make_setting
     """A task timeout, a SIGTERM or a MemoryError raised while a file is read is not held against the file: only a
     process that dies while reading counts."""
     from roster_recon import tasks
-    from roster_recon.intake import county
 
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
@@ -240,11 +239,13 @@ def test_a_reading_that_fails_with_an_exception_is_no_ended_attempt(make_setting
     def timed_out(*_args):
         raise TimeoutError("the task's execution_timeout")
 
-    monkeypatch.setattr(county, "_read", timed_out)
+    from roster_recon.intake import judge
+
+    monkeypatch.setattr(judge, "_read", timed_out)
     tasks.prepare_run(settings)
     for _attempt in range(3):
         with pytest.raises(TimeoutError):
-            tasks.ingest_county(settings, "360922", validator=validator)
+            tasks.ingest_folder(settings, "360922", validator=validator)
     assert rows(engine, "SELECT count(*) AS n FROM audit.file_reading")[0]["n"] == 0
 
 

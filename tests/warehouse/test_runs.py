@@ -75,7 +75,7 @@ def test_an_ingest_tried_again_stages_its_own_rows_once_and_leaves_the_others(
 
     def ingest(code: str):
         committee = code in reference.committees()
-        return tasks.ingest_county(settings, code, validator=gba_validator if committee else validator)
+        return tasks.ingest_folder(settings, code, validator=gba_validator if committee else validator)
 
     for code in counties:
         ingest(code)
@@ -118,8 +118,8 @@ def test_staged_rows_lost_in_a_server_restart_are_read_again_by_the_merge(make_s
             " WHERE file_id IN (SELECT file_id FROM audit.file WHERE county_code = '360922')"
         )
     assert tasks.merge_run(settings, validator)["snapshot_rows"] == 3
-    for code in tasks.counties_to_finish(settings):
-        tasks.finish_county(settings, code)
+    for code in tasks.folders_to_finish(settings):
+        tasks.finish_folder(settings, code)
     assert tasks.report_run(settings)["failures"] == []
     assert not path.exists() and not other.exists()
     audit = rows(engine, "SELECT county_code, status, rows_loaded FROM audit.file ORDER BY county_code")
@@ -224,8 +224,8 @@ def test_a_second_run_stops_instead_of_spoiling_the_first(make_settings, engine,
     assert rows(engine, "SELECT count(*) AS n FROM staging.roster_row")[0]["n"] == 2
     merged = tasks.merge_run(scheduled)  # the staged-row check passes on the real rows
     assert merged["snapshot_rows"] == 2
-    for county in tasks.counties_to_finish(scheduled):  # the rest of the merge task, and the finish tasks
-        tasks.finish_county(scheduled, county)
+    for county in tasks.folders_to_finish(scheduled):  # the rest of the merge task, and the finish tasks
+        tasks.finish_folder(scheduled, county)
     assert tasks.report_run(scheduled)["failures"] == []
     run_all(manual, validator)  # once the first run has reported, the second may run
 
@@ -358,6 +358,6 @@ def test_a_run_over_an_unmounted_share_fails_and_says_so_instead_of_a_green_nigh
 def test_a_merge_that_dies_before_choosing_what_to_finish_is_a_failure_in_the_report(make_settings, validator):
     settings = make_settings(AS_OF)
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1)])
-    run_day(settings, validator, until="merge")  # merged; the task dies before counties_to_finish
+    run_day(settings, validator, until="merge")  # merged; the task dies before folders_to_finish
     written = tasks.report_run(settings)
     assert any("before choosing the folders to finish" in line for line in written["failures"])

@@ -116,7 +116,7 @@ def test_a_task_whose_key_is_not_the_warehouses_stops_before_it_writes_anything(
     good = make_settings(AS_OF + dt.timedelta(days=1))
     tasks.prepare_run(good)  # the run itself, on a worker with the right key
     with pytest.raises(KeyMismatchError):  # a worker of that run with another key writes nothing either
-        tasks.ingest_county(dataclasses.replace(good, pii_secret=other_key), "360922", validator=validator)
+        tasks.ingest_folder(dataclasses.replace(good, pii_secret=other_key), "360922", validator=validator)
     assert rows(engine, "SELECT count(*) AS n FROM audit.file WHERE run_id = :r", r=good.run_id)[0]["n"] == 0
     fingerprint = rows(engine, "SELECT fingerprint FROM audit.key_fingerprint")[0]["fingerprint"]
     assert other_key.hex() not in fingerprint and settings.pii_secret.hex() not in fingerprint

@@ -20,8 +20,8 @@ from roster_recon import reference, sql_files
 from roster_recon.delivery.feedback import (
     FollowUpList,
     Sheet,
+    current_follow_up,
     flag_state,
-    follow_up_is_current,
     keep_list,
     sheet_digest,
 )
@@ -95,7 +95,7 @@ def write_committee_follow_up(
     Returns its path, lead count and whether this call wrote it."""
     with engine.connect() as connection:
         flags = flag_state(connection, committee_code)
-        current = follow_up_is_current(connection, committee_code, flags)
+        current = current_follow_up(connection, committee_code, flags)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
         sheet = committee_sheet(connection, committee_code)

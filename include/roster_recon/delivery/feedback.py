@@ -226,7 +226,7 @@ def flag_state(connection, county_code: str) -> dict:
     )
 
 
-def follow_up_is_current(connection, county_code: str, flags: dict | None = None) -> dict | None:
+def current_follow_up(connection, county_code: str, flags: dict | None = None) -> dict | None:
     """The county's latest follow-up list if nothing on it can have changed since it was written, else ``None``
     (a GBA committee's too: it has no flags of its own, and its leads move only when a roster is loaded).
 
@@ -316,14 +316,14 @@ def write_follow_up(engine: sa.Engine, county_dir: Path, county_code: str, as_of
     """``_follow_up/随访名单_<county>_<as-of>.xlsx``: members with open flags, the longest out of touch first, and
     the sheet ``大湾区核对`` (``both_sides.county_sheet``).
 
-    Nothing is read when nothing on the list can have changed (``follow_up_is_current``); when something may have,
+    Nothing is read when nothing on the list can have changed (``current_follow_up``); when something may have,
     the rows are read and the workbook is written only if their content differs from the latest list's (a SHA-256 of
     the rows), so a flag raised and closed again, or a county file that changed nobody flagged, rewrites nothing.
     Returns the list's path, its member count and whether this call wrote it.
     """
     with engine.connect() as connection:
         flags = flag_state(connection, county_code)
-        current = follow_up_is_current(connection, county_code, flags)
+        current = current_follow_up(connection, county_code, flags)
         if current is not None:
             return {"path": current["path"], "members": current["members"], "written": False}
         rows = follow_up_rows(connection, county_code)
@@ -351,7 +351,7 @@ class FollowUpList:
 def keep_list(engine: sa.Engine, folder: Path, listed: FollowUpList, sheets: list[Sheet], as_of: dt.date, run_id: str):
     """Write the list's workbook under ``folder/_follow_up/`` unless the latest list of its code has the same rows and
     is still there, and record it in ``audit.follow_up_list`` either way (its flag state is newer, so the cheap
-    ``follow_up_is_current`` holds again). Returns the list's path, its member count and whether this call wrote it."""
+    ``current_follow_up`` holds again). Returns the list's path, its member count and whether this call wrote it."""
     with engine.connect() as connection:
         last = connection.execute(sa.text(sql("feedback_latest_list_digest")), {"county_code": listed.code}).first()
     unchanged = (

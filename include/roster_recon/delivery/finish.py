@@ -28,9 +28,9 @@ def finish_files(engine: sa.Engine, folder: discover.SourceFolder, run_id: str, 
     """Feedback and archive for the county's files; returns how many moved and how much feedback was written."""
     counts = {"files_moved": 0, "feedback_files": 0, "feedback_rows": 0}
     with engine.connect() as connection:
-        files = ledger.files_to_finish(connection, run_id, folder.county_code)
-        ignored = ledger.ignored_in_county(connection, run_id, folder.county_code)
-    with timing.stage("finish", folder.county_code) as timed:
+        files = ledger.files_to_finish(connection, run_id, folder.code)
+        ignored = ledger.ignored_in_county(connection, run_id, folder.code)
+    with timing.stage("finish", folder.code) as timed:
         if feedback.write_ignored_feedback(folder.path, ignored, as_of):
             counts["feedback_files"] += 1
         for file in files:
@@ -81,12 +81,12 @@ def _kept_if_read(engine: sa.Engine, folder: discover.SourceFolder, file: dict, 
     if not same:  # saved again after it was read: not what the warehouse holds
         archive.move(target, archive.free_name(folder.path, target.name))
         name = share.shown(target.name)
-        log.warning("county %s: %s changed after it was read; left in the drop folder", folder.county_code, name)
+        log.warning("county %s: %s changed after it was read; left in the drop folder", folder.code, name)
         with engine.begin() as connection:
             ledger.record_left_in_drop_folder(connection, file["file_id"])
         return False
     with engine.begin() as connection:
-        settle.forget(connection, folder.county_code, file["file_name"])
+        settle.forget(connection, folder.code, file["file_name"])
     return True
 
 

@@ -55,11 +55,12 @@ def open_regular(path: Path):
 
 @dataclass(frozen=True)
 class SourceFolder:
-    """A source's drop folder: a county's, a GBA committee's or the self-reports'. ``county_code`` is the county's or
-    the committee's code (``self-reports`` for the exports); ``kind`` is the kind of input its files are, resolved
-    here, once, from where the folder is (every later stage takes it from here)."""
+    """A source's drop folder: a county's, a GBA committee's or the self-reports'. ``code`` is the county's or the
+    committee's code (``self-reports`` for the exports: the warehouse files it under ``county_code``); ``kind`` is the
+    kind of input its files are, resolved here, once, from where the folder is (every later stage takes it from
+    here)."""
 
-    county_code: str
+    code: str
     path: Path
     kind: RosterKind
 
@@ -145,30 +146,30 @@ def _coded_folders(
             ignored.append(IgnoredEntry(None, name, f"folder name does not start with the code of {what}"))
         else:
             folders.append(SourceFolder(match.group(1), entry, kind))
-    codes = [folder.county_code for folder in folders]
+    codes = [folder.code for folder in folders]
     claimed_twice = {code for code in codes if codes.count(code) > 1}
     for folder in folders:
-        if folder.county_code in claimed_twice:
-            claimants = " and ".join(shown(f.path.name) for f in folders if f.county_code == folder.county_code)
+        if folder.code in claimed_twice:
+            claimants = " and ".join(shown(f.path.name) for f in folders if f.code == folder.code)
             ignored.append(
                 IgnoredEntry(
-                    folder.county_code,
+                    folder.code,
                     shown(folder.path.name),
-                    f"county {folder.county_code} held back: folders {claimants} both claim it; their files stay"
+                    f"county {folder.code} held back: folders {claimants} both claim it; their files stay"
                     " where they are until one folder is removed or merged into the other",
                     holds_back_county=True,
                 )
             )
-    return [folder for folder in folders if folder.county_code not in claimed_twice], ignored
+    return [folder for folder in folders if folder.code not in claimed_twice], ignored
 
 
-def county_folder(drop_root: Path, county_code: str) -> SourceFolder:
+def folder_of(drop_root: Path, source_code: str) -> SourceFolder:
     """The county's (or GBA committee's) drop folder as ``source_folders`` finds it, or ``FileNotFoundError``."""
     folders, _ = source_folders(drop_root)
     for folder in folders:
-        if folder.county_code == county_code:
+        if folder.code == source_code:
             return folder
-    raise FileNotFoundError(f"no drop folder for county {county_code} under {drop_root}")
+    raise FileNotFoundError(f"no drop folder for county {source_code} under {drop_root}")
 
 
 def ignore_reason(path: Path) -> str | None:
@@ -205,8 +206,8 @@ def roster_files(folder: SourceFolder) -> tuple[list[Path], list[IgnoredEntry]]:
     try:
         entries = list(folder.path.iterdir())
     except OSError as error:
-        reason = f"county {folder.county_code} held back: its folder cannot be read ({error.strerror or error})"
-        return [], [IgnoredEntry(folder.county_code, shown(folder.path.name), reason, holds_back_county=True)]
+        reason = f"county {folder.code} held back: its folder cannot be read ({error.strerror or error})"
+        return [], [IgnoredEntry(folder.code, shown(folder.path.name), reason, holds_back_county=True)]
     for path in entries:
         name = shown(path.name)
         if name in PIPELINE_DIRS:
@@ -219,7 +220,7 @@ def roster_files(folder: SourceFolder) -> tuple[list[Path], list[IgnoredEntry]]:
         if reason is None:
             ready.append((order, path))
         else:
-            ignored.append(IgnoredEntry(folder.county_code, name, reason))
+            ignored.append(IgnoredEntry(folder.code, name, reason))
     ready.sort(key=lambda item: item[0])
     return [path for _, path in ready], ignored
 

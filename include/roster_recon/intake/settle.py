@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 sql = sql_files.loader(__file__)
 
 
-def look(connection, county_code: str, paths: list[Path]) -> dict[Path, float]:
+def record_sightings(connection, source_code: str, paths: list[Path]) -> dict[Path, float]:
     """Record one look at ``paths``; returns, per file, seconds since it was first seen as it is now (0: changed).
 
     Sightings of files no longer in the folder are forgotten.
@@ -40,18 +40,18 @@ def look(connection, county_code: str, paths: list[Path]) -> dict[Path, float]:
     for path, (size, mtime_ns) in seen.items():
         ages[path] = connection.execute(
             sa.text(sql("settle_look")),
-            {"county": county_code, "name": shown(path.name), "size": size, "mtime": mtime_ns},
+            {"county": source_code, "name": shown(path.name), "size": size, "mtime": mtime_ns},
         ).scalar_one()
     connection.execute(
         sa.text("DELETE FROM audit.file_sighting WHERE county_code = :county AND NOT file_name = ANY (:names)"),
-        {"county": county_code, "names": [shown(path.name) for path in paths]},
+        {"county": source_code, "names": [shown(path.name) for path in paths]},
     )
     return {path: float(age) for path, age in ages.items()}
 
 
 def settled(
     engine: sa.Engine,
-    county_code: str,
+    source_code: str,
     paths: list[Path],
     settle_seconds: float,
     sleep: Callable[[float], None] = time.sleep,
@@ -61,23 +61,23 @@ def settled(
     The wait is at most ``settle_seconds`` (the first look is normally the ``prepare`` task's, seconds earlier).
     """
     with engine.begin() as connection:
-        ages = look(connection, county_code, paths)
+        ages = record_sightings(connection, source_code, paths)
     waiting = [settle_seconds - age for age in ages.values() if age < settle_seconds]
     if waiting:
         pause = min(max(waiting), settle_seconds)
-        log.info("county %s: waiting %.0f s for a second look at %d file(s)", county_code, pause, len(waiting))
+        log.info("county %s: waiting %.0f s for a second look at %d file(s)", source_code, pause, len(waiting))
         sleep(pause + 0.5)  # the second look must not fall a hair short of the window
         with engine.begin() as connection:
-            ages = look(connection, county_code, paths)
+            ages = record_sightings(connection, source_code, paths)
     ready = [path for path in paths if ages.get(path, -1.0) >= settle_seconds]
     return ready, [path for path in paths if path not in ready]
 
 
-def forget(connection, county_code: str, file_name: str) -> None:
+def forget(connection, source_code: str, file_name: str) -> None:
     """The file has left the drop folder (archived or rejected): a new file of that name starts afresh."""
     connection.execute(
         sa.text("DELETE FROM audit.file_sighting WHERE county_code = :county AND file_name = :name"),
-        {"county": county_code, "name": file_name},
+        {"county": source_code, "name": file_name},
     )
 
 
@@ -91,13 +91,13 @@ def first_look(engine: sa.Engine, drop_root: Path) -> tuple[list[str], list[Igno
         files, left_alone = discover.roster_files(folder)
         try:
             with engine.begin() as connection:
-                look(connection, folder.county_code, files)
+                record_sightings(connection, folder.code, files)
         except OSError as error:
-            reason = f"county {folder.county_code} held back: its files cannot be looked at ({error.strerror or error})"
-            left_alone = [IgnoredEntry(folder.county_code, shown(folder.path.name), reason, holds_back_county=True)]
+            reason = f"county {folder.code} held back: its files cannot be looked at ({error.strerror or error})"
+            left_alone = [IgnoredEntry(folder.code, shown(folder.path.name), reason, holds_back_county=True)]
             files = []
         if files:
-            to_ingest.append(folder.county_code)
+            to_ingest.append(folder.code)
         else:
             ignored.extend(left_alone)
     for entry in ignored:
@@ -110,15 +110,15 @@ def ready_files(
 ) -> tuple[list[Path], list[IgnoredEntry]]:
     """The second look at a county's folder: files ready to read (oldest first), and the entries left alone."""
     files, ignored = discover.roster_files(folder)
-    files, changing = settled(engine, folder.county_code, files, settle_seconds)
+    files, changing = settled(engine, folder.code, files, settle_seconds)
     ignored += [
         IgnoredEntry(
-            folder.county_code,
+            folder.code,
             shown(path.name),
             f"still being written (changed between two looks {settle_seconds:g} s apart); read next run",
         )
         for path in changing
     ]
     for entry in ignored:
-        log.info("county %s: %s ignored: %s", folder.county_code, entry.name, entry.reason)
+        log.info("county %s: %s ignored: %s", folder.code, entry.name, entry.reason)
     return files, ignored

@@ -163,7 +163,7 @@ class RosterValidator:
             )
         return self._checkpoints[asset_name]
 
-    def for_county(self, run_id: str, county_code: str) -> CountyValidation:
+    def for_folder(self, run_id: str, county_code: str) -> CountyValidation:
         """What validates a county's batches in a run, and keeps the documents they produced."""
         return CountyValidation(self, run_id, county_code)
 

@@ -1,4 +1,4 @@
--- delivery/feedback.py: follow_up_is_current
+-- delivery/feedback.py: current_follow_up
 SELECT path, members, written_at, last_flag_id, open_flags
 FROM audit.follow_up_list
 WHERE county_code = :county_code

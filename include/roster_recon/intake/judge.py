@@ -1,4 +1,4 @@
-"""A county's roster files, one outcome each: held, hashed, read, normalised, validated by GX, checked.
+"""Judging a source folder's files, one outcome each: held, hashed, read, normalised, validated by GX, checked.
 
 Nothing here writes to the warehouse: each ``outcome.FileOutcome`` (a staged file's rows keyed already by its kind)
 goes to ``warehouse.ledger``, which records it and COPYs its rows in one transaction. What a file is judged on is one
@@ -94,9 +94,9 @@ class _Held:
         )
 
 
-def county_outcomes(
+def folder_outcomes(
     files: list[Path],
-    county_code: str,
+    source_code: str,
     snapshots: CurrentSnapshots,
     validate: Callable[[pd.DataFrame, list[str]], object],
     settings: RunSettings,
@@ -114,11 +114,11 @@ def county_outcomes(
     A file the share will not let us read is left where it is, as an ignored entry with the reason.
     """
     keys_of = partial(stage.member_keys, secret=settings.pii_secret)
-    for outcome in _outcomes(files, county_code, snapshots, validate, settings, kind, attempts):
+    for outcome in _outcomes(files, source_code, snapshots, validate, settings, kind, attempts):
         if known is not None and isinstance(outcome, FileOutcome):
             probable.suggest(outcome, known, keys_of)
         if isinstance(outcome, FileOutcome) and outcome.status == "staged":
-            outcome.staged = kind.keyed(outcome, county_code, settings.pii_secret)
+            outcome.staged = kind.keyed(outcome, source_code, settings.pii_secret)
             _check_keyed(outcome, kind)
         yield outcome
 
@@ -139,14 +139,14 @@ def _check_keyed(outcome: FileOutcome, kind: RosterKind) -> None:
 
 
 def _outcomes(
-    files, county_code, snapshots, validate, settings, kind, attempts
+    files, source_code, snapshots, validate, settings, kind, attempts
 ) -> Iterator[FileOutcome | IgnoredEntry]:
     judge = _Judge(kind, settings.max_reject_share, settings.as_of)
     max_file_mb = settings.max_file_mb
-    with holding_folder(settings.data_dir, county_code) as holding:
+    with holding_folder(settings.data_dir, source_code) as holding:
         batch: list[_Readable] = []
         for index, path in enumerate(files):
-            held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", county_code, max_file_mb)
+            held = _hold(path, Path(holding) / f"{index}{path.suffix.lower()}", source_code, max_file_mb)
             if held is None:
                 continue  # gone since it was listed: the next run sees whether it comes back
             if isinstance(held, IgnoredEntry):
@@ -158,13 +158,13 @@ def _outcomes(
                 continue
             if attempts is not None and attempts.start(held.sha256) > ENDED_ATTEMPTS:
                 name = shown(path.name)
-                log.warning("county %s: %s ended %d attempts -> rejected unread", county_code, name, ENDED_ATTEMPTS)
+                log.warning("county %s: %s ended %d attempts -> rejected unread", source_code, name, ENDED_ATTEMPTS)
                 attempts.end(held.sha256)
                 error = f"{ENDED_ATTEMPTS_EN} / {ENDED_ATTEMPTS_ZH}"
                 yield held.outcome("rejected", error=error, problems=_ended_attempts())
                 continue
             try:
-                readable = _read(held, county_code, max_file_mb, kind)
+                readable = _read(held, source_code, max_file_mb, kind)
             finally:  # only a death of the process (SIGKILL, the OOM killer) leaves the attempt counted
                 if attempts is not None:
                     attempts.end(held.sha256)
@@ -179,17 +179,17 @@ def _outcomes(
                 continue
             batch.append(readable)
             if sum(len(r.roster) for r in batch) >= BATCH_ROWS:
-                yield from _checked(batch, county_code, validate, judge)
+                yield from _checked(batch, source_code, validate, judge)
                 batch = []
         if batch:
-            yield from _checked(batch, county_code, validate, judge)
+            yield from _checked(batch, source_code, validate, judge)
 
 
 @contextmanager
-def holding_folder(data_dir: Path, county_code: str):
+def holding_folder(data_dir: Path, source_code: str):
     """The folder where a county's files are held while read (raw ID numbers inside): private to the worker's user,
     emptied when an attempt starts (a killed attempt leaves its copies behind) and when it ends."""
-    holding = Path(data_dir) / "holding" / county_code
+    holding = Path(data_dir) / "holding" / source_code
     holding.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     holding.parent.chmod(0o700)
     shutil.rmtree(holding, ignore_errors=True)
@@ -200,7 +200,7 @@ def holding_folder(data_dir: Path, county_code: str):
         shutil.rmtree(holding, ignore_errors=True)
 
 
-def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held | IgnoredEntry | None:
+def _hold(path: Path, copy: Path, source_code: str, max_file_mb: float) -> _Held | IgnoredEntry | None:
     """Copy the file into the holding folder while hashing it: the sha256 is that of the bytes parsed.
 
     A file over ``max_file_mb`` is hashed where it is and not copied (it is rejected unread; the worker's disk is no
@@ -219,30 +219,30 @@ def _hold(path: Path, copy: Path, county_code: str, max_file_mb: float) -> _Held
     except FileNotFoundError:
         return None
     except discover.NotARegularFile:  # swapped for a link or a pipe since it was listed
-        return IgnoredEntry(county_code, shown(path.name), share.SPECIAL_REASON)
+        return IgnoredEntry(source_code, shown(path.name), share.SPECIAL_REASON)
     except OSError as error:
         if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there since the folder was listed
-            return IgnoredEntry(county_code, shown(path.name), share.LINK_REASON)
+            return IgnoredEntry(source_code, shown(path.name), share.LINK_REASON)
         reason = f"cannot be read ({error.strerror or type(error).__name__}); check its permissions"
-        return IgnoredEntry(county_code, shown(path.name), reason)
+        return IgnoredEntry(source_code, shown(path.name), reason)
     modified = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
     size = stat.st_size if too_large else copy.stat().st_size
     return _Held(path, None if too_large else copy, digest.hexdigest(), size, modified)
 
 
-def _read(held: _Held, county_code: str, max_file_mb: float, kind: RosterKind) -> _Readable | FileOutcome:
+def _read(held: _Held, source_code: str, max_file_mb: float, kind: RosterKind) -> _Readable | FileOutcome:
     """The file's normalised rows, or its rejection naming what the clerk must do."""
     try:
         if held.copy is None:
             raise size_problem(held.size_bytes, max_file_mb)
-        with timing.stage("read", county_code) as timed:
+        with timing.stage("read", source_code) as timed:
             table = read_isolated(held.copy, max_file_mb, kind.layout())
             timed.rows = len(table.frame)
-        with timing.stage("normalise", county_code) as timed:
+        with timing.stage("normalise", source_code) as timed:
             roster = _normalised(table, held.path, kind)
             timed.rows = len(roster)
     except RosterFileError as error:
-        log.info("county %s: %s -> rejected (%s)", county_code, shown(held.path.name), error.code)
+        log.info("county %s: %s -> rejected (%s)", source_code, shown(held.path.name), error.code)
         return held.outcome(
             "rejected",
             error=f"{error.message_en} / {error.message_zh}",
@@ -294,16 +294,16 @@ def _branches(readable: _Readable) -> set[str]:
     return set(readable.roster["branch"].dropna().tolist()) | set(readable.empty_branches)
 
 
-def _checked(batch: list[_Readable], county_code: str, validate, judge: _Judge) -> Iterator[FileOutcome]:
+def _checked(batch: list[_Readable], source_code: str, validate, judge: _Judge) -> Iterator[FileOutcome]:
     """Validate the batch as one frame (rows told apart by ``file_key``), then judge each file on its own."""
-    with timing.stage("validate", county_code) as timed:
+    with timing.stage("validate", source_code) as timed:
         frame = pd.concat([r.roster for r in batch], keys=range(len(batch)), names=["file_key", None])
         frame = frame.reset_index(level="file_key").reset_index(drop=True)
         file_names = [shown(r.held.path.name) for r in batch]
         frame["file_name"] = np.array(file_names, dtype=object)[frame["file_key"].to_numpy()]
         verdict = validate(frame, file_names)
         timed.rows = len(frame)
-    with timing.stage("stage", county_code) as timed:
+    with timing.stage("stage", source_code) as timed:
         per_file = verdict.split(frame["file_key"].to_numpy(), range(len(batch)))
         del frame
         start = 0
@@ -312,7 +312,7 @@ def _checked(batch: list[_Readable], county_code: str, validate, judge: _Judge) 
             rows = readable.roster.set_axis(pd.RangeIndex(start, start + len(readable.roster)))
             start += len(rows)
             outcome = _judged(readable, rows, per_file[file_key], judge)
-            log.info("county %s: %s -> %s", county_code, outcome.name, outcome.status)
+            log.info("county %s: %s -> %s", source_code, outcome.name, outcome.status)
             yield outcome
         timed.rows = start
 
