@@ -42,8 +42,8 @@ async def airflow_user(request: Request) -> str:
     401 otherwise). What the user may read is their ``audit.page_reader`` mapping's to say, not their Airflow role:
     a clerk needs no access to the DAG (whose logs and XComs cover every county) to read their county's page.
 
-    Imported on first use: importing Airflow's API security module takes ~1.5 s, and every task process loads the
-    plugins (for their macros), so the plugin itself must stay light.
+    Imported on first use: importing Airflow's API security module is slow (docs/benchmarks.md), and every task
+    process loads the plugins (for their macros), so the plugin itself must stay light.
     """
     from airflow.api_fastapi.core_api.security import bearer_scheme, get_user, requires_authenticated
 

@@ -1,7 +1,7 @@
 """Workbooks for county offices: feedback on each file they sent, and the list of members to follow up.
 
 Written with rustpy-xlsxwriter (Python bindings of rust_xlsxwriter, the Rust port of XlsxWriter by XlsxWriter's
-author): a 230,000-row follow-up list takes ~2 s instead of ~11 s cell by cell in XlsxWriter. Every cell is an
+author), several times faster than XlsxWriter cell by cell for a large list (docs/benchmarks.md). Every cell is an
 inline text cell with Excel's quote prefix, so no spreadsheet runs a value that starts with ``= + - @`` (``+86…``
 phones are the everyday case) as a formula, not even after a clerk edits the cell (OWASP "CSV injection").
 """

@@ -27,7 +27,7 @@ def member_key(id_number: str, secret: bytes) -> bytes:
 
 
 def member_keys(id_numbers: list[str], secret: bytes) -> list[bytes]:
-    """``member_key`` for many ID numbers: the keyed state is set up once and copied (a third faster)."""
+    """``member_key`` for many ID numbers: the keyed state is set up once and copied."""
     keyed = hmac.new(secret, digestmod=hashlib.sha256)
     keys = []
     for id_number in id_numbers:

@@ -137,7 +137,7 @@ class RosterValidator:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         # GX files every result in the context's results store as indented JSON: a deep copy and a dump of every
-        # unexpected index and value (2.5 s of a million rows) into a store this ephemeral context never reads.
+        # unexpected index and value (seconds at a million rows) into a store this ephemeral context never reads.
         # What outlives the task is ``stored_result``'s document, which holds no row values.
         self.context.validation_results_store.serialize = _not_kept
         self.rules = expectations()

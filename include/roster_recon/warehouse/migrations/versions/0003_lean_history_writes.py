@@ -2,7 +2,7 @@
 
 The merge inserts members before their versions and flags in the same transaction, so the foreign keys from
 core.roster_version and core.member_flag to core.member (and to audit.file) only cost a trigger call per row: at a
-million rows they were a third of the merge. ``tests/test_warehouse.py`` checks the same integrity after each run.
+million rows they were a third of the merge. ``tests/warehouse/test_merge.py`` checks the same integrity after each run.
 
 Revision ID: 0003
 """

@@ -3,7 +3,7 @@
 Same columns, same figures: members and branches from the current roster versions in one pass, and the flag counts
 from the open flags of current roster entries only (a tenth of the rows). The old definition read the whole
 ``member_current`` view twice, each time joining every member and sorting a million rows on disk: 3.7 s of every
-run's report at a million members, against 2.3 s now. ``tests/test_warehouse.py`` holds the view equal to the
+run's report at a million members, against 2.3 s now. ``tests/warehouse/test_merge.py`` holds the view equal to the
 per-member aggregation over ``member_current`` that it replaces.
 
 Revision ID: 0015
