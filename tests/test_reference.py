@@ -41,3 +41,26 @@ def test_committees_are_named_as_the_municipality_names_them():
             assert committee == f"宜春市驻{city_name.removesuffix('市')}流动党员党委", code
         else:
             assert committee == "宜春市驻粤港澳大湾区流动党员党委", code
+
+
+def test_every_code_the_warehouse_allows_has_a_label(engine):
+    """A flag, an evidence source or a file outcome the warehouse can hold is shown to people by its label: the
+    labels (reference/labels.csv) cover every value the tables' CHECK constraints allow."""
+    import re
+
+    import sqlalchemy as sa
+
+    from roster_recon import reference
+
+    checks = {
+        "flag": "core.member_flag'::regclass AND conname = 'member_flag_flag_check",
+        "source": "core.contact_event'::regclass AND conname LIKE '%source_check",
+        "file_status": "audit.file'::regclass AND conname LIKE '%status_check",
+    }
+    with engine.connect() as connection:
+        for vocabulary, where in checks.items():
+            definition = connection.execute(
+                sa.text(f"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '{where}'")
+            ).scalar_one()
+            allowed = set(re.findall(r"'([a-z_]+)'::text", definition))
+            assert allowed and allowed <= set(reference.labels(vocabulary)), (vocabulary, allowed)

@@ -10,16 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from roster_recon import sql_files
+from roster_recon import reference, sql_files
 
 sql = sql_files.loader(__file__)
 
-SOURCE_NAMES = {
-    "ledger": "ledger 台账",
-    "gba_activity": "GBA party life 组织生活",
-    "dues": "dues 党费",
-    "self_report": "self-report 码上报",
-}
+SOURCE_NAMES = {code: f"{label.en} {label.zh}" for code, label in reference.labels("source").items()}
 
 
 @dataclass

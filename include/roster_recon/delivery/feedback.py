@@ -27,32 +27,17 @@ import pyarrow.compute as pc
 import rustpy_xlsxwriter as xlsx
 import sqlalchemy as sa
 
-from roster_recon import share, sql_files, warehouse
+from roster_recon import reference, share, sql_files, warehouse
 from roster_recon.intake import discover
 from roster_recon.share import FEEDBACK_DIR, FOLLOW_UP_DIR
 
 sql = sql_files.loader(__file__)
 
 
-FLAG_NAMES_ZH = {
-    "missing_outflow_time": "流出时间缺失",
-    "missing_destination": "去向地址缺失",
-    "missing_contact": "联系方式缺失或无效",
-    "missing_industry": "从事行业缺失",
-    "lost_contact": "失联",
-    "no_contact_record": "无任何联系记录",
-    "duplicate_enrollment": "在多个支部重复登记",
-    "not_placed_in_gba": "未编入大湾区党组织",
-    "destination_outdated": "去向已过时（与大湾区编入地或本人上报城市不一致）",
-}
-SOURCE_NAMES_ZH = {"ledger": "台账", "gba_activity": "大湾区组织生活", "dues": "党费缴纳", "self_report": "本人码上报"}
-STATUS_ZH = {
-    "loaded": "已导入",
-    "duplicate": "重复报送（内容已导入过）",
-    "rejected": "整个文件未导入",
-    "superseded": "已被同批收到的更新文件取代",
-    "staged": "待合并",
-}
+# What a clerk reads for a code (reference/labels.csv).
+FLAG_NAMES_ZH = {code: label.zh for code, label in reference.labels("flag").items()}
+SOURCE_NAMES_ZH = {code: label.zh for code, label in reference.labels("source").items()}
+STATUS_ZH = {code: label.zh for code, label in reference.labels("file_status").items()}
 
 
 @dataclass

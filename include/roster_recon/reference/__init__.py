@@ -8,6 +8,7 @@ Everything the pipeline knows about the world outside a roster file is data, loa
 - ``gba_cities.csv``: the Greater Bay Area cities and the committee ("1+7+N") that serves each.
 - ``contact_status_lost.csv``: contact-status words that mean the member is out of touch.
 - ``destination_aliases.csv``: names for Hong Kong and Macao that the division list does not spell.
+- ``labels.csv``: what people read for a code: the flags, the sources of contact evidence, a file's outcome.
 - China's administrative divisions (GB/T 2260 codes with the years each was in force) come from
   ``python-stdnum``'s ``cn/loc.dat``, a maintained copy of the national code list, rather than a hand-typed list.
 """
@@ -147,6 +148,21 @@ def gba_layout() -> Layout:
 def self_report_layout() -> Layout:
     """A 码上报 export (contract: "Contact evidence"): a report needs the member's ID number and its time."""
     return Layout(header_aliases("self_report_header_aliases.csv", SELF_REPORT_COLUMNS), ("id_number", "reported_at"))
+
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+
+@cache
+def labels(vocabulary: str) -> dict[str, Label]:
+    """The labels of one vocabulary of ``labels.csv`` (``flag``, ``source``, ``file_status``), in the file's order."""
+    found = {row["code"]: Label(row["zh"], row["en"]) for row in _rows("labels.csv") if row["vocabulary"] == vocabulary}
+    if not found:
+        raise ReferenceDataError(f"labels.csv has no labels for {vocabulary!r}")
+    return found
 
 
 @cache
