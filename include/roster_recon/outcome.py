@@ -34,6 +34,8 @@ STAGING_TYPES = {
     "placed_on": pa.date32(),
     "last_activity": pa.date32(),
     "dues_paid_to": pa.date32(),
+    "paid_for": pa.date32(),
+    "paid_on": pa.date32(),
 }
 
 

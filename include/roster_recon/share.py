@@ -32,6 +32,7 @@ SPECIAL_REASON = (
 
 GBA_DIR = "gba"  # the GBA committees' folders: <drop_root>/gba/<committee code>…/
 SELF_REPORTS_DIR = "self-reports"  # the 红帆 system's 码上报 exports; also their code in the warehouse
+DUES_DIR = "dues"  # the online dues platform's payment exports; also their code in the warehouse
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from functools import partial
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
 from roster_recon.intake import discover, judge, settle
-from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT
+from roster_recon.intake.kinds import COUNTY, DUES, GBA, SELF_REPORT
 from roster_recon.settings import RunSettings
 from roster_recon.warehouse import contact, flag, keys, ledger, merge, reconcile, runs, stale
 
@@ -136,11 +136,12 @@ def read_again_what_staging_lost(settings: RunSettings, engine, validator=None) 
         ingest_folder(settings, source_code, validator)
 
 
-# Who gets a follow-up list: a county its flagged members, a committee its leads; the members' own reports none.
+# Who gets a follow-up list: a county its flagged members, a committee its leads; the folders of events none.
 FOLLOW_UP_WRITERS = {
     COUNTY: feedback.write_follow_up,
     GBA: both_sides.write_committee_follow_up,
     SELF_REPORT: None,
+    DUES: None,
 }
 
 

@@ -34,12 +34,16 @@ def test_two_generated_months_match_the_ground_truth(make_settings, engine, tmp_
     with engine.connect() as connection:
         by_source = dict(connection.exec_driver_sql("SELECT source, count(*) FROM core.contact_event GROUP BY 1").all())
         unmatched = connection.exec_driver_sql("SELECT sum(reports) FROM reporting.unmatched_self_reports").scalar()
+        unmatched_dues = connection.exec_driver_sql(
+            "SELECT sum(payments) FROM reporting.unmatched_dues_payments"
+        ).scalar()
         doubled = connection.exec_driver_sql(
             "SELECT count(*) FROM (SELECT member_key, reported_at FROM core.contact_event"
             " WHERE source = 'self_report' GROUP BY 1, 2 HAVING count(*) > 1) d"
         ).scalar()
         flags = dict(connection.exec_driver_sql("SELECT flag, count(*) FROM core.member_flag GROUP BY 1").all())
-    assert set(by_source) == {"ledger", "gba_activity", "dues", "self_report"} and unmatched > 0 and doubled == 0
+    assert set(by_source) == {"ledger", "gba_activity", "dues", "self_report", "dues_payment"}
+    assert unmatched > 0 and unmatched_dues > 0 and doubled == 0
     assert flags["destination_outdated"] > 0  # no_contact_record: too rare at this scale (tests/warehouse/test_contact)
 
 

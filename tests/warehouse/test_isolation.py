@@ -73,6 +73,7 @@ ALLOWED = {
     "contact_evidence": "county_code = ANY (:counties) OR committee_code = ANY (:committees) OR :municipal"
     " OR member_key IN (SELECT member_key FROM reporting.member_current WHERE county_code = ANY (:counties))",
     "unmatched_self_reports": "committee_code = ANY (:committees) OR :municipal",
+    "unmatched_dues_payments": "false",  # the data team's alone
 }
 # Views of counts over the rows a login may read: the same counts, taken by the loader over the allowed rows.
 ALLOWED_COUNTS = {

@@ -1,6 +1,7 @@
 """Contact evidence in the run report and the task log: what each source brought, who is in touch only thanks to
-evidence beyond the ledger (per county), and the self-reports that match no member (per city, for the municipal
-committee: ``reporting.unmatched_self_reports``)."""
+evidence beyond the ledger (per county), the self-reports that match no member (per city, for the municipal
+committee: ``reporting.unmatched_self_reports``) and the dues payments that match none (per month, for the data team:
+``reporting.unmatched_dues_payments``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class EvidenceFigures:
     sources: pd.DataFrame  # source, held, this_run, latest_for
     kept_in_touch: pd.DataFrame  # county_code, members
     unmatched: pd.DataFrame  # city, city_code, committee_code, reports, latest
+    unmatched_dues: pd.DataFrame  # month, payments, latest
 
 
 def read_evidence(connection: sa.Connection, run_id: str, as_of: dt.date, months: int) -> EvidenceFigures:
@@ -33,6 +35,7 @@ def read_evidence(connection: sa.Connection, run_id: str, as_of: dt.date, months
         frame(sql("evidence_sources"), run_id=run_id),
         frame(sql("evidence_kept_in_touch"), as_of=as_of, months=months),
         frame("SELECT * FROM reporting.unmatched_self_reports ORDER BY reports DESC, city"),
+        frame("SELECT * FROM reporting.unmatched_dues_payments ORDER BY month DESC NULLS LAST"),
     )
 
 
@@ -44,8 +47,10 @@ def summary_lines(figures: EvidenceFigures) -> list[str]:
     )
     kept = ", ".join(f"{row.county_code} {row.members}" for row in figures.kept_in_touch.itertuples()) or "none"
     unmatched = int(figures.unmatched["reports"].sum()) if not figures.unmatched.empty else 0
+    dues = int(figures.unmatched_dues["payments"].sum()) if not figures.unmatched_dues.empty else 0
     return [
         f"  evidence of contact held: {sources}",
         f"  not lost only because of evidence beyond the ledger, per county: {kept}",
         f"  self-reports matching no member: {unmatched} in {len(figures.unmatched)} cities",
+        f"  dues payments matching no member: {dues} in {len(figures.unmatched_dues)} months",
     ]

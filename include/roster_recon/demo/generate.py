@@ -5,8 +5,9 @@
 Ten county folders, about 200 branches (township, village, community and non-public-enterprise branches), 11,300
 members of whom 5,226 are in the Greater Bay Area. Files come in the mix counties send: xlsx with a title row, old
 xls, GBK and UTF-8-BOM CSV, header variants, county-wide files with a branch column; plus a lock file, a partial
-download and a file that is not a roster. Defects at stated rates (``DEFECT_RATES``). Month two moves members
-between cities, sends some home, adds newcomers and fixes about half of month one's problems.
+download and a file that is not a roster; the GBA committees' rosters, the 码上报 exports and the dues payments.
+Defects at stated rates (``DEFECT_RATES``). Month two moves members between cities, sends some home, adds newcomers
+and fixes about half of month one's problems.
 
 ``ground_truth.json`` beside the drop folders holds, per roster entry, the member key (HMAC with the demo secret, never
 the ID), the flags the pipeline must raise, and per file the rows it must reject.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from roster_recon.demo import gba, self_reports
+from roster_recon.demo import dues, gba, self_reports
 from roster_recon.demo.people import COUNTIES, DEFECT_RATES, HEADER_VARIANTS, Generator, Member
 from roster_recon.demo.truth import HOME_SIDE_FLAGS, LEDGER_REJECTED, Evidence, ground_truth, ledger_city
 from roster_recon.settings import DEMO_PII_SECRET
@@ -278,8 +279,11 @@ def generate(
     files_truth.update(gba.write_month(drop_root, gba_rows, seed, as_of, evidence.days))
     reports = self_reports.reports_for(members + on_no_ledger, seed, as_of)
     files_truth.update(self_reports.write_exports(drop_root, reports, as_of))
+    payments = dues.payments_for(members + on_no_ledger, seed, as_of)
+    files_truth.update(dues.write_exports(drop_root, payments, as_of))
     evidence.add_ledger(entries)
     evidence.add_reports(reports)
+    evidence.add_days(dues.evidence_days(payments))
     destination_since = lambda _key, _member: first_as_of  # noqa: E731 (month one: every entry is new)
     if month == 2:  # month one's evidence is still held; entries whose city changed state it since month two
         evidence.add_ledger(previous_entries)
@@ -288,6 +292,7 @@ def generate(
         gba.write_month(None, month_one_rows, seed, first_as_of, month_one_days)
         evidence.add_days(month_one_days)
         evidence.add_reports(self_reports.reports_for(previous + on_no_ledger, seed, first_as_of))
+        evidence.add_days(dues.evidence_days(dues.payments_for(previous + on_no_ledger, seed, first_as_of)))
         stated = {
             (member.id_number, county, branch): ledger_city(member)
             for rows in previous_entries.values()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roster_recon import reference
-from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT, RosterKind
+from roster_recon.intake.kinds import COUNTY, GBA, KINDS, RosterKind
 from roster_recon.share import (
     FOLDER_REASON,
     GBA_DIR,
@@ -28,11 +28,14 @@ from roster_recon.share import (
     PIPELINE_DIRS,
     READY_MARKER,
     ROSTER_SUFFIXES,
-    SELF_REPORTS_DIR,
     SPECIAL_REASON,
     IgnoredEntry,
     shown,
 )
+
+# Kinds of events, each in one fixed folder of the drop root (the 码上报 exports, the dues payments).
+EVENT_KINDS = tuple(kind for kind in KINDS if kind.folder)
+EVENT_FOLDERS = tuple(kind.folder for kind in EVENT_KINDS)
 
 
 class NotARegularFile(OSError):
@@ -55,10 +58,10 @@ def open_regular(path: Path):
 
 @dataclass(frozen=True)
 class SourceFolder:
-    """A source's drop folder: a county's, a GBA committee's or the self-reports'. ``code`` is the county's or the
-    committee's code (``self-reports`` for the exports: the warehouse files it under ``county_code``); ``kind`` is the
-    kind of input its files are, resolved here, once, from where the folder is (every later stage takes it from
-    here)."""
+    """A source's drop folder: a county's, a GBA committee's, or a folder of events (``self-reports``, ``dues``).
+    ``code`` is the county's or the committee's code, or the events' folder name (the warehouse files it under
+    ``county_code``); ``kind`` is the kind of input its files are, resolved here, once, from where the folder is
+    (every later stage takes it from here)."""
 
     code: str
     path: Path
@@ -77,8 +80,8 @@ def find_entry(folder: Path, name_shown: str) -> Path | None:
 
 
 def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEntry]]:
-    """Every county folder, then every GBA committee folder, then the self-reports folder (when there is one), and
-    the entries that name none of them.
+    """Every county folder, then the folders of events (self-reports, dues; when there are), then every GBA
+    committee folder, and the entries that name none of them.
 
     A drop root that is missing, cannot be listed, or holds no folder of any source fails the run
     (``DropRootUnavailable``): a share that is not mounted looks like an empty folder, and must never make a green
@@ -89,15 +92,16 @@ def source_folders(drop_root: Path) -> tuple[list[SourceFolder], list[IgnoredEnt
         not counties
         and not ignored
         and not (drop_root / GBA_DIR).is_dir()
-        and not (drop_root / SELF_REPORTS_DIR).is_dir()
+        and not any((drop_root / kind.folder).is_dir() for kind in EVENT_KINDS)
     ):
         raise DropRootUnavailable(
-            f"drop root {drop_root} (Variable roster_drop_root) holds no county, committee or self-reports folder:"
-            " is the county share mounted?"
+            f"drop root {drop_root} (Variable roster_drop_root) holds no county, committee, self-reports or dues"
+            " folder: is the county share mounted?"
         )
-    reports = drop_root / SELF_REPORTS_DIR
-    if reports.is_dir() and not reports.is_symlink():
-        counties = [*counties, SourceFolder(SELF_REPORTS_DIR, reports, SELF_REPORT)]
+    for kind in EVENT_KINDS:
+        events = drop_root / kind.folder
+        if events.is_dir() and not events.is_symlink():
+            counties = [*counties, SourceFolder(kind.folder, events, kind)]
     gba = drop_root / GBA_DIR
     try:
         if not gba.is_dir() or gba.is_symlink():
@@ -132,7 +136,7 @@ def _coded_folders(
     ignored: list[IgnoredEntry] = []
     for entry in sorted(root.iterdir()):
         name = shown(entry.name)
-        if name.startswith(".") or (not prefix and name in (GBA_DIR, SELF_REPORTS_DIR) and entry.is_dir()):
+        if name.startswith(".") or (not prefix and name in (GBA_DIR, *EVENT_FOLDERS) and entry.is_dir()):
             continue
         name = prefix + name
         match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))

@@ -43,21 +43,12 @@ def suite_of(kind: str):
     return importlib.import_module(f"roster_recon.intake.kinds.{kind}.suite")
 
 
-VALIDATED_COLUMNS = (
-    "file_key",
-    "file_name",
-    "name",
-    "id_number",
-    "branch",
-    "outflow_date",
-    "destination",
-    "phone_if_valid",
-    "industry",
-    "home_county_code",
-    "phone_if_valid_or_absent",
-    "reported_at",
-    "city_code",
-)
+def validated_columns(rules: list[tuple[str, str, gxe.Expectation]]) -> list[str]:
+    """The columns a suite's expectations name, in order: only these go to GX (never the raw phone or address)."""
+    named = []
+    for _, _, expectation in rules:
+        named += [getattr(expectation, "column", None), *(getattr(expectation, "column_list", None) or [])]
+    return list(dict.fromkeys(column for column in named if column))
 
 
 @dataclass
@@ -141,6 +132,7 @@ class RosterValidator:
         # What outlives the task is ``stored_result``'s document, which holds no row values.
         self.context.validation_results_store.serialize = _not_kept
         self.rules = expectations()
+        self.columns = validated_columns(self.rules)
         self.suite = self.context.suites.add(build_suite(self.rules, suite_name))
         self.datasource = self.context.data_sources.add_pandas(DATASOURCE_NAME)
         self._checkpoints: dict[str, gx.Checkpoint] = {}
@@ -175,7 +167,7 @@ class RosterValidator:
         Index labels identify rows; they must be unique. ``run_name`` is what Data Docs shows for this validation;
         ``file_names`` the files of the batch. The result, without any row value, is appended to ``documents``.
         """
-        frame = roster.loc[:, [c for c in VALIDATED_COLUMNS if c in roster.columns]]
+        frame = roster.loc[:, [c for c in self.columns if c in roster.columns]]
         if "file_key" not in frame.columns:
             frame = frame.assign(file_key=0)
         if "file_name" not in frame.columns:

@@ -4,7 +4,8 @@ Everything the pipeline knows about the world outside a roster file is data, loa
 
 - ``counties.csv``: the ten county-level units of Yichun (GB/T 2260 code, name).
 - ``header_aliases.csv``: the contract's table of accepted column headers.
-- ``gba_header_aliases.csv``, ``self_report_header_aliases.csv``: the same for GBA rosters and 码上报 exports.
+- ``gba_header_aliases.csv``, ``self_report_header_aliases.csv``, ``dues_header_aliases.csv``: the same for GBA
+  rosters, 码上报 exports and the dues platform's exports.
 - ``gba_cities.csv``: the Greater Bay Area cities and the committee ("1+7+N") that serves each.
 - ``contact_status_lost.csv``: contact-status words that mean the member is out of touch.
 - ``destination_aliases.csv``: names for Hong Kong and Macao that the division list does not spell.
@@ -53,6 +54,7 @@ GBA_COLUMNS = (
 )
 # A 码上报 export of the 红帆 system (contract: "Contact evidence"): one row per report a member made.
 SELF_REPORT_COLUMNS = ("reported_at", "name", "id_number", "city", "address", "phone", "employer")
+DUES_COLUMNS = ("name", "id_number", "paid_for", "paid_at", "amount", "channel", "branch")
 MUNICIPAL_COMMITTEE_CODE = "440000"
 
 
@@ -148,6 +150,12 @@ def gba_layout() -> Layout:
 def self_report_layout() -> Layout:
     """A 码上报 export (contract: "Contact evidence"): a report needs the member's ID number and its time."""
     return Layout(header_aliases("self_report_header_aliases.csv", SELF_REPORT_COLUMNS), ("id_number", "reported_at"))
+
+
+@cache
+def dues_layout() -> Layout:
+    """An export of the online dues platform (contract: "Dues payments"): a payment needs an ID number and a time."""
+    return Layout(header_aliases("dues_header_aliases.csv", DUES_COLUMNS), ("id_number", "paid_at"))
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 
 from roster_recon import timing, warehouse
-from roster_recon.share import SELF_REPORTS_DIR
+from roster_recon.share import DUES_DIR, SELF_REPORTS_DIR
 
 
 def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
     """Record the run's evidence and refresh the latest, on a psycopg2 connection inside the merge transaction."""
-    params = {"run_id": run_id, "as_of": as_of, "self_reports": SELF_REPORTS_DIR}
+    params = {"run_id": run_id, "as_of": as_of, "self_reports": SELF_REPORTS_DIR, "dues": DUES_DIR}
     with connection.cursor() as cursor:
         with timing.step("evidence", "record"):
             cursor.execute(warehouse.sql("contact_due_evidence"), params)
@@ -48,7 +48,8 @@ def record_evidence(connection, run_id: str, as_of: dt.date) -> dict[str, int]:
 
 
 def count_unmatched(connection, run_id: str) -> None:
-    """The self-reports matching no member, per city (``core.unmatched_self_report``), after the merges have added
-    the run's members and placements; counted again only when the run loaded a file."""
+    """The self-reports matching no member, per city (``core.unmatched_self_report``), and the dues payments, per
+    month (``core.unmatched_dues_payment``), after the merges have added the run's members and placements; counted
+    again only when the run loaded a file."""
     with connection.cursor() as cursor:
         cursor.execute(warehouse.sql("contact_unmatched"), {"run_id": run_id})

@@ -15,7 +15,7 @@ WITH held AS (
 )
 SELECT s.source, coalesce(h.held, 0) AS held, coalesce(r.this_run, 0) AS this_run,
        coalesce(l.latest_for, 0) AS latest_for
-  FROM (VALUES (1, 'ledger'), (2, 'gba_activity'), (3, 'dues'), (4, 'self_report')) s (sort, source)
+  FROM (VALUES (1, 'ledger'), (2, 'gba_activity'), (3, 'dues'), (4, 'self_report'), (5, 'dues_payment')) s (sort, source)
   LEFT JOIN held h USING (source)
   LEFT JOIN this_run r USING (source)
   LEFT JOIN latest l USING (source)

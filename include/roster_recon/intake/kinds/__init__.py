@@ -1,5 +1,5 @@
-"""Kinds of input, one folder each: a county's ledger (``county/``), a GBA committee's branch roster (``gba/``) and a
-码上报 export of the members' own reports (``self_report/``).
+"""Kinds of input, one folder each: a county's ledger (``county/``), a GBA committee's branch roster (``gba/``), a
+码上报 export of the members' own reports (``self_report/``) and the dues platform's payment export (``dues/``).
 
 Everything else (holding, hashing, reading, batching through GX, judging a file, recording it) is shared. A kind's
 folder holds what differs: in ``__init__.py`` its ``RosterKind`` (headers, normaliser, soft warnings, the columns
@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from roster_recon.intake.kinds.base import RosterKind
 from roster_recon.intake.kinds.county import COUNTY
+from roster_recon.intake.kinds.dues import DUES
 from roster_recon.intake.kinds.gba import GBA
 from roster_recon.intake.kinds.self_report import SELF_REPORT
 
-KINDS = (COUNTY, GBA, SELF_REPORT)
+KINDS = (COUNTY, GBA, SELF_REPORT, DUES)
 
-__all__ = ["COUNTY", "GBA", "KINDS", "SELF_REPORT", "RosterKind"]
+__all__ = ["COUNTY", "DUES", "GBA", "KINDS", "SELF_REPORT", "RosterKind"]

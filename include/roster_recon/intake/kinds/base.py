@@ -20,6 +20,7 @@ class RosterKind:
     staged_columns: tuple[str, ...]  # the normalised columns a staged file's accepted rows keep
     keyed: Callable  # keyed(outcome, code, secret) -> [outcome.StagedRows]: a staged file's rows, keyed
     table: str  # the staging table that holds every accepted row (besides any the kind adds)
+    folder: str | None = None  # events in one fixed folder of the drop root; else folders named by a code
     snapshots: bool = True  # a file is a branch's full roster; else a batch of events (a content loaded once)
     own_ledgers_only: bool = False  # a broken ID is matched against the folder's own county's members only
     duplicate_reason: str = (

@@ -10,6 +10,7 @@
 ANALYZE staging.roster_row;
 ANALYZE staging.gba_row;
 ANALYZE staging.self_report;
+ANALYZE staging.dues_payment;
 
 -- A ledger or GBA roster sends its whole branch again each month: a date its entry's current version already holds
 -- was recorded when that version was loaded (or by migration 0021 from a version with its file), so only the dates
@@ -18,7 +19,8 @@ ANALYZE staging.self_report;
 SET LOCAL enable_nestloop = off;
 CREATE TEMP TABLE fresh_evidence ON COMMIT DROP AS
     SELECT r.member_key, 'ledger' AS source, r.last_contact_date AS occurred_on, NULL::timestamptz AS reported_at,
-           r.county_code, NULL::text AS committee_code, NULL::text AS city, NULL::text AS city_code, r.file_id
+           r.county_code, NULL::text AS committee_code, NULL::text AS city, NULL::text AS city_code, r.file_id,
+           NULL::date AS paid_for
       FROM staging.roster_row r JOIN audit.file f ON f.file_id = r.file_id AND f.status = 'staged'
      WHERE r.run_id = %(run_id)s AND r.last_contact_date IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM core.roster_version v
@@ -26,7 +28,7 @@ CREATE TEMP TABLE fresh_evidence ON COMMIT DROP AS
                           AND v.county_code = r.county_code AND v.branch = r.branch
                           AND v.last_contact_date = r.last_contact_date)
     UNION ALL
-    SELECT g.member_key, 'gba_activity', g.last_activity, NULL, NULL, g.committee_code, NULL, NULL, g.file_id
+    SELECT g.member_key, 'gba_activity', g.last_activity, NULL, NULL, g.committee_code, NULL, NULL, g.file_id, NULL
       FROM staging.gba_row g JOIN audit.file f ON f.file_id = g.file_id AND f.status = 'staged'
      WHERE g.run_id = %(run_id)s AND g.id_valid AND g.last_activity IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM core.gba_placement p
@@ -36,7 +38,7 @@ CREATE TEMP TABLE fresh_evidence ON COMMIT DROP AS
     UNION ALL
     -- Dues paid to a month: evidence on that month's last day.
     SELECT g.member_key, 'dues', (g.dues_paid_to + interval '1 month' - interval '1 day')::date, NULL, NULL,
-           g.committee_code, NULL, NULL, g.file_id
+           g.committee_code, NULL, NULL, g.file_id, NULL
       FROM staging.gba_row g JOIN audit.file f ON f.file_id = g.file_id AND f.status = 'staged'
      WHERE g.run_id = %(run_id)s AND g.id_valid AND g.dues_paid_to IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM core.gba_placement p
@@ -45,9 +47,14 @@ CREATE TEMP TABLE fresh_evidence ON COMMIT DROP AS
                           AND p.branch = g.branch AND p.dues_paid_to = g.dues_paid_to)
     UNION ALL
     SELECT s.member_key, 'self_report', (s.reported_at AT TIME ZONE 'Asia/Shanghai')::date, s.reported_at, NULL,
-           s.committee_code, s.city, s.city_code, s.file_id
+           s.committee_code, s.city, s.city_code, s.file_id, NULL
       FROM staging.self_report s JOIN audit.file f ON f.file_id = s.file_id AND f.status = 'staged'
-     WHERE s.run_id = %(run_id)s;
+     WHERE s.run_id = %(run_id)s
+    UNION ALL
+    -- A dues payment: evidence on the day it was paid; one piece per (member, month paid for, day paid).
+    SELECT d.member_key, 'dues_payment', d.paid_on, NULL, NULL, NULL, NULL, NULL, d.file_id, d.paid_for
+      FROM staging.dues_payment d JOIN audit.file f ON f.file_id = d.file_id AND f.status = 'staged'
+     WHERE d.run_id = %(run_id)s;
 SET LOCAL enable_nestloop = on;
 
 -- A report in several exports of the run counts with the city the latest export gives it (by the file's time, then
@@ -88,20 +95,23 @@ WITH inserted AS (
     -- An anti-join, not ON CONFLICT (a speculative insertion per row cost 6 us): the merge's advisory lock keeps
     -- anyone else from inserting meanwhile, and the unique index contact_event_once still guards.
     INSERT INTO core.contact_event (member_key, source, occurred_on, reported_at, county_code, committee_code, city,
-                                    city_code, file_id, known_on)
+                                    city_code, file_id, known_on, paid_for)
     SELECT DISTINCT ON (member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
-                        CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END)
+                        CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END,
+                        coalesce(paid_for, '-infinity'::date))
            member_key, source, occurred_on, reported_at, county_code, committee_code, city, city_code, file_id,
-           %(as_of)s
+           %(as_of)s, paid_for
       FROM fresh_evidence x
      WHERE NOT EXISTS (
             SELECT 1 FROM core.contact_event e
              WHERE e.member_key = x.member_key AND e.source = x.source AND e.occurred_on = x.occurred_on
                AND coalesce(e.reported_at, '-infinity'::timestamptz) = coalesce(x.reported_at, '-infinity'::timestamptz)
                AND (CASE WHEN e.source = 'self_report' THEN '' ELSE coalesce(e.county_code, e.committee_code, '') END)
-                 = (CASE WHEN x.source = 'self_report' THEN '' ELSE coalesce(x.county_code, x.committee_code, '') END))
+                 = (CASE WHEN x.source = 'self_report' THEN '' ELSE coalesce(x.county_code, x.committee_code, '') END)
+               AND coalesce(e.paid_for, '-infinity'::date) = coalesce(x.paid_for, '-infinity'::date))
      ORDER BY member_key, source, occurred_on, coalesce(reported_at, '-infinity'::timestamptz),
-              CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END, file_id
+              CASE WHEN source = 'self_report' THEN '' ELSE coalesce(county_code, committee_code, '') END,
+              coalesce(paid_for, '-infinity'::date), file_id
     RETURNING event_id, member_key, source, occurred_on, reported_at, city, city_code, file_id
 )
 INSERT INTO evidence_moved SELECT * FROM inserted;
@@ -117,3 +127,10 @@ UPDATE audit.file f
        rows_loaded = (SELECT count(*) FROM staging.self_report s WHERE s.run_id = %(run_id)s AND s.file_id = f.file_id)
  WHERE f.run_id = %(run_id)s AND f.status = 'staged' AND f.county_code = %(self_reports)s;
 DELETE FROM staging.self_report WHERE run_id = %(run_id)s;
+
+-- The run's dues exports are loaded likewise (every accepted payment counted, once).
+UPDATE audit.file f
+   SET status = 'loaded',
+       rows_loaded = (SELECT count(*) FROM staging.dues_payment d WHERE d.run_id = %(run_id)s AND d.file_id = f.file_id)
+ WHERE f.run_id = %(run_id)s AND f.status = 'staged' AND f.county_code = %(dues)s;
+DELETE FROM staging.dues_payment WHERE run_id = %(run_id)s;

@@ -11,6 +11,7 @@ from roster_recon.intake.kinds.self_report.rows import (
     self_report_soft_problems,
 )
 from roster_recon.intake.kinds.self_report.stage import keyed_self_reports
+from roster_recon.share import SELF_REPORTS_DIR
 
 SELF_REPORT = RosterKind(
     "self_report",
@@ -20,6 +21,7 @@ SELF_REPORT = RosterKind(
     ("id_number", *SELF_REPORT_ROW_COLUMNS),
     keyed_self_reports,
     table="staging.self_report",
+    folder=SELF_REPORTS_DIR,
     snapshots=False,
     duplicate_reason="same content as an export already loaded; every report in it is counted already"
     " / 与已导入的导出文件内容相同，其中的上报均已计入",
