@@ -25,7 +25,7 @@ from deploy import stack
 from roster_recon import reference, warehouse
 from roster_recon.demo.driver import compare_with_ground_truth
 from roster_recon.demo.generate import generate
-from roster_recon.share import SELF_REPORTS_DIR
+from roster_recon.share import DUES_DIR, SELF_REPORTS_DIR
 
 pytestmark = pytest.mark.stack
 DAG_ID = "roster_reconcile"
@@ -118,10 +118,10 @@ def test_two_months_under_a_real_scheduler_succeed_on_the_first_try(running_stac
     assert run["state"] == "success" and first_try_successes(api, run) == []
     assert compare_with_ground_truth(engine, truth_dir, month_two) == 0
     ingests = [ti for ti in api.task_instances(DAG_ID, run["dag_run_id"]) if ti["task_id"] == "ingest"]
-    # Every county, every GBA committee and the 红帆 system sent files: ten county ingests, eight committee ingests and
-    # the self-reports', at once.
+    # Every county, every GBA committee, the 红帆 system and the dues platform sent files: ten county ingests, eight
+    # committee ingests, the self-reports' and the dues', at once.
     assert sorted(ti["rendered_map_index"] for ti in ingests) == sorted(
-        [*reference.counties(), *reference.committees(), SELF_REPORTS_DIR]
+        [*reference.counties(), *reference.committees(), SELF_REPORTS_DIR, DUES_DIR]
     )
 
     # Nothing the deployment wrote outside the county share holds a raw ID or a full mobile: task and service logs,
