@@ -92,6 +92,27 @@ class ProblemList:
         for name, value in given.items():
             self.columns[name].extend(value if isinstance(value, list) else [value] * count)
 
+    def warn(self, frame: pd.DataFrame, where, code: str, message: tuple[str, str, str], value_column=None, shown=None):
+        """A warning ``code`` (``message``: column, Chinese, English) for each row of ``frame`` where the mask
+        ``where`` holds, with the row's ``value_column`` as ``shown`` (default: its text) and its sheet."""
+        hits = np.flatnonzero(np.asarray(where, dtype=bool))
+        if not len(hits):
+            return
+        column, zh, en = message
+        shown = shown or text_or_none
+        values = [shown(value) for value in frame[value_column].iloc[hits].tolist()] if value_column else None
+        self.add(
+            rows=frame["source_row"].iloc[hits].tolist(),
+            names=frame["name"].iloc[hits].tolist(),
+            column=column,
+            values=values,
+            codes=code,
+            severity=WARNING,
+            zh=zh,
+            en=en,
+            sheets=sheets_at(frame, hits),
+        )
+
     def frame(self) -> pd.DataFrame:
         columns = dict(self.columns)
         columns["source_row"] = pd.array(columns["source_row"], dtype="Int32")
@@ -104,6 +125,14 @@ def sheets_at(frame: pd.DataFrame, positions) -> list | None:
     if "source_sheet" not in frame.columns:
         return None
     return frame["source_sheet"].iloc[positions].tolist()
+
+
+def accepted_rows(frame: pd.DataFrame, rejected_rows: set[int]) -> np.ndarray:
+    """A mask of the rows of ``frame`` no hard rule rejected (``rejected_rows``: index labels)."""
+    accepted = np.ones(len(frame), dtype=bool)
+    if rejected_rows:
+        accepted[frame.index.get_indexer(list(rejected_rows))] = False
+    return accepted
 
 
 def no_problems() -> pd.DataFrame:
@@ -219,51 +248,29 @@ def soft_problems(roster: pd.DataFrame, rejected_rows: set[int]) -> pd.DataFrame
     Each check is a mask over the whole roster (rows rejected by a hard rule masked out), so that neither the
     accepted rows nor whole columns are copied; only the rows with a warning are read back as Python values.
     """
-    accepted = np.ones(len(roster), dtype=bool)
-    if rejected_rows:
-        accepted[roster.index.get_indexer(list(rejected_rows))] = False
+    accepted = accepted_rows(roster, rejected_rows)
     checks = [
-        ("outflow_date_missing", roster["outflow_date"].isna(), "outflow_date_raw"),
-        ("destination_missing", roster["destination"].isna(), None),
-        ("phone_missing_or_invalid", ~roster["phone_valid"].astype(bool), "phone"),
-        ("industry_missing", roster["industry"].isna(), None),
+        ("outflow_date_missing", roster["outflow_date"].isna(), "outflow_date_raw", None),
+        ("destination_missing", roster["destination"].isna(), None, None),
+        ("phone_missing_or_invalid", ~roster["phone_valid"].astype(bool), "phone", masked_phone_text),
+        ("industry_missing", roster["industry"].isna(), None, None),
         (
             "destination_unknown_city",
             roster["destination"].notna() & roster["destination_city_code"].isna(),
             "destination",
+            None,
         ),
-        ("id_place_code_unknown", ~_known_place_codes(roster["id_number"]), None),
+        ("id_place_code_unknown", ~_known_place_codes(roster["id_number"]), "id_number", mask_id_number),
         (
             "last_contact_unreadable",
             roster["last_contact_raw"].notna() & roster["last_contact_date"].isna(),
             "last_contact_raw",
+            None,
         ),
     ]
     found = ProblemList()
-    for code, mask, value_column in checks:
-        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
-        if not len(hits):
-            continue
-        column, zh, en = MESSAGES[code]
-        if code == "id_place_code_unknown":
-            values = [mask_id_number(value) for value in roster["id_number"].iloc[hits].tolist()]
-        elif value_column == "phone":
-            values = [masked_phone_text(value) for value in roster[value_column].iloc[hits].tolist()]
-        elif value_column:
-            values = [text_or_none(value) for value in roster[value_column].iloc[hits].tolist()]
-        else:
-            values = None
-        found.add(
-            rows=roster["source_row"].iloc[hits].tolist(),
-            names=roster["name"].iloc[hits].tolist(),
-            column=column,
-            values=values,
-            codes=code,
-            severity=WARNING,
-            zh=zh,
-            en=en,
-            sheets=sheets_at(roster, hits),
-        )
+    for code, mask, value_column, shown in checks:
+        found.warn(roster, np.asarray(mask, dtype=bool) & accepted, code, MESSAGES[code], value_column, shown)
     return found.frame()
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from roster_recon.intake.columns import ID_NUMBER_NORMAL_FORM, by_distinct, clean_column, for_frame, unless_normal
 from roster_recon.intake.kinds.self_report.rows import parse_report_time
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number
-from roster_recon.intake.problems import WARNING, ProblemList, sheets_at, text_or_none
+from roster_recon.intake.problems import ProblemList, accepted_rows
 
 # The normalised export's columns that staging reads (``staging.dues_payment`` adds run, file and the key).
 DUES_ROW_COLUMNS = ("source_row", "paid_for", "paid_at")
@@ -97,31 +97,16 @@ MESSAGES = {
 
 def dues_soft_problems(payments: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
     """Warnings for an export's accepted rows: month unreadable, payment after the as-of date, amount not positive."""
-    accepted = np.ones(len(payments), dtype=bool)
-    if rejected_rows:
-        accepted[payments.index.get_indexer(list(rejected_rows))] = False
-    found = ProblemList()
+    accepted = accepted_rows(payments, rejected_rows)
     later = np.array(
         [pd.notna(moment) and moment.date() > as_of for moment in payments["paid_at"].tolist()], dtype=bool
     )
+    found = ProblemList()
     checks = (
         ("paid_for_unreadable", payments["paid_for"].isna(), "paid_for_raw"),
         ("payment_after_as_of", later, "paid_at_raw"),
         ("amount_not_positive", ~payments["amount_ok"].astype(bool), "amount_raw"),
     )
     for code, mask, value_column in checks:
-        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
-        if len(hits):
-            column, zh, en = MESSAGES[code]
-            found.add(
-                rows=payments["source_row"].iloc[hits].tolist(),
-                names=payments["name"].iloc[hits].tolist(),
-                column=column,
-                values=[text_or_none(value) for value in payments[value_column].iloc[hits].tolist()],
-                codes=code,
-                severity=WARNING,
-                zh=zh,
-                en=en,
-                sheets=sheets_at(payments, hits),
-            )
+        found.warn(payments, np.asarray(mask, dtype=bool) & accepted, code, MESSAGES[code], value_column)
     return found.frame()

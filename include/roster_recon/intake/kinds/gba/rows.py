@@ -32,7 +32,7 @@ from roster_recon.intake.columns import (
     unless_normal,
 )
 from roster_recon.intake.normalise import normalise_gender, normalise_id_number, parse_date
-from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, sheets_at, text_or_none
+from roster_recon.intake.problems import ProblemList, accepted_rows, masked_phone_text
 
 # The normalised GBA roster's columns that staging reads (``staging.gba_row`` adds run, file, committee and keys).
 GBA_ROW_COLUMNS = (
@@ -104,34 +104,19 @@ DATE_HEADERS = {
 def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
     """Warnings for a GBA roster's accepted rows: home county unknown, phone invalid, dates unreadable or later
     than the as-of date (a month paid to counts from its first day)."""
-    accepted = np.ones(len(roster), dtype=bool)
-    if rejected_rows:
-        accepted[roster.index.get_indexer(list(rejected_rows))] = False
+    accepted = accepted_rows(roster, rejected_rows)
     found = ProblemList()
 
-    def add(mask, code: str, value_column: str, column: str, zh: str, en: str) -> None:
-        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
-        if len(hits):
-            shown = masked_phone_text if value_column == "phone" else text_or_none
-            values = [shown(value) for value in roster[value_column].iloc[hits].tolist()]
-            found.add(
-                rows=roster["source_row"].iloc[hits].tolist(),
-                names=roster["name"].iloc[hits].tolist(),
-                column=column,
-                values=values,
-                codes=code,
-                severity=WARNING,
-                zh=zh,
-                en=en,
-                sheets=sheets_at(roster, hits),
-            )
+    def add(mask, code: str, value_column: str, message: tuple[str, str, str]) -> None:
+        shown = masked_phone_text if value_column == "phone" else None
+        found.warn(roster, np.asarray(mask, dtype=bool) & accepted, code, message, value_column, shown)
 
-    add(roster["home_county_code"].isna(), "home_county_unknown", "home_county", *MESSAGES["home_county_unknown"])
+    add(roster["home_county_code"].isna(), "home_county_unknown", "home_county", MESSAGES["home_county_unknown"])
     add(
         roster["phone"].notna() & ~roster["phone_valid"].astype(bool),
         "phone_invalid",
         "phone",
-        *MESSAGES["phone_invalid"],
+        MESSAGES["phone_invalid"],
     )
     for name, (header, header_en) in DATE_HEADERS.items():
         dates = roster[name]
@@ -140,6 +125,6 @@ def gba_soft_problems(roster: pd.DataFrame, rejected_rows: set[int], as_of: dt.d
             ("date_unreadable", roster[f"{name}_raw"].notna() & dates.isna()),
             ("date_after_as_of", later),
         ):
-            column, zh, en = (part.format(column=header, column_en=header_en) for part in MESSAGES[code])
-            add(mask, code, f"{name}_raw", column, zh, en)
+            message = tuple(part.format(column=header, column_en=header_en) for part in MESSAGES[code])
+            add(mask, code, f"{name}_raw", message)
     return found.frame()

@@ -28,7 +28,7 @@ from roster_recon.intake.columns import (
     unless_normal,
 )
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number, resolve_destination
-from roster_recon.intake.problems import WARNING, ProblemList, masked_phone_text, sheets_at, text_or_none
+from roster_recon.intake.problems import ProblemList, accepted_rows, masked_phone_text
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 
@@ -151,33 +151,16 @@ MESSAGES = {
 
 def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
     """Warnings for an export's accepted rows: city unknown, phone invalid, report after the as-of date."""
-    accepted = np.ones(len(reports), dtype=bool)
-    if rejected_rows:
-        accepted[reports.index.get_indexer(list(rejected_rows))] = False
-    found = ProblemList()
+    accepted = accepted_rows(reports, rejected_rows)
     later = np.array(
         [pd.notna(moment) and moment.date() > as_of for moment in reports["reported_at"].tolist()], dtype=bool
     )
+    found = ProblemList()
     checks = (
-        ("city_unknown", reports["city_code"].isna(), None),
-        ("phone_invalid", reports["phone"].notna() & ~reports["phone_valid"].astype(bool), "phone"),
-        ("report_after_as_of", later, "reported_at_raw"),
+        ("city_unknown", reports["city_code"].isna(), None, None),
+        ("phone_invalid", reports["phone"].notna() & ~reports["phone_valid"].astype(bool), "phone", masked_phone_text),
+        ("report_after_as_of", later, "reported_at_raw", None),
     )
-    for code, mask, value_column in checks:
-        hits = np.flatnonzero(np.asarray(mask, dtype=bool) & accepted)
-        if len(hits):
-            shown = masked_phone_text if value_column == "phone" else text_or_none
-            values = [shown(value) for value in reports[value_column].iloc[hits].tolist()] if value_column else None
-            column, zh, en = MESSAGES[code]
-            found.add(
-                rows=reports["source_row"].iloc[hits].tolist(),
-                names=reports["name"].iloc[hits].tolist(),
-                column=column,
-                values=values,
-                codes=code,
-                severity=WARNING,
-                zh=zh,
-                en=en,
-                sheets=sheets_at(reports, hits),
-            )
+    for code, mask, value_column, shown in checks:
+        found.warn(reports, np.asarray(mask, dtype=bool) & accepted, code, MESSAGES[code], value_column, shown)
     return found.frame()
