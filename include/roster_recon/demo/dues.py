@@ -86,25 +86,15 @@ def evidence_days(payments: list[Payment]) -> dict[str, list[dt.date]]:
 
 
 def write_exports(drop_root: Path, payments: list[Payment], as_of: dt.date) -> dict[str, dict]:
-    """The month's two exports (xlsx, then GB18030 CSV) under ``<drop_root>/dues/``; their ground truth."""
-    from roster_recon.demo.generate import write_roster
+    """The month's two exports (xlsx, then GB18030 CSV) under ``<drop_root>/dues/``; their ground truth. The second
+    holds one payment more whose time the platform lost (a row to reject)."""
+    from roster_recon.demo.generate import write_window_exports
 
-    folder = drop_root / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    start = as_of - dt.timedelta(days=WINDOW_DAYS)
-    files = {}
-    for number, (first, last) in enumerate(EXPORTS):
-        begin, end = start + dt.timedelta(days=first), start + dt.timedelta(days=last)
-        rows = [_cells(p) for p in sorted(payments, key=lambda p: (p.at, p.paid_for)) if begin <= p.at.date() < end]
-        rejected = 0
-        if number == 1 and rows:  # a payment whose time the platform lost
-            rows.append({**rows[-1], "paid_at": "待确认"})
-            rejected = 1
-        kind, extension = ("xlsx", "xlsx") if number == 0 else ("csv_gbk", "csv")
-        path = folder / f"党费缴纳记录_{begin:%Y%m%d}-{end - dt.timedelta(days=1):%Y%m%d}.{extension}"
-        write_roster(path, rows, HEADERS, kind, None)
-        files[f"{FOLDER}/{path.name}"] = {"county_code": FOLDER, "rows": len(rows), "rejected_rows": rejected}
-    return files
+    dated = [(p.at.date(), _cells(p)) for p in sorted(payments, key=lambda p: (p.at, p.paid_for))]
+    window = (as_of - dt.timedelta(days=WINDOW_DAYS), EXPORTS)
+    return write_window_exports(
+        drop_root / FOLDER, dated, HEADERS, window, {"paid_at": "待确认"}, "csv_gbk", "党费缴纳记录"
+    )
 
 
 def _cells(payment: Payment) -> dict:

@@ -144,6 +144,39 @@ def write_roster(path: Path, rows: list[dict], headers: dict[str, str], kind: st
         path.write_bytes(buffer.getvalue().encode(encoding))
 
 
+def write_window_exports(
+    folder: Path,
+    dated_rows: list[tuple[dt.date, dict]],
+    headers: dict[str, str],
+    window: tuple,
+    spoiled: dict,
+    csv_kind: str,
+    prefix: str,
+) -> dict[str, dict]:
+    """A source's exports of one window: ``window`` is (first day, [(first, last) day offsets of each export]); the
+    first export an xlsx, the next ``csv_kind`` CSV, the last one holding its last row once more with ``spoiled``
+    (a row to reject). Rows are (day, cells), in time order. Returns the files' ground truth."""
+    start, exports = window
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for number, (first, last) in enumerate(exports):
+        begin, end = start + dt.timedelta(days=first), start + dt.timedelta(days=last)
+        rows = [cells for day, cells in dated_rows if begin <= day < end]
+        rejected = 0
+        if number == len(exports) - 1 and rows:
+            rows.append({**rows[-1], **spoiled})
+            rejected = 1
+        kind, extension = ("xlsx", "xlsx") if number == 0 else (csv_kind, "csv")
+        path = folder / f"{prefix}_{begin:%Y%m%d}-{end - dt.timedelta(days=1):%Y%m%d}.{extension}"
+        write_roster(path, rows, headers, kind, None)
+        files[f"{folder.name}/{path.name}"] = {
+            "county_code": folder.name,
+            "rows": len(rows),
+            "rejected_rows": rejected,
+        }
+    return files
+
+
 def write_month(drop_root: Path, members: list[Member], gen: Generator, silent: set[tuple[str, str]]):
     """Write one month's files; returns the ground truth for the entries and files it wrote."""
     entries: dict[tuple[str, str], list[tuple[Member, str, str]]] = {}

@@ -90,25 +90,15 @@ def reports_for(people: list[Member], seed: int, as_of: dt.date) -> list[Report]
 
 
 def write_exports(drop_root: Path, reports: list[Report], as_of: dt.date) -> dict[str, dict]:
-    """The month's two exports (xlsx, then UTF-8 CSV) under ``<drop_root>/self-reports/``; their ground truth."""
-    from roster_recon.demo.generate import write_roster
+    """The month's two exports (xlsx, then UTF-8 CSV) under ``<drop_root>/self-reports/``; their ground truth. The
+    second holds one scan more whose ID never came through (a row to reject)."""
+    from roster_recon.demo.generate import write_window_exports
 
-    folder = drop_root / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    start = as_of - dt.timedelta(days=WINDOW_DAYS)
-    files = {}
-    for number, (first, last) in enumerate(EXPORTS):
-        begin, end = start + dt.timedelta(days=first), start + dt.timedelta(days=last)
-        rows = [_cells(r) for r in sorted(reports, key=lambda r: r.at) if begin <= r.at.date() < end]
-        rejected = 0
-        if number == 1 and rows:  # a scan whose ID never came through
-            rows.append({**rows[-1], "id_number": None})
-            rejected = 1
-        kind, extension = ("xlsx", "xlsx") if number == 0 else ("csv_utf8_bom", "csv")
-        path = folder / f"码上报导出_{begin:%Y%m%d}-{end - dt.timedelta(days=1):%Y%m%d}.{extension}"
-        write_roster(path, rows, HEADERS, kind, None)
-        files[f"{FOLDER}/{path.name}"] = {"county_code": FOLDER, "rows": len(rows), "rejected_rows": rejected}
-    return files
+    dated = [(r.at.date(), _cells(r)) for r in sorted(reports, key=lambda r: r.at)]
+    window = (as_of - dt.timedelta(days=WINDOW_DAYS), EXPORTS)
+    return write_window_exports(
+        drop_root / FOLDER, dated, HEADERS, window, {"id_number": None}, "csv_utf8_bom", "码上报导出"
+    )
 
 
 def _cells(report: Report) -> dict:
