@@ -192,3 +192,15 @@ def crashing_reader(path, max_file_mb, layout):
         hoard = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GB, past any ceiling
         return hoard
     return read_roster(path, max_file_mb, layout)
+
+
+def write_csv_export(folder: Path, name: str, header: list[str], rows: list[dict], encoding: str) -> Path:
+    """A CSV export of ``rows`` under ``header`` in ``folder`` (made if missing), as the exporting system encodes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    path = folder / name
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path

@@ -3,9 +3,7 @@ with its source and file; the flags it decides; what each role reads of it; the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from helpers import (
     person,
     rows,
     run_all,
+    write_csv_export,
     write_gba_roster,
     write_roster,
 )
@@ -52,15 +51,7 @@ def report(serial: int, at: str, city: str = "广东省深圳市", **changes) ->
 
 
 def write_export(drop_root: Path, name: str, reports: list[dict]) -> Path:
-    folder = drop_root / "self-reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_HEADER)
-    writer.writeheader()
-    writer.writerows(reports)
-    path = folder / name
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    return path
+    return write_csv_export(drop_root / "self-reports", name, REPORT_HEADER, reports, "utf-8-sig")
 
 
 def key(serial: int) -> str:

@@ -4,12 +4,21 @@ unmatched counted for the data team, finished like any folder, replayed."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
-from helpers import AS_OF, TONGGU, WANZAI, as_role, id_number, person, rows, run_all, write_roster
+from helpers import (
+    AS_OF,
+    TONGGU,
+    WANZAI,
+    as_role,
+    id_number,
+    person,
+    rows,
+    run_all,
+    write_csv_export,
+    write_roster,
+)
 from pii import leaks
 
 from roster_recon import warehouse
@@ -27,15 +36,8 @@ def payment(serial: int, month: str, at: str, amount: str = "50.00") -> dict:
 
 
 def write_dues(drop_root: Path, name: str, payments: list[dict]) -> Path:
-    folder = drop_root / "dues"
-    folder.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=HEADER)
-    writer.writeheader()
-    writer.writerows(payments)
-    path = folder / name
-    path.write_bytes(buffer.getvalue().encode("gb18030"))  # as a platform's export written for Excel
-    return path
+    # GB18030: as a platform's export written for Excel.
+    return write_csv_export(drop_root / "dues", name, HEADER, payments, "gb18030")
 
 
 def key(serial: int) -> str:
