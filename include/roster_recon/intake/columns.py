@@ -111,7 +111,8 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
 
     Returns one row per input row (same index) with: name, gender, id_number, branch, outflow_date,
     outflow_date_raw, destination, destination_city_code, destination_city, in_gba, gba_committee, phone,
-    phone_valid, phone_national, industry, last_contact_date, last_contact_raw, contact_status, status_lost, notes.
+    phone_valid, phone_national, phone_if_valid, industry, last_contact_date, last_contact_raw, contact_status,
+    status_lost, notes.
     """
 
     def column(name: str) -> list:
@@ -141,7 +142,9 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
     out["contact_status"] = clean_column(column("contact_status"))
     out["status_lost"] = [bool(lost) for lost in by_distinct(out["contact_status"], is_lost_status)]
     out["notes"] = clean_column(column("notes"))
-    return pd.DataFrame({name: for_frame(values) for name, values in out.items()}, index=raw.index)
+    frame = pd.DataFrame({name: for_frame(values) for name, values in out.items()}, index=raw.index)
+    frame["phone_if_valid"] = frame["phone"].where(frame["phone_valid"], None)  # the four clears' "phone" rule
+    return frame
 
 
 def phone_columns(values: list) -> tuple[list, list, list]:

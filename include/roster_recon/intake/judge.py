@@ -267,8 +267,6 @@ def _normalised(table: RosterTable, path: Path, kind: RosterKind) -> pd.DataFram
     roster["source_row"] = table.row_numbers
     if table.row_sheets is not None:  # several roster sheets: a problem names the sheet as well as the row
         roster["source_sheet"] = table.row_sheets
-    if "phone" in roster.columns:  # the kinds that read a phone: the four clears' "phone valid" column
-        roster["phone_if_valid"] = roster["phone"].where(roster["phone_valid"], None)
     return roster
 
 
