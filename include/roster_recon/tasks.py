@@ -23,6 +23,7 @@ from functools import partial
 
 from roster_recon import timing, warehouse
 from roster_recon.delivery import both_sides, feedback, finish
+from roster_recon.errors import RunCannotProceed
 from roster_recon.intake import discover, judge, settle
 from roster_recon.intake.kinds import COUNTY, DUES, GBA, SELF_REPORT
 from roster_recon.settings import RunSettings
@@ -133,7 +134,15 @@ def read_again_what_staging_lost(settings: RunSettings, engine, validator=None) 
         lost = merge.folders_with_lost_rows(connection, settings.run_id)
     for source_code in lost:
         log.warning("the staged rows of %s are gone (the warehouse restarted?): reading its folder again", source_code)
-        ingest_folder(settings, source_code, validator)
+        try:
+            ingest_folder(settings, source_code, validator)
+        except RunCannotProceed:
+            raise
+        except Exception:  # that folder is held back, as a failed ingest is: the others merge tonight
+            log.exception("%s could not be read again: its files stay in the drop folder for the next run", source_code)
+            with engine.begin() as connection:
+                ledger.forget_county_attempt(connection, settings.run_id, source_code)
+                runs.mark_not_done(connection, settings.run_id, source_code, "ingest")
 
 
 # Who gets a follow-up list: a county its flagged members, a committee its leads; the folders of events none.

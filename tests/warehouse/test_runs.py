@@ -130,6 +130,27 @@ def test_staged_rows_lost_in_a_server_restart_are_read_again_by_the_merge(make_s
     assert rows(engine, "SELECT count(*) AS n FROM reporting.member_current")[0]["n"] == 3
 
 
+def test_a_folder_that_cannot_be_read_again_is_held_back_and_the_others_merge(make_settings, engine, validator):
+    settings = make_settings(AS_OF)
+    path = write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1), person(2)])
+    other = write_roster(settings.drop_root, TONGGU, "乙支部.csv", [person(5)])
+    run_day(settings, validator, until="ingest")
+    with engine.begin() as connection:  # the server restarted: 万载's staged rows are gone
+        connection.exec_driver_sql(
+            "DELETE FROM staging.roster_row"
+            " WHERE file_id IN (SELECT file_id FROM audit.file WHERE county_code = '360922')"
+        )
+    (settings.drop_root / "360922-副本").mkdir()  # and a clerk copied the folder: its code is now claimed twice
+    assert tasks.merge_run(settings, validator)["snapshot_rows"] == 1
+    for code in tasks.folders_to_finish(settings):
+        tasks.finish_folder(settings, code)
+    failures = tasks.report_run(settings)["failures"]
+    assert any("360922" in failure for failure in failures), failures
+    assert path.exists() and not other.exists()  # 万载's file waits for the next run; 铜鼓's is archived
+    audit = rows(engine, "SELECT county_code, status FROM audit.file ORDER BY county_code")
+    assert [(a["county_code"], a["status"]) for a in audit] == [("360926", "loaded")]
+
+
 def lost_rows_stop(settings, engine) -> None:
     """The merge's own check, as after the folders were read again and the rows went missing once more."""
     from roster_recon import warehouse

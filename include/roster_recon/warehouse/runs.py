@@ -107,6 +107,17 @@ def mark_done(connection, run_id: str, county_code: str, task: str) -> None:
     )
 
 
+def mark_not_done(connection, run_id: str, county_code: str, task: str) -> None:
+    """Record that the county's ``task`` did not complete after all (its folder was held back later in the run)."""
+    if task not in TASKS:
+        raise ValueError(task)
+    column = {"ingest": "ingested_at", "finish": "finished_at"}[task]
+    connection.execute(
+        sa.text(f"UPDATE audit.county_run SET {column} = NULL WHERE run_id = :run_id AND county_code = :county_code"),
+        {"run_id": run_id, "county_code": county_code},
+    )
+
+
 def unfinished(connection, run_id: str) -> dict[str, list[str]]:
     """Counties whose ``ingest`` or ``finish`` this run required and that never completed."""
     rows = connection.execute(
