@@ -44,6 +44,11 @@ def test_the_self_reports_folder_is_a_source_of_its_own_kind(tmp_path):
         ("2026-11-03", dt.datetime(2026, 11, 3, tzinfo=SHANGHAI)),
         ("46329.5", dt.datetime(2026, 11, 3, 12, tzinfo=SHANGHAI)),  # an Excel serial with half a day
         ("昨天", None),
+        ("9999-12-31 24:00", None),  # the next day leaves the calendar
+        ("9999-12-31T23:00:00-05:00", None),  # so does the offset
+        ("0001-01-01T00:00:00+09:00", None),
+        ("1000-01-01", None),  # no system recorded a report then
+        ("2101-01-01", None),
         ("2026-02-30 10:00", None),
         (None, None),
     ],

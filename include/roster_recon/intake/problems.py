@@ -18,8 +18,16 @@ ERROR, WARNING = "error", "warning"
 MESSAGES = {
     "name_missing": ("姓名", "姓名为空", "name is missing"),
     "id_missing": ("身份证号码", "身份证号码为空", "ID number is missing"),
-    "report_time_missing": ("上报时间", "上报时间为空或无法识别", "report time missing or unreadable"),
-    "payment_time_missing": ("缴费时间", "缴费时间为空或无法识别", "payment time missing or unreadable"),
+    "report_time_missing": (
+        "上报时间",
+        "上报时间为空、无法识别或年份不在2000–2100年之间",
+        "report time missing, unreadable or not between the years 2000 and 2100",
+    ),
+    "payment_time_missing": (
+        "缴费时间",
+        "缴费时间为空、无法识别或年份不在2000–2100年之间",
+        "payment time missing, unreadable or not between the years 2000 and 2100",
+    ),
     "branch_too_long": (
         "所在党支部",
         "支部名称超过100个字，像是把说明粘贴进了这一格：请只填写支部名称（说明请写在备注中）",

@@ -19,14 +19,19 @@ import numpy as np
 import pandas as pd
 
 from roster_recon.intake.columns import ID_NUMBER_NORMAL_FORM, by_distinct, clean_column, for_frame, unless_normal
-from roster_recon.intake.kinds.self_report.rows import parse_report_time
+from roster_recon.intake.kinds.self_report.rows import EVIDENCE_YEARS, parse_report_time
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number
 from roster_recon.intake.problems import ProblemList, accepted_rows
 
 # The normalised export's columns that staging reads (``staging.dues_payment`` adds run, file and the key).
 DUES_ROW_COLUMNS = ("source_row", "paid_for", "paid_at")
 
-_MONTH = re.compile(r"^(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*月?|(?P<m6>\d{2}))(?:[-/.]?\d{1,2}日?)?$")
+_MONTH = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*月?|(?P<m6>\d{2}))(?:[-/.]?\d{1,2}日?)?"
+    r"(?:[T\s]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"  # a time after the day, as a platform may write the month's date
+)
+# A yuan amount a member can have paid as dues in one payment (a year's dues of a high income are some thousands).
+MOST_DUES_YUAN = Decimal(100_000)
 
 
 def parse_paid_for(value: object) -> dt.date | None:
@@ -42,21 +47,24 @@ def parse_paid_for(value: object) -> dt.date | None:
     if match:
         month = int(match["m"] or match["m6"])
         year = int(match["y"])
-        return dt.date(year, month, 1) if 1 <= month <= 12 and 1900 <= year <= 9999 else None
+        return dt.date(year, month, 1) if 1 <= month <= 12 and year in EVIDENCE_YEARS else None
     if re.fullmatch(r"\d{5}(\.0+)?", text):  # an Excel date serial in the month
         day = EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-        return dt.date(day.year, day.month, 1)
+        return dt.date(day.year, day.month, 1) if day.year in EVIDENCE_YEARS else None
     return None
 
 
 def positive_amount(value: object) -> bool:
-    """The amount is a positive number of yuan (``50``, ``50.00``, ``￥50``, ``50元``)."""
+    """The amount is a positive number of yuan up to ``MOST_DUES_YUAN`` (``50``, ``50.00``, ``￥50``, ``50元``,
+    ``1,000``); not ``Infinity``, ``NaN`` or ``1e308``."""
     text = clean_text(value)
     if text is None:
         return False
     text = re.sub(r"[￥¥,，元\s]", "", text)
+    if not re.fullmatch(r"\d+(\.\d+)?", text, flags=re.ASCII) or len(text) > 20:
+        return False
     try:
-        return Decimal(text) > 0
+        return 0 < Decimal(text) <= MOST_DUES_YUAN
     except InvalidOperation:
         return False
 
@@ -91,7 +99,11 @@ MESSAGES = {
         "the month paid for is missing or unreadable (write 2027-04 or 2027年4月)",
     ),
     "payment_after_as_of": ("缴费时间", "缴费时间晚于统计日期", "the payment time is after the as-of date"),
-    "amount_not_positive": ("金额", "金额不是正数", "the amount is not a positive number"),
+    "amount_not_positive": (
+        "金额",
+        "金额不是正数或超过10万元",
+        "the amount is not a positive number of yuan up to 100,000",
+    ),
 }
 
 

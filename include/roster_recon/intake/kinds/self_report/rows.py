@@ -42,6 +42,8 @@ _TIME = re.compile(
     r"\s*(?P<half_after>AM|PM)?\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?)?$",
     re.IGNORECASE,
 )
+# A report or payment this system can have recorded: the years outside are a typing slip (9999, 0201), never evidence.
+EVIDENCE_YEARS = range(2000, 2101)
 _AFTERNOON = {"下午", "晚上", "PM"}
 _MORNING = {"上午", "凌晨", "早上", "AM"}
 
@@ -50,9 +52,17 @@ def parse_report_time(value: object) -> dt.datetime | None:
     """A report's time in Asia/Shanghai: ``2026-11-03 14:22:05``, ``2026/11/3 14:22``, ``2026年11月3日 14时22分``,
     with 上午/下午 or AM/PM (``2027/4/12 下午2:22``), with an offset (``2027-04-10T09:15:00+08:00``, ``…Z``),
     ``24:00`` (the next day's midnight), a date alone (its midnight), or an Excel serial number with a fraction of a
-    day; ``None`` when unreadable."""
+    day; ``None`` when unreadable or outside ``EVIDENCE_YEARS``."""
+    moment = _report_time(value)
+    return moment if moment is not None and moment.year in EVIDENCE_YEARS else None
+
+
+def _report_time(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+        try:
+            return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+        except OverflowError:  # year 1 or 9999 moved across an offset
+            return None
     text = clean_text(value)
     if text is None:
         return None
@@ -67,6 +77,15 @@ def parse_report_time(value: object) -> dt.datetime | None:
 
 
 def _moment(match: re.Match) -> dt.datetime | None:
+    """The time a match of ``_TIME`` names, or ``None`` for one that is no time (31 February, 25:00, the next day of
+    9999-12-31, an offset that leaves the calendar)."""
+    try:
+        return _moment_or_raise(match)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _moment_or_raise(match: re.Match) -> dt.datetime:
     hour, minute, seconds = int(match["H"] or 0), int(match["M"] or 0), float(match["S"] or 0)
     half = (match["half"] or match["half_after"] or "").upper()
     if half in _AFTERNOON and hour < 12:
@@ -76,12 +95,9 @@ def _moment(match: re.Match) -> dt.datetime | None:
     elif half == "中午" and hour < 11:
         hour += 12
     next_day = hour == 24 and minute == 0 and seconds == 0  # 24:00 is the end of the day: the next midnight
-    try:
-        moment = dt.datetime(
-            int(match["y"]), int(match["m"]), int(match["d"]), 0 if next_day else hour, minute, int(seconds)
-        )
-    except ValueError:
-        return None
+    moment = dt.datetime(
+        int(match["y"]), int(match["m"]), int(match["d"]), 0 if next_day else hour, minute, int(seconds)
+    )
     if next_day:
         moment += dt.timedelta(days=1)
     if match["offset"]:
