@@ -7,7 +7,19 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from helpers import AS_OF, TONGGU, WANZAI, as_role, id_number, person, rows, run_all, write_roster
+from helpers import (
+    AS_OF,
+    TONGGU,
+    WANZAI,
+    as_role,
+    id_number,
+    person,
+    rows,
+    run_all,
+    run_day,
+    write_csv_export,
+    write_roster,
+)
 from pii import leaks
 
 from roster_recon import tasks, warehouse
@@ -136,3 +148,52 @@ def test_a_warehouse_loaded_before_fingerprints_adopts_no_key_by_itself(make_set
     with engine.begin() as connection:
         keys.adopt(connection, later.pii_secret)  # the data team confirms the key, once
     assert tasks.prepare_run(later) == []
+
+
+def test_an_id_number_or_a_mobile_typed_into_any_cell_is_masked_wherever_it_is_kept(make_settings, engine, validator):
+    """A clerk pastes an ID number and a mobile into the name, the destination, the industry and the dates of a county
+    file, and into the month and amount of a dues export: neither is staged, merged, audited nor written back."""
+    settings = make_settings(AS_OF)
+    pasted_id, mobile = id_number(9), "13912345678"
+    write_roster(
+        settings.drop_root,
+        WANZAI,
+        "甲支部.csv",
+        [
+            person(1, 流入地=f"广东省深圳市{pasted_id}", 从事行业=f"电子 {mobile}"),
+            person(2, 姓名=f"党员{pasted_id}", 最后联系时间=pasted_id),
+            person(3, 流出时间=mobile, 从事行业=pasted_id),
+        ],
+    )
+    dues_header = ["姓名", "身份证号码", "缴费月份", "缴费时间", "金额", "缴费方式"]
+    dues = [
+        {"姓名": "党员1", "身份证号码": id_number(1), "缴费月份": pasted_id, "缴费时间": "2026-10-05 10:00"},
+        {"姓名": "党员2", "身份证号码": id_number(2), "缴费月份": "2026-10", "缴费时间": "2026-10-05 10:00"},
+    ]
+    dues[0] |= {"金额": "50", "缴费方式": mobile}
+    dues[1] |= {"金额": mobile, "缴费方式": f"微信{pasted_id}"}
+    write_csv_export(settings.drop_root / "dues", "2026年10月.csv", dues_header, dues, "gb18030")
+
+    def dumped() -> str:
+        tables = rows(
+            engine,
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_schema IN ('staging', 'core', 'audit')",
+        )
+        with engine.connect() as connection:
+            everything = "SELECT coalesce(string_agg(t::text, chr(10)), '') FROM {} t"
+            names = [f'"{t["table_schema"]}"."{t["table_name"]}"' for t in tables]
+            return "\n".join(connection.exec_driver_sql(everything.format(name)).scalar() for name in names)
+
+    run_day(settings, validator, until="ingest")
+    staged = dumped()
+    assert "党员1" in staged and "2026-10-05" in staged  # the rows were staged: the check below is not vacuous
+    assert pasted_id not in staged and mobile not in staged
+    run_day(settings, validator)
+    merged = dumped()
+    assert pasted_id not in merged and mobile not in merged
+    assert f"深圳市{pasted_id[:3]}" in merged and f"党员{pasted_id[:3]}" in merged  # the cell is still found
+    written_back = sorted(settings.drop_root.glob("*/_feedback")) + sorted(settings.drop_root.glob("*/_follow_up"))
+    assert {folder.parent.name for folder in written_back} >= {WANZAI, "dues"}
+    assert leaks(settings.data_dir, *written_back) == {}
+    assert leaks(*written_back, phones=True) == {}

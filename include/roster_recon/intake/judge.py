@@ -118,7 +118,8 @@ def folder_outcomes(
         if known is not None and isinstance(outcome, FileOutcome):
             probable.suggest(outcome, known, keys_of)
         if isinstance(outcome, FileOutcome) and outcome.status == "staged":
-            outcome.staged = kind.keyed(outcome, source_code, settings.pii_secret)
+            keyed = kind.keyed(outcome, source_code, settings.pii_secret)
+            outcome.staged = [stage.without_long_numbers(rows) for rows in keyed]
             _check_keyed(outcome, kind)
         yield outcome
 

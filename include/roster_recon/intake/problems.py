@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roster_recon import reference
-from roster_recon.intake.normalise import id_number_problem, mask_id_number
+from roster_recon.intake.normalise import id_number_problem, mask_id_number, mask_long_numbers
 
 ERROR, WARNING = "error", "warning"
 
@@ -122,9 +122,12 @@ class ProblemList:
         )
 
     def frame(self) -> pd.DataFrame:
+        """The problems, with every text a clerk typed masked of ID numbers and mobiles (a value shown, a name, a sheet
+        name): the frame goes to the warehouse and to the feedback workbook."""
         columns = dict(self.columns)
         columns["source_row"] = pd.array(columns["source_row"], dtype="Int32")
-        columns["member_name"] = [text_or_none(name) for name in columns["member_name"]]
+        for typed in ("member_name", "value_masked", "sheet"):
+            columns[typed] = [mask_long_numbers(text_or_none(text)) for text in columns[typed]]
         return pd.DataFrame(columns)
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from roster_recon.intake.normalise import MAX_BRANCH, mask_id_number, valid_id_numbers
+from roster_recon.intake.normalise import LONG_NUMBER, MAX_BRANCH, mask_id_number, mask_long_numbers, valid_id_numbers
+from roster_recon.outcome import StagedRows
 
 
 def member_key(id_number: str, secret: bytes) -> bytes:
@@ -35,6 +36,40 @@ def member_keys(id_numbers: list[str], secret: bytes) -> list[bytes]:
         mac.update(id_number.encode("ascii"))
         keys.append(mac.digest())
     return keys
+
+
+# Staged columns that hold a phone by design (the warehouse keeps it in ``core``; ``reporting`` masks it).
+PHONE_COLUMNS = frozenset({"phone", "phone_national"})
+
+
+def without_long_numbers(staged: StagedRows) -> StagedRows:
+    """``staged`` with every text column but a phone's masked of ID numbers and mobiles (``mask_long_numbers``): a
+    clerk who pastes an ID into the name, the destination or the industry stages no raw ID. One vectorised search
+    per column; only a column where it finds one is masked, in Python."""
+    rows = staged.rows
+    if isinstance(rows, pa.Table):
+        for position, field in enumerate(rows.schema):
+            masked = None if field.name in PHONE_COLUMNS else _masked_texts(rows.column(position))
+            if masked is not None:
+                rows = rows.set_column(position, field, pa.array(masked, type=field.type))
+    else:
+        for name in rows.columns:
+            masked = None if name in PHONE_COLUMNS or rows[name].dtype != object else _masked_texts(rows[name])
+            if masked is not None:
+                rows = rows.assign(**{name: masked})  # a copy: the outcome's own frame is left as it was
+    return staged if rows is staged.rows else StagedRows(staged.table, rows)
+
+
+def _masked_texts(values) -> list | None:
+    """The texts of ``values`` (an Arrow column, or a pandas column of objects) masked, or ``None`` when none holds a
+    long number or the column is not text."""
+    try:
+        texts = values if isinstance(values, pa.ChunkedArray) else pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # bytes, dates or mixed values: no text a clerk typed
+        return None
+    if not pa.types.is_string(texts.type) or not pc.any(pc.match_substring_regex(texts, LONG_NUMBER)).as_py():
+        return None
+    return [mask_long_numbers(text) for text in texts.to_pylist()]
 
 
 def masked_id_numbers(id_numbers: list[str]) -> pa.Array | list:
