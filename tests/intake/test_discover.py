@@ -88,3 +88,14 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
             raise AssertionError(f"{name} was opened")
         except OSError:
             pass
+
+
+def test_a_linked_folder_of_events_or_of_committees_is_reported_as_a_link(tmp_path):
+    (tmp_path / "360926").mkdir()
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    for name in ("dues", "self-reports", "gba"):
+        (tmp_path / name).symlink_to(elsewhere, target_is_directory=True)
+    folders, ignored = discover.source_folders(tmp_path)
+    assert [f.code for f in folders] == ["360926"]
+    assert {(e.name, e.reason) for e in ignored} == {(n, share.LINK_REASON) for n in ("dues", "self-reports", "gba")}

@@ -136,8 +136,8 @@ def _coded_folders(
     ignored: list[IgnoredEntry] = []
     for entry in sorted(root.iterdir()):
         name = shown(entry.name)
-        if name.startswith(".") or (not prefix and name in (GBA_DIR, *EVENT_FOLDERS) and entry.is_dir()):
-            continue
+        if name.startswith(".") or (not prefix and name in (GBA_DIR, *EVENT_FOLDERS) and _real_folder(entry)):
+            continue  # the committees' and the events' folders, listed by ``source_folders``
         name = prefix + name
         match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))
         if name == READY_MARKER:
@@ -165,6 +165,11 @@ def _coded_folders(
                 )
             )
     return [folder for folder in folders if folder.code not in claimed_twice], ignored
+
+
+def _real_folder(entry: Path) -> bool:
+    """A folder that is not a link (a linked ``dues`` or ``gba`` is reported as a link, not skipped in silence)."""
+    return entry.is_dir() and not entry.is_symlink()
 
 
 def folder_of(drop_root: Path, source_code: str) -> SourceFolder:
