@@ -367,3 +367,16 @@ def test_an_xlsx_whose_zip_declares_small_sizes_is_measured_by_what_it_inflates_
     with pytest.raises(RosterFileError) as rejected:
         read_roster(path)
     assert rejected.value.code == "workbook_inflates"
+
+
+def test_a_missing_column_and_a_cleaned_cell_are_named_by_the_header_of_their_kinds_files(tmp_path):
+    from roster_recon import reference
+    from roster_recon.intake.problems import control_character_warnings
+
+    path = tmp_path / "党费导出.csv"
+    path.write_bytes("姓名,身份证号码,缴费月份,金额\n张三,360426199101010071,2026-10,50\n".encode())
+    with pytest.raises(RosterFileError) as error:
+        read_roster(path, layout=reference.dues_layout())
+    assert error.value.code == "missing_required_column" and "缴费时间" in error.value.message_zh
+    warned = control_character_warnings({"channel": [4], "paid_at": [5]}, reference.dues_layout())
+    assert warned["column_name"].tolist() == ["缴费方式", "缴费时间"]

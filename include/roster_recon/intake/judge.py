@@ -324,7 +324,7 @@ def _judged(readable: _Readable, roster: pd.DataFrame, verdict, judge: _Judge) -
     problems = pd.concat(
         [
             sheet_warnings(readable.table.skipped_sheets),
-            control_character_warnings(readable.table.control_characters),
+            control_character_warnings(readable.table.control_characters, judge.kind.layout()),
             hard_problems(roster, verdict.rejected),
             judge.kind.soft_problems(roster, rejected_rows, judge.as_of),
         ]

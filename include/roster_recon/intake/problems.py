@@ -190,29 +190,15 @@ def sheet_warnings(skipped_sheets: list[tuple[str, str]]) -> pd.DataFrame:
     return found.frame()
 
 
-COLUMN_HEADERS_ZH = {
-    "name": "姓名",
-    "gender": "性别",
-    "id_number": "身份证号码",
-    "branch": "所在党支部",
-    "outflow_date": "流出时间",
-    "destination": "流入地",
-    "phone": "联系电话",
-    "industry": "从事行业",
-    "last_contact_date": "最后联系时间",
-    "contact_status": "联系状态",
-    "notes": "备注",
-}
-
-
-def control_character_warnings(control_characters: dict[str, list[int]]) -> pd.DataFrame:
-    """A warning per cell whose invisible control characters the reader removed, naming its row and column."""
+def control_character_warnings(control_characters: dict[str, list[int]], layout: reference.Layout) -> pd.DataFrame:
+    """A warning per cell whose invisible control characters the reader removed, naming its row and its column as
+    the kind's files head it."""
     found = ProblemList()
     for column, rows in control_characters.items():
         found.add(
             rows=list(rows),
             names=[None] * len(rows),
-            column=COLUMN_HEADERS_ZH.get(column, column),
+            column=layout.header(column),
             values=None,
             codes="control_characters_removed",
             severity=WARNING,

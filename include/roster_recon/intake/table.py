@@ -60,9 +60,6 @@ def check_cell_lengths(name: str, text: pa.Array, first_data_row: int) -> None:
         )
 
 
-REQUIRED_HEADERS_ZH = {"name": "姓名", "id_number": "身份证号码", "reported_at": "上报时间"}
-
-
 def _match_header(cells: list[object], layout: reference.Layout) -> tuple[dict[int, str], list[str]]:
     """Column position -> canonical name for one candidate header row, and the headers left unmatched."""
     aliases = layout.aliases
@@ -92,7 +89,7 @@ def find_header(
             continue
         missing = [name for name in layout.required if name not in matched.values()]
         if missing:
-            zh = "、".join(REQUIRED_HEADERS_ZH.get(name, name) for name in missing)
+            zh = "、".join(layout.header(name) for name in missing)
             raise RosterFileError(
                 "missing_required_column",
                 f"第{index + 1}行是表头，但缺少必填列：{zh}",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -116,6 +116,11 @@ class Layout:
 
     aliases: dict[str, str]
     required: tuple[str, ...] = REQUIRED_COLUMNS
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header in the kind's files
+
+    def header(self, column: str) -> str:
+        """The Chinese header a clerk sees for ``column`` (the first alias its file lists), or ``column`` itself."""
+        return self.headers.get(column, column)
 
 
 @cache
@@ -135,27 +140,39 @@ def header_aliases(
 
 
 @cache
+def headers(file_name: str = "header_aliases.csv") -> dict[str, str]:
+    """Canonical column -> the header text an aliases file lists first for it (as the kind's files write it)."""
+    found: dict[str, str] = {}
+    for row in _rows(file_name):
+        found.setdefault(row["canonical"], row["alias"].strip())
+    return found
+
+
+@cache
 def roster_layout() -> Layout:
     """A county branch's ledger (contract: "Columns")."""
-    return Layout(header_aliases())
+    return Layout(header_aliases(), headers=headers())
 
 
 @cache
 def gba_layout() -> Layout:
     """A GBA committee branch's roster (contract: "The other side")."""
-    return Layout(header_aliases("gba_header_aliases.csv", GBA_COLUMNS))
+    return Layout(header_aliases("gba_header_aliases.csv", GBA_COLUMNS), headers=headers("gba_header_aliases.csv"))
 
 
 @cache
 def self_report_layout() -> Layout:
     """A 码上报 export (contract: "Contact evidence"): a report needs the member's ID number and its time."""
-    return Layout(header_aliases("self_report_header_aliases.csv", SELF_REPORT_COLUMNS), ("id_number", "reported_at"))
+    file_name = "self_report_header_aliases.csv"
+    aliases = header_aliases(file_name, SELF_REPORT_COLUMNS)
+    return Layout(aliases, ("id_number", "reported_at"), headers(file_name))
 
 
 @cache
 def dues_layout() -> Layout:
     """An export of the online dues platform (contract: "Dues payments"): a payment needs an ID number and a time."""
-    return Layout(header_aliases("dues_header_aliases.csv", DUES_COLUMNS), ("id_number", "paid_at"))
+    file_name = "dues_header_aliases.csv"
+    return Layout(header_aliases(file_name, DUES_COLUMNS), ("id_number", "paid_at"), headers(file_name))
 
 
 @dataclass(frozen=True)
