@@ -62,3 +62,16 @@ def shown(name: str) -> str:
 def shown_path(path: Path) -> str:
     """A whole path as people read it, folder by folder (each may be encoded its own way)."""
     return str(Path(*(shown(part) for part in path.parts))) if path.parts else str(path)
+
+
+NAME_MAX = 255  # bytes in one file name, on the file systems a share is served from (ext4, NTFS through Samba)
+
+
+def fitted_name(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem cut (whole characters, marked ``…``) so that the name fits in ``NAME_MAX`` bytes: a
+    clerk's 90-character file name must not make its archive copy or its feedback workbook impossible to write."""
+    if len(os.fsencode(stem + tail)) <= NAME_MAX:
+        return stem + tail
+    while stem and len(os.fsencode(f"{stem}…{tail}")) > NAME_MAX:
+        stem = stem[:-1]
+    return f"{stem}…{tail}"

@@ -220,3 +220,23 @@ def test_two_runs_of_one_date_keep_each_files_feedback(make_settings, engine, va
     cells = [str(CalamineWorkbook.from_path(str(p)).get_sheet_by_index(1).to_python()) for p in (first, second)]
     assert "党员2" in cells[0] and "党员3" not in cells[0]
     assert "党员3" in cells[1] and "党员2" not in cells[1]
+
+
+def test_a_file_name_as_long_as_the_file_system_allows_is_archived_with_its_feedback(make_settings, engine, validator):
+    """An 83-character branch name (253 bytes with ``.csv``), sent twice on one date: its archive copy needs `` (2)``
+    and its feedback workbook a type and a date: both names are cut to fit, where they failed every night."""
+    long_name = "宜春市万载县" + "某某镇某某村流动党员党支部" * 5 + "二〇二六年十一月台账修订版本第三稿"
+    long_name = long_name[:83]
+    for run_id in ("ready", "night"):
+        settings = make_settings(AS_OF, run_id=run_id)
+        path = write_roster(settings.drop_root, WANZAI, f"{long_name}.csv", [person(1), person(2, 流出时间="")])
+        assert len(path.name.encode()) == 253
+        run_all(settings, validator)
+    audit = rows(engine, "SELECT run_id, status, archived_to, feedback_path FROM audit.file ORDER BY file_id")
+    assert [(a["run_id"], a["status"]) for a in audit] == [("ready", "loaded"), ("night", "duplicate")]
+    archived = [Path(a["archived_to"]) for a in audit]
+    feedback = Path(audit[0]["feedback_path"])  # a duplicate has nothing to fix: no workbook
+    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in [*archived, feedback])
+    assert feedback.name.endswith(f"…（csv）_反馈_{AS_OF.isoformat()}.xlsx")
+    assert Path(audit[1]["archived_to"]).name.endswith("… (2).csv")
+    assert not list((settings.drop_root / WANZAI).glob("*.csv"))

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from roster_recon.share import ARCHIVE_DIR, REJECTED_DIR
+from roster_recon.share import ARCHIVE_DIR, REJECTED_DIR, fitted_name
 
 
 def free_name(folder: Path, name: str) -> Path:
@@ -21,7 +21,7 @@ def free_name(folder: Path, name: str) -> Path:
     stem, suffix = os.path.splitext(name)
     counter = 2
     while candidate.exists():
-        candidate = folder / f"{stem} ({counter}){suffix}"
+        candidate = folder / fitted_name(stem, f" ({counter}){suffix}")
         counter += 1
     return candidate
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from roster_recon import reference, share, sql_files, warehouse
 from roster_recon.intake import discover
-from roster_recon.share import FEEDBACK_DIR, FOLLOW_UP_DIR
+from roster_recon.share import FEEDBACK_DIR, FOLLOW_UP_DIR, fitted_name
 
 sql = sql_files.loader(__file__)
 
@@ -126,12 +126,12 @@ def write_file_feedback(
     """
     name = Path(file["file_name"])
     kind = name.suffix.lstrip(".").lower() or "无扩展名"
-    stem = f"{name.stem}（{kind}）_反馈_{as_of.isoformat()}"
-    path = county_dir / FEEDBACK_DIR / f"{stem}.xlsx"
+    tail = f"（{kind}）_反馈_{as_of.isoformat()}"
+    path = county_dir / FEEDBACK_DIR / fitted_name(name.stem, f"{tail}.xlsx")
     for number in itertools.count(2):
         if not taken(path):
             break
-        path = county_dir / FEEDBACK_DIR / f"{stem} ({number}).xlsx"
+        path = county_dir / FEEDBACK_DIR / fitted_name(name.stem, f"{tail} ({number}).xlsx")
     errors = sum(1 for problem in problems if problem["severity"] == "error")
     summary = [
         ["文件 File", file["file_name"]],
