@@ -35,6 +35,7 @@ GBA_HEADER = [
     "党费缴至",
 ]
 REPORT_HEADER = ["上报时间", "姓名", "身份证号码", "现居城市", "详细地址", "联系电话", "工作单位"]
+DUES_HEADER = ["姓名", "身份证号码", "缴费月份", "缴费时间", "金额", "缴费方式"]
 GBA_BRANCH = "宜春市驻深圳流动党员第一支部"
 
 
@@ -84,6 +85,11 @@ def report_row(place: str, serial: int) -> dict:
     }
 
 
+def dues_row(place: str, serial: int) -> dict:
+    values = {"姓名": f"测试{serial}", "身份证号码": id_number(place, serial), "缴费月份": "2026-10"}
+    return {**values, "缴费时间": "2026-11-05 10:00:00", "金额": "50.00", "缴费方式": "微信"}
+
+
 def csv_bytes(header: list[str], rows: list[dict], encoding: str = "utf-8-sig", errors: str = "strict") -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
@@ -110,19 +116,20 @@ class Folder:
     """A drop folder under attack: its path, the header its kind reads, and the rows a good file of it holds."""
 
     path: Path
-    kind: str  # "county", "gba" or "self_report"
+    kind: str  # "county", "gba", "self_report" or "dues"
     place: str  # the county code members' ID numbers start with
 
     @property
     def header(self) -> list[str]:
-        return {"county": LEDGER_HEADER, "gba": GBA_HEADER, "self_report": REPORT_HEADER}[self.kind]
+        headers = {"county": LEDGER_HEADER, "gba": GBA_HEADER, "self_report": REPORT_HEADER, "dues": DUES_HEADER}
+        return headers[self.kind]
 
     def rows(self, first: int, count: int) -> list[dict]:
         """``count`` rows from serial ``first`` on; a GBA file's rows name a branch of the file's own (a branch in
         two files of a run is the newer file's: a good file must not be replaced by a hostile one)."""
         if self.kind == "gba":
             return [gba_row(self.place, serial, f"{GBA_BRANCH}{first}") for serial in range(first, first + count)]
-        make = ledger_row if self.kind == "county" else report_row
+        make = {"county": ledger_row, "self_report": report_row, "dues": dues_row}[self.kind]
         return [make(self.place, serial) for serial in range(first, first + count)]
 
 

@@ -1,5 +1,5 @@
-"""``make fuzz``: hostile files dropped beside good ones into several counties, committees and the self-reports
-folder, run through the real DAG (``airflow dags test``), then every entry accounted for.
+"""``make fuzz``: hostile files dropped beside good ones into several counties, committees and the folders of events
+(self-reports, dues), run through the real DAG (``airflow dags test``), then every entry accounted for.
 
 Prints one line, ``fuzz: N files, N accounted for, 0 stuck folders, good files merged M/M, peak RSS R MB``, and
 exits non-zero when an entry is unaccounted for, a folder is stuck, a good file is not merged whole or the peak
@@ -40,13 +40,14 @@ def folders(drop_root: Path) -> dict[str, Folder]:
     for code in COMMITTEES:
         found[code] = Folder(drop_root / "gba" / f"{code}-{committees[code][:12]}", "gba", "360922")
     found["self-reports"] = Folder(drop_root / "self-reports", "self_report", "360926")
+    found["dues"] = Folder(drop_root / "dues", "dues", "360926")
     for folder in found.values():
         folder.path.mkdir(parents=True, exist_ok=True)
     return found
 
 
 def drop(drop_root: Path, files: int, seed: int) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, int]]]:
-    """Good files first (two per county, one per committee and for the self-reports), then hostile entries spread
+    """Good files first (two per county, one per committee, for the self-reports and for dues), then hostile entries
     at random to make ``files`` in all. Returns what was dropped where (name -> maker) and the good files' rows."""
     rng = random.Random(seed)
     dropped: dict[str, dict[str, str]] = {}
