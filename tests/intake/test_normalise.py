@@ -327,3 +327,17 @@ def test_lost_contact_is_more_than_n_calendar_months_at_month_ends(last_contact,
     from roster_recon.warehouse.flag import is_lost_contact
 
     assert is_lost_contact(last_contact, as_of, 6) is lost
+
+
+def test_an_id_number_or_a_mobile_in_a_name_is_masked_in_every_problem_text_that_quotes_it():
+    from roster_recon.intake.normalise import mask_long_numbers
+    from roster_recon.intake.problems import sheet_warnings
+
+    ways = ("360926199001011234", "360926 19900101 1234", "360926-19900101-1234", "138 1234 5678", "138-1234-5678")
+    for typed in ways:
+        assert mask_long_numbers(f"张三{typed}号") in ("张三360***********1234号", "张三138****5678号"), typed
+    for kept in ("2026-11-05 10:00:00", "甲支部", "第3组", "2026年11月"):
+        assert mask_long_numbers(kept) == kept
+    warned = sheet_warnings([("张三13812345678", "hidden")])
+    texts = warned[["sheet", "message_zh", "message_en"]].to_numpy().ravel().tolist()
+    assert all("13812345678" not in text and "138****5678" in text for text in texts), texts

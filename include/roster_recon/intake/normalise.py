@@ -245,18 +245,20 @@ def mask_phone(national: str | None) -> str | None:
     return national[:3] + "*" * (len(national) - 7) + national[-4:]
 
 
-# A run of eleven digits or more in free text: a mobile or an ID number typed into the wrong cell (a date, a serial
-# or a landline without its area code is shorter). RE2 and Python read it alike; full-width digits count.
-LONG_NUMBER = "[0-9０-９]{11,}[Xx]?"
+# Eleven digits or more in free text, single spaces or dashes between them allowed (``138 1234 5678``,
+# ``360926-19900101-1234``): a mobile or an ID number typed into the wrong cell (a date, a serial or a landline without
+# its area code is shorter). RE2 and Python read it alike; full-width digits count.
+LONG_NUMBER = "[0-9０-９](?:[ \\-‐－]?[0-9０-９]){10,}[Xx]?"
 _LONG_NUMBER = re.compile(LONG_NUMBER)
+_NUMBER_GAPS = re.compile("[ \\-‐－]")
 
 
 def mask_long_numbers(text: str | None) -> str | None:
-    """Free text with each ``LONG_NUMBER`` masked as a phone is (first 3 and last 4 kept): a clerk still finds the
-    cell, and no ID number or mobile can be read back from it."""
+    """Free text with each ``LONG_NUMBER`` masked as a phone is (its gaps closed, first 3 and last 4 kept): a clerk
+    still finds the cell, and no ID number or mobile can be read back from it."""
     if not text:
         return text
-    return _LONG_NUMBER.sub(lambda found: mask_phone(found[0]), text)
+    return _LONG_NUMBER.sub(lambda found: mask_phone(_NUMBER_GAPS.sub("", found[0])), text)
 
 
 # --- Destination, status, gender, branch ------------------------------------------------------------------------

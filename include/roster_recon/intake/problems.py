@@ -123,10 +123,11 @@ class ProblemList:
 
     def frame(self) -> pd.DataFrame:
         """The problems, with every text a clerk typed masked of ID numbers and mobiles (a value shown, a name, a sheet
-        name): the frame goes to the warehouse and to the feedback workbook."""
+        name, in its column and in the messages that quote it): the frame goes to the warehouse and to the feedback
+        workbook."""
         columns = dict(self.columns)
         columns["source_row"] = pd.array(columns["source_row"], dtype="Int32")
-        for typed in ("member_name", "value_masked", "sheet"):
+        for typed in ("member_name", "value_masked", "sheet", "message_zh", "message_en"):  # a sheet's name in both
             columns[typed] = [mask_long_numbers(text_or_none(text)) for text in columns[typed]]
         return pd.DataFrame(columns)
 

@@ -54,20 +54,24 @@ def without_long_numbers(staged: StagedRows) -> StagedRows:
                 rows = rows.set_column(position, field, pa.array(masked, type=field.type))
     else:
         for name in rows.columns:
-            masked = None if name in PHONE_COLUMNS or rows[name].dtype != object else _masked_texts(rows[name])
+            masked = None if name in PHONE_COLUMNS else _masked_texts(rows[name])
             if masked is not None:
                 rows = rows.assign(**{name: masked})  # a copy: the outcome's own frame is left as it was
     return staged if rows is staged.rows else StagedRows(staged.table, rows)
 
 
 def _masked_texts(values) -> list | None:
-    """The texts of ``values`` (an Arrow column, or a pandas column of objects) masked, or ``None`` when none holds a
-    long number or the column is not text."""
+    """The texts of ``values`` (an Arrow column, or a pandas column of any type) masked, or ``None`` when none holds a
+    long number or the column is not text (bytes, numbers, dates)."""
     try:
         texts = values if isinstance(values, pa.ChunkedArray) else pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # bytes, dates or mixed values: no text a clerk typed
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):  # mixed values: no text a clerk typed
         return None
-    if not pa.types.is_string(texts.type) or not pc.any(pc.match_substring_regex(texts, LONG_NUMBER)).as_py():
+    if pa.types.is_dictionary(texts.type):
+        texts = texts.cast(texts.type.value_type)
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        return None
+    if not pc.any(pc.match_substring_regex(texts, LONG_NUMBER)).as_py():
         return None
     return [mask_long_numbers(text) for text in texts.to_pylist()]
 
