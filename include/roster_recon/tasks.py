@@ -143,6 +143,7 @@ def read_again_what_staging_lost(settings: RunSettings, engine, validator=None) 
             with engine.begin() as connection:
                 ledger.forget_county_attempt(connection, settings.run_id, source_code)
                 runs.mark_not_done(connection, settings.run_id, source_code, "ingest")
+                ledger.record_ignored(connection, settings.run_id, [ledger.not_read_again(source_code)])
 
 
 # Who gets a follow-up list: a county its flagged members, a committee its leads; the folders of events none.

@@ -145,7 +145,9 @@ def test_a_folder_that_cannot_be_read_again_is_held_back_and_the_others_merge(ma
     for code in tasks.folders_to_finish(settings):
         tasks.finish_folder(settings, code)
     failures = tasks.report_run(settings)["failures"]
-    assert any("360922" in failure for failure in failures), failures
+    assert any("360922" in failure and "merge task's log" in failure for failure in failures), failures
+    reasons = rows(engine, "SELECT reason FROM audit.ignored_entry WHERE county_code = '360922' AND holds_back_county")
+    assert any("reading it again in the merge failed" in r["reason"] for r in reasons), reasons
     assert path.exists() and not other.exists()  # 万载's file waits for the next run; 铜鼓's is archived
     audit = rows(engine, "SELECT county_code, status FROM audit.file ORDER BY county_code")
     assert [(a["county_code"], a["status"]) for a in audit] == [("360926", "loaded")]
@@ -275,7 +277,8 @@ def test_the_report_names_a_county_whose_ingest_failed(make_settings, engine, va
     reported = day["reported"]
     assert reported["failures"] == [
         "ingest failed for county 360926: its files were not merged and stay in the drop folder, to be read again"
-        " by the next run (see the county's ingest task log)"
+        " by the next run (see the county's ingest task log, or the merge task's log when the merge had to read the"
+        " folder again)"
     ]
     page = Path(reported["report"]).read_text(encoding="utf-8")
     assert "ingest failed for county 360926" in page

@@ -90,6 +90,17 @@ class ReadingAttempts:
             )
 
 
+def not_read_again(county_code: str) -> IgnoredEntry:
+    """Why a folder is held back when the merge could not read it again after the warehouse lost its staged rows."""
+    return IgnoredEntry(
+        county_code,
+        county_code,
+        "held back: the warehouse lost this folder's staged rows (a restart) and reading it again in the merge failed"
+        " (see the merge task's log); its files stay for the next run / 数据库重启后重新读取失败，文件留待下次处理",
+        holds_back_county=True,
+    )
+
+
 def record_ignored(connection: sa.Connection, run_id: str, ignored: list[IgnoredEntry]) -> None:
     if ignored:
         connection.execute(

@@ -189,7 +189,8 @@ def failures(connection, run_id: str, held_back: list[str]) -> list[str]:
     if missing["ingest"]:
         found.append(
             f"ingest failed for county {', '.join(missing['ingest'])}: its files were not merged and stay in the"
-            " drop folder, to be read again by the next run (see the county's ingest task log)"
+            " drop folder, to be read again by the next run (see the county's ingest task log, or the merge task's"
+            " log when the merge had to read the folder again)"
         )
     if status != "merged":
         found.append("merge failed: nothing of this run was merged; every file stays in its drop folder")
