@@ -143,7 +143,8 @@ def _coded_folders(
         if name == READY_MARKER:
             ignored.append(IgnoredEntry(None, name, MARKER_REASON))
         elif entry.is_symlink():  # a link would make another folder's files this county's
-            ignored.append(IgnoredEntry(None, name, LINK_REASON))
+            special = not prefix and name in (GBA_DIR, *EVENT_FOLDERS)  # every committee's, or every event: a failure
+            ignored.append(IgnoredEntry(None, name, LINK_REASON, holds_back_county=special))
         elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, name, "not in a county folder"))
         elif match is None or match.group(1) not in known:
