@@ -53,7 +53,8 @@ def test_the_month_paid_for_and_the_amount_are_read_in_every_form_an_export_writ
     assert parse_paid_for("2026-10-15 10:00") == october  # the platform's time of the month's date
     for text in ("2026-13", "202600", "十月", "", None, "2026", "2026年13月", "0000-01", "9999-12", "13800138000"):
         assert parse_paid_for(text) is None, text
-    assert [positive_amount(v) for v in ("50", "50.00", "￥50", "50元", "1,000", "５０")] == [True] * 6
+    amounts = ("50", "50.00", "￥50", "50元", "1,000", "５０", "+50", ".5", "50.")
+    assert [positive_amount(v) for v in amounts] == [True] * len(amounts)
     nonsense = ("0", "-5", "免缴", "", None, "Infinity", "NaN", "1e308", "100001", "1_000", "1e999999999999999999")
     assert [positive_amount(v) for v in nonsense] == [False] * len(nonsense)
 

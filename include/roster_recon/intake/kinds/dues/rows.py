@@ -61,7 +61,7 @@ def positive_amount(value: object) -> bool:
     if text is None:
         return False
     text = re.sub(r"[￥¥,，元\s]", "", text)
-    if not re.fullmatch(r"\d+(\.\d+)?", text, flags=re.ASCII) or len(text) > 20:
+    if not re.fullmatch(r"\+?(\d+(\.\d*)?|\.\d+)", text, flags=re.ASCII) or len(text) > 20:
         return False
     try:
         return 0 < Decimal(text) <= MOST_DUES_YUAN
