@@ -100,22 +100,18 @@ def record_counties(connection, run_id: str, counties: list[str], task: str) -> 
 
 def mark_done(connection, run_id: str, county_code: str, task: str) -> None:
     """Record that the county's ``task`` (``ingest`` or ``finish``) completed."""
-    if task not in TASKS:
-        raise ValueError(task)
-    connection.execute(
-        sa.text(warehouse.sql("runs_mark_done")), {"run_id": run_id, "county_code": county_code, "task": task}
-    )
+    _mark(connection, "runs_mark_done", run_id, county_code, task)
 
 
 def mark_not_done(connection, run_id: str, county_code: str, task: str) -> None:
     """Record that the county's ``task`` did not complete after all (its folder was held back later in the run)."""
+    _mark(connection, "runs_mark_not_done", run_id, county_code, task)
+
+
+def _mark(connection, statement: str, run_id: str, county_code: str, task: str) -> None:
     if task not in TASKS:
         raise ValueError(task)
-    column = {"ingest": "ingested_at", "finish": "finished_at"}[task]
-    connection.execute(
-        sa.text(f"UPDATE audit.county_run SET {column} = NULL WHERE run_id = :run_id AND county_code = :county_code"),
-        {"run_id": run_id, "county_code": county_code},
-    )
+    connection.execute(sa.text(warehouse.sql(statement)), {"run_id": run_id, "county_code": county_code, "task": task})
 
 
 def unfinished(connection, run_id: str) -> dict[str, list[str]]:
