@@ -148,31 +148,32 @@ def headers(file_name: str = "header_aliases.csv") -> dict[str, str]:
     return found
 
 
+def _layout(file_name: str, columns: tuple[str, ...], required: tuple[str, ...] = REQUIRED_COLUMNS) -> Layout:
+    return Layout(header_aliases(file_name, columns), required, headers(file_name))
+
+
 @cache
 def roster_layout() -> Layout:
     """A county branch's ledger (contract: "Columns")."""
-    return Layout(header_aliases(), headers=headers())
+    return _layout("header_aliases.csv", CANONICAL_COLUMNS)
 
 
 @cache
 def gba_layout() -> Layout:
     """A GBA committee branch's roster (contract: "The other side")."""
-    return Layout(header_aliases("gba_header_aliases.csv", GBA_COLUMNS), headers=headers("gba_header_aliases.csv"))
+    return _layout("gba_header_aliases.csv", GBA_COLUMNS)
 
 
 @cache
 def self_report_layout() -> Layout:
     """A 码上报 export (contract: "Contact evidence"): a report needs the member's ID number and its time."""
-    file_name = "self_report_header_aliases.csv"
-    aliases = header_aliases(file_name, SELF_REPORT_COLUMNS)
-    return Layout(aliases, ("id_number", "reported_at"), headers(file_name))
+    return _layout("self_report_header_aliases.csv", SELF_REPORT_COLUMNS, ("id_number", "reported_at"))
 
 
 @cache
 def dues_layout() -> Layout:
     """An export of the online dues platform (contract: "Dues payments"): a payment needs an ID number and a time."""
-    file_name = "dues_header_aliases.csv"
-    return Layout(header_aliases(file_name, DUES_COLUMNS), ("id_number", "paid_at"), headers(file_name))
+    return _layout("dues_header_aliases.csv", DUES_COLUMNS, ("id_number", "paid_at"))
 
 
 @dataclass(frozen=True)
