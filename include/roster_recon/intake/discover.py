@@ -136,15 +136,15 @@ def _coded_folders(
     ignored: list[IgnoredEntry] = []
     for entry in sorted(root.iterdir()):
         name = shown(entry.name)
-        if name.startswith(".") or (not prefix and name in (GBA_DIR, *EVENT_FOLDERS) and _real_folder(entry)):
-            continue  # the committees' and the events' folders, listed by ``source_folders``
+        special = not prefix and name in (GBA_DIR, *EVENT_FOLDERS)  # every committee's folder, or every event's
+        if name.startswith(".") or (special and _real_folder(entry)):
+            continue  # listed by ``source_folders``
         name = prefix + name
         match = re.match(r"^(\d{6})(?!\d)", name.removeprefix(prefix))
         if name == READY_MARKER:
             ignored.append(IgnoredEntry(None, name, MARKER_REASON))
         elif entry.is_symlink():  # a link would make another folder's files this county's
-            special = not prefix and name in (GBA_DIR, *EVENT_FOLDERS)  # every committee's, or every event: a failure
-            ignored.append(IgnoredEntry(None, name, LINK_REASON, holds_back_county=special))
+            ignored.append(IgnoredEntry(None, name, LINK_REASON, holds_back_county=special))  # a whole side unread
         elif not entry.is_dir():
             ignored.append(IgnoredEntry(None, name, "not in a county folder"))
         elif match is None or match.group(1) not in known:

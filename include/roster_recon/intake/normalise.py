@@ -248,9 +248,10 @@ def mask_phone(national: str | None) -> str | None:
 # Eleven digits or more in free text, single spaces or dashes between them allowed (``138 1234 5678``,
 # ``360926-19900101-1234``): a mobile or an ID number typed into the wrong cell (a date, a serial or a landline without
 # its area code is shorter). RE2 and Python read it alike; full-width digits count.
-LONG_NUMBER = "[0-9０-９](?:[ \\-‐－]?[0-9０-９]){10,}[Xx]?"
+_NUMBER_GAP = "[ \\-‐－]"
+LONG_NUMBER = f"[0-9０-９](?:{_NUMBER_GAP}?[0-9０-９]){{10,}}[Xx]?"
 _LONG_NUMBER = re.compile(LONG_NUMBER)
-_NUMBER_GAPS = re.compile("[ \\-‐－]")
+_NUMBER_GAPS = re.compile(_NUMBER_GAP)
 
 
 def mask_long_numbers(text: str | None) -> str | None:
