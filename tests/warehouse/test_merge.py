@@ -411,3 +411,44 @@ def test_a_paragraph_pasted_into_the_branch_cell_rejects_that_row_and_the_night_
     assert "write only the branch's name" in problems[0]["message_en"]
     placed = rows(engine, "SELECT name FROM reporting.gba_reconciliation WHERE gba_branch IS NOT NULL ORDER BY name")
     assert [p["name"] for p in placed] == ["党员1", "党员5", "党员6"]
+
+
+def test_a_day_with_no_new_file_computes_only_what_the_date_moved_and_agrees_with_every_entry(
+    make_settings, engine, validator
+):
+    import psycopg2
+
+    from roster_recon.warehouse import flag
+
+    first = dt.date(2026, 8, 20)
+    settings = make_settings(first)
+    people = [
+        person(1, 最后联系时间="2026-02-19"),  # lost already
+        person(2, 最后联系时间="2026-02-21"),  # lost from Aug 22
+        person(3, 最后联系时间="2026-02-28"),  # lost from Aug 29
+        person(4, 最后联系时间="2026-03-31"),  # lost from Oct 1 (Mar 31 + 6 months = Sep 30)
+        person(5, 流出时间="2026-09-10"),  # an outflow in the future until Sep 10
+        person(6, 最后联系时间="", 流出时间="2026-03-01"),  # no contact record from Sep 2
+        person(7, 最后联系时间="2026-08-01"),  # nothing moves
+    ]
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
+    assert run_all(settings, validator)["merged"]["flags_scope"] == -1  # files loaded: every entry
+
+    open_flags = (
+        "SELECT encode(member_key, 'hex'), county_code, branch, flag, detail FROM core.member_flag"
+        " WHERE closed_on IS NULL"
+    )
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    for day in ("2026-08-25", "2026-08-31", "2026-09-15", "2026-10-02"):
+        as_of = dt.date.fromisoformat(day)
+        merged = run_all(make_settings(as_of, run_id=f"idle-{day}"), validator)["merged"]
+        assert 0 < merged["flags_scope"] < len(people), day  # the members a line crossed, by the indexes
+        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute(open_flags)
+            scoped = sorted(cursor.fetchall())
+            flag.recompute_flags(connection, as_of, 6, f"every-entry-{day}", every_entry=True)
+            cursor.execute(open_flags)
+            assert sorted(cursor.fetchall()) == scoped, day
+            connection.rollback()
+    assert flags_of(engine, 4)["甲支部"] == ["lost_contact"] and flags_of(engine, 6)["甲支部"] == ["no_contact_record"]
+    assert flags_of(engine, 5)["甲支部"] == [] and flags_of(engine, 7)["甲支部"] == []

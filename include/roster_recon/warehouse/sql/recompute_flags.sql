@@ -1,5 +1,6 @@
 -- Apply the flags wanted as of %(as_of)s (wanted_flag, from wanted_flags.sql): a flag that no longer applies is
 -- closed; a new one is raised; an open one keeps the day its spell began, its detail brought up to date.
+-- %(scoped)s: wanted_flag holds the flags of the members in flag_scope only, and only theirs are closed.
 
 UPDATE core.member_flag f
    SET closed_on = %(as_of)s, closed_by_run = %(run_id)s
@@ -7,7 +8,8 @@ UPDATE core.member_flag f
    AND NOT EXISTS (
         SELECT 1 FROM wanted_flag w
          WHERE w.member_key = f.member_key AND w.county_code = f.county_code
-           AND w.branch = f.branch AND w.flag = f.flag);
+           AND w.branch = f.branch AND w.flag = f.flag)
+   AND (NOT %(scoped)s OR f.member_key = ANY (ARRAY(SELECT member_key FROM flag_scope)));
 
 UPDATE core.member_flag f
    SET detail = w.detail
