@@ -26,6 +26,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.get_bind().exec_driver_sql(
-        "DROP INDEX IF EXISTS core.member_contact_last_contact; DROP INDEX IF EXISTS core.roster_version_current_outflow;"
+        "DROP INDEX IF EXISTS core.member_contact_last_contact;"
+        " DROP INDEX IF EXISTS core.roster_version_current_outflow;"
         " ALTER TABLE audit.run DROP COLUMN IF EXISTS flag_rules"
     )
