@@ -161,8 +161,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
+    data = path.read_bytes()
     try:
-        text, encoding = decode_text(path.read_bytes())
+        text, encoding = decode_text(data)
     except UnicodeDecodeError as error:
         raise RosterFileError(
             "unknown_encoding",
@@ -172,7 +173,6 @@ def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
     log.debug("%s decoded as %s", path.name, encoding)
     # Rows are numbered as Excel numbers them: by record, so a quoted line break inside a title or a cell does not
     # shift the rows below it. ``line_num`` tells where each record ended among the physical lines.
-    lines = _PHYSICAL_LINE.findall(text)
     reader = csv.reader(io.StringIO(text))
     head, ends = [], []
     for row in reader:
@@ -181,8 +181,18 @@ def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
         if len(head) == HEADER_SEARCH_ROWS:
             break
     header_index, columns, unmatched = find_header(head, layout)
-    fast = _read_csv_pyarrow(lines[ends[header_index] :], len(head[header_index]), columns)
+    # The body below the header, as UTF-8 bytes for pyarrow: sliced from the file's own bytes when they are UTF-8,
+    # and the decoded text let go before the cells become Python strings (a 500,000-row export's peak memory).
+    start = _after_lines(text, ends[header_index])
+    if encoding.startswith("utf-8"):
+        body = data[len(text[:start].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0) :]
+    else:
+        body = text[start:].encode("utf-8")
+    del text
+    fast = _read_csv_pyarrow(body, len(head[header_index]), columns)
+    del body
     if fast is None:  # a ragged row: the forgiving reader, row by row
+        text, _ = decode_text(data)
         rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
         return rows_to_table(rows, first_row_number=1, sheet=None, layout=layout)
     return columns_to_table(fast, header_index + 2, header_index + 1, None, unmatched)
@@ -193,12 +203,22 @@ def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
 _PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def _read_csv_pyarrow(body_lines: list[str], width: int, columns: dict[int, str]) -> dict[str, list] | None:
-    """The canonical columns below the header through pyarrow, or ``None`` when a row is ragged."""
+def _after_lines(text: str, lines: int) -> int:
+    """The offset in ``text`` just after its first ``lines`` physical lines."""
+    end = 0
+    for number, line in enumerate(_PHYSICAL_LINE.finditer(text), start=1):
+        end = line.end()
+        if number == lines:
+            break
+    return end
+
+
+def _read_csv_pyarrow(body: bytes, width: int, columns: dict[int, str]) -> dict[str, pa.Array] | None:
+    """The canonical columns of ``body`` (UTF-8, the rows below the header) through pyarrow, or ``None`` when a
+    row is ragged."""
     import pyarrow.csv as pacsv
 
     names = [f"c{position}" for position in range(width)]
-    body = "".join(body_lines).encode("utf-8")
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
@@ -213,4 +233,4 @@ def _read_csv_pyarrow(body_lines: list[str], width: int, columns: dict[int, str]
         )
     except pa.ArrowInvalid:
         return None
-    return {name: table.column(names[position]).to_pylist() for position, name in columns.items()}
+    return {name: table.column(names[position]).combine_chunks() for position, name in columns.items()}

@@ -146,7 +146,7 @@ CONTROL_CHARACTERS = r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}]"
 
 
 def columns_to_table(
-    values: dict[str, list], first_data_row: int, header_row: int, sheet: str | None, unmatched: list[str]
+    values: dict[str, list | pa.Array], first_data_row: int, header_row: int, sheet: str | None, unmatched: list[str]
 ) -> RosterTable:
     """Canonical columns of text cells into a table, leaving out rows blank in every one of them.
 
@@ -157,7 +157,7 @@ def columns_to_table(
     filled = np.zeros(height, dtype=bool)
     controlled: dict[str, np.ndarray] = {}
     for name, column in values.items():
-        text = pa.array(column, type=pa.string())
+        text = column if isinstance(column, pa.Array) else pa.array(column, type=pa.string())
         control = pc.fill_null(pc.match_substring_regex(text, CONTROL_CHARACTERS), False)
         if pc.any(control).as_py():
             controlled[name] = control.to_numpy(zero_copy_only=False)
@@ -168,7 +168,12 @@ def columns_to_table(
         filled |= ~pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
     kept = np.flatnonzero(filled)
     if len(kept) < height:
-        values = {name: [column[i] for i in kept] for name, column in values.items()}
+        values = {
+            name: column.take(kept) if isinstance(column, pa.Array) else [column[i] for i in kept]
+            for name, column in values.items()
+        }
+    # Arrow columns (the CSV reader's) become Python strings here, once, after the blank rows are gone.
+    values = {name: column.to_pylist() if isinstance(column, pa.Array) else column for name, column in values.items()}
     frame = pd.DataFrame(values, columns=list(values), dtype=object)
     table = RosterTable(frame, (kept + first_data_row).tolist(), header_row, sheet, unmatched)
     table.control_characters = {
