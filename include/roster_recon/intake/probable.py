@@ -12,30 +12,45 @@ from __future__ import annotations
 
 import pandas as pd
 
-from roster_recon.intake.normalise import check_character, is_valid_id_number
+from roster_recon.intake.normalise import ID_CHECK_CHARS, ID_WEIGHTS, check_character, is_valid_id_number
 from roster_recon.intake.problems import WARNING, ProblemList
 
 
 def candidates(broken: str) -> list[tuple[str, str]]:
     """Checksum-valid ID numbers one substitution or one adjacent swap away from ``broken`` (18 characters), each
-    with the character positions (1-based) it changes: ``[(id_number, "18"), (id_number, "7,8"), …]``."""
+    with the character positions (1-based) it changes: ``[(id_number, "18"), (id_number, "7,8"), …]``.
+
+    The check character is a weighted sum modulo 11, so a slip moves the sum by the changed digits' weights: each of
+    the ~190 numbers is judged from ``broken``'s own sum, and only the ~1 in 11 that passes is built and checked in
+    full (``is_valid_id_number``: a real birth date)."""
     if len(broken) != 18 or not broken[:17].isdigit():
         return []
+    digits = [int(character) for character in broken[:17]]
+    total = sum(digit * weight for digit, weight in zip(digits, ID_WEIGHTS, strict=True))
+    check = broken[17]
     found: dict[str, str] = {}
-    for position in range(18):
-        alphabet = "0123456789X" if position == 17 else "0123456789"
-        for character in alphabet:
-            if character != broken[position]:
-                _keep(found, broken[:position] + character + broken[position + 1 :], str(position + 1))
-    for position in range(17):
-        if broken[position] != broken[position + 1]:
-            swapped = broken[:position] + broken[position + 1] + broken[position] + broken[position + 2 :]
+    for position, (digit, weight) in enumerate(zip(digits, ID_WEIGHTS, strict=True)):
+        rest = total - digit * weight
+        for other in range(10):
+            if other != digit and ID_CHECK_CHARS[(rest + other * weight) % 11] == check:
+                _keep(found, f"{broken[:position]}{other}{broken[position + 1 :]}", str(position + 1))
+    if ID_CHECK_CHARS[total % 11] != check:  # the check character itself mistyped
+        _keep(found, broken[:17] + ID_CHECK_CHARS[total % 11], "18")
+    for position in range(16):  # two neighbours among the digits swapped
+        here, there = digits[position], digits[position + 1]
+        moved = (there - here) * (ID_WEIGHTS[position] - ID_WEIGHTS[position + 1])
+        if here != there and ID_CHECK_CHARS[(total + moved) % 11] == check:
+            swapped = f"{broken[:position]}{there}{here}{broken[position + 2 :]}"
             _keep(found, swapped, f"{position + 1},{position + 2}")
+    if broken[16] != broken[17]:  # the last digit and the check character swapped
+        swapped = broken[:16] + broken[17] + broken[16]
+        if swapped[:17].isdigit() and check_character(swapped[:17]) == swapped[17]:
+            _keep(found, swapped, "17,18")
     return sorted(found.items())
 
 
 def _keep(found: dict[str, str], number: str, positions: str) -> None:
-    if number[:17].isdigit() and check_character(number[:17]) == number[17] and is_valid_id_number(number):
+    if is_valid_id_number(number):
         found.setdefault(number, positions)
 
 
