@@ -1,9 +1,18 @@
-"""SQL beside the module that runs it: ``<package>/sql/<name>.sql``, read once per process."""
+"""SQL beside the module that runs it: ``<package>/sql/<name>.sql``, read once per process.
+
+The text is a ``str`` that knows its file's name (``.name``), so a cursor that times what it runs
+(``timing.TimedCursor``) can say which statement took the time."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+
+
+class SqlText(str):
+    """A statement's text, and the name of the file it came from."""
+
+    name: str
 
 
 def loader(module_file: str):
@@ -12,6 +21,8 @@ def loader(module_file: str):
 
     @cache
     def sql(name: str) -> str:
-        return (folder / f"{name}.sql").read_text(encoding="utf-8")
+        text = SqlText((folder / f"{name}.sql").read_text(encoding="utf-8"))
+        text.name = name
+        return text
 
     return sql

@@ -17,7 +17,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2.extensions
+
 _records: list[dict] = []
+_current_stage: str | None = None  # the innermost stage running (statements are timed under it)
 
 
 class StageCounter:
@@ -46,13 +49,31 @@ def _peak_rss_mb() -> float:
 @contextmanager
 def stage(name: str, county_code: str | None = None):
     """Time a block; set ``.rows`` on the yielded counter to report throughput."""
+    global _current_stage
     counter = StageCounter()
     _reset_peak_rss()
+    outer, _current_stage = _current_stage, name
     started = time.perf_counter()
     try:
         yield counter
     finally:
+        _current_stage = outer
         _record(name, county_code, time.perf_counter() - started, counter.rows, _peak_rss_mb())
+
+
+class TimedCursor(psycopg2.extensions.cursor):
+    """A psycopg2 cursor that times each statement read from a ``.sql`` file (``sql_files``) inside a stage,
+    recorded as the step ``<stage>/sql:<file>`` (what ``make bench`` compares between the first load and a delta)."""
+
+    def execute(self, query, vars=None):
+        name = getattr(query, "name", None)
+        if name is None or _current_stage is None:
+            return super().execute(query, vars)
+        started = time.perf_counter()
+        try:
+            return super().execute(query, vars)
+        finally:
+            _record(f"{_current_stage}/sql:{name}", None, time.perf_counter() - started, 0, 0.0)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from roster_recon import sql_files
+from roster_recon import sql_files, timing
 from roster_recon.errors import RunCannotProceed
 
 log = logging.getLogger(__name__)
@@ -180,8 +180,10 @@ sql = sql_files.loader(__file__)  # sql(name): the text of warehouse/sql/<name>.
 
 @contextmanager
 def raw_connection(engine: sa.Engine):
-    """A psycopg2 connection from the pool, committed on success and rolled back on error."""
+    """A psycopg2 connection from the pool, committed on success and rolled back on error; its cursors time the
+    statements of ``sql/`` files that run inside a timed stage (``timing.TimedCursor``)."""
     connection = engine.raw_connection()
+    connection.driver_connection.cursor_factory = timing.TimedCursor
     try:
         yield connection.driver_connection
         connection.commit()
