@@ -40,6 +40,19 @@ STAGES = (
 GBA_STAGES = ("merge_gba", "reconcile")
 # The self-reports' share: their folder's records, and the evidence stage (every source's evidence; mostly theirs).
 SELF_REPORTS, EVIDENCE_STAGES = "self-reports", ("evidence", "unmatched")
+FLOOR_STAGES = (
+    "read",
+    "normalise",
+    "validate",
+    "stage",
+    "evidence",
+    "merge_gba",
+    "merge",
+    "reconcile",
+    "flags",
+    "finish",
+    "reports",
+)
 FIRST, DELTA, IDLE = dt.date(2026, 10, 26), dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 DELTA_RATES = {
     "move_city": 0.02,
@@ -159,7 +172,9 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
             f"  {stage:<10}{seconds:>9.2f}{rows:>11,}{rate:>11}{peak:>13,.0f}{gba_seconds:>16.2f}{gba_rows:>10,}"
             f"{reports_seconds:>16.2f}{reports_rows:>11,}"
         )
-        steps = dict.fromkeys(name for run in runs for name in run if name.startswith(f"{stage}/"))
+        steps = dict.fromkeys(
+            name for run in runs for name in run if name.startswith(f"{stage}/") and "/sql:" not in name
+        )
         for step in steps:
             seconds = statistics.median(run[step]["seconds"] for run in runs if step in run)
             lines.append(f"    {'· ' + step.split('/', 1)[1]:<8}{seconds:>9.2f}")
@@ -167,6 +182,45 @@ def stage_table(label: str, walls: list[float], runs: list[dict[str, dict[str, f
     reports_total = statistics.median(sum(stage.get("reports_seconds", 0.0) for stage in run.values()) for run in runs)
     lines.append(f"  GBA committees' rosters and the reconciliation of both sides: {gba_total:.1f} s of the stages")
     lines.append(f"  self-reports (their folder) and the evidence of every source: {reports_total:.1f} s of the stages")
+    return lines
+
+
+def statement_table(stages: dict[str, list[dict]]) -> list[str]:
+    """Every timed statement of the merge (``timing.TimedCursor``): first load, delta and idle day side by side."""
+    medians = {
+        key: {
+            name: statistics.median(run[name]["seconds"] for run in runs if name in run)
+            for name in {name for run in runs for name in run if "/sql:" in name}
+        }
+        for key, runs in stages.items()
+    }
+    names = sorted(set().union(*medians.values()), key=lambda n: STAGES.index(n.split("/")[0]))
+    lines = [
+        "\nthe merge's statements (seconds; the delta's work should follow its change, not the rows read):",
+        f"  {'statement':<44}{'first':>9}{'delta':>9}{'idle':>9}{'delta/first':>13}",
+    ]
+    for name in names:
+        first, delta, idle = (medians.get(key, {}).get(name, 0.0) for key in ("first", "delta", "idle"))
+        ratio = f"{delta / first:.2f}" if first >= 0.05 else "-"
+        lines.append(f"  {name.replace('/sql:', ' · '):<44}{first:>9.2f}{delta:>9.2f}{idle:>9.2f}{ratio:>13}")
+    return lines
+
+
+def floor_table(floors: dict[str, float], first: dict[str, dict[str, float]]) -> list[str]:
+    """Each stage's first-load seconds beside its floor (``bench/floors.py``)."""
+    lines = [
+        "\neach stage against its floor (the fastest way this machine does that stage's work, on the same rows):",
+        f"  {'stage':<11}{'first load':>11}{'floor':>9}{'ratio':>8}",
+    ]
+    for stage in FLOOR_STAGES:
+        seconds = first.get(stage, {}).get("seconds", 0.0)
+        floor = floors.get(stage)
+        if floor is None:
+            continue
+        ratio = seconds / floor if floor else float("inf")
+        lines.append(f"  {stage:<11}{seconds:>11.2f}{floor:>9.2f}{ratio:>7.1f}x" + ("  > 2x" if ratio > 2 else ""))
+    if "stage:hmac" in floors:
+        lines.append(f"  (stage's floor: HMAC {floors['stage:hmac']:.2f} s + COPY {floors['stage:copy']:.2f} s)")
     return lines
 
 
@@ -213,6 +267,21 @@ def scheduler_first_load(data_dir: Path, month_one: Path, parallelism: int = 2) 
         }
     finally:
         stack.down(state_dir)
+
+
+def measure_floors(data_dir: Path, month_one: Path, first: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Each stage's floor (``bench/floors.py``) on the month-one files and the warehouse the runs left."""
+    import psycopg2
+
+    from bench import floors
+    from roster_recon import warehouse
+
+    rows = {stage: int(first.get(stage, {}).get("rows", 0)) for stage in ("evidence", "merge_gba", "merge")}
+    connection = psycopg2.connect(warehouse.embedded_url(data_dir).replace("postgresql+psycopg2", "postgresql"))
+    try:
+        return floors.measure(month_one, connection, rows, data_dir)
+    finally:
+        connection.close()
 
 
 def twelve_months(data_dir: Path) -> dict:
@@ -331,7 +400,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the three runs; medians are printed")
     parser.add_argument(
-        "--naive-rows", type=int, default=100_000, help="sample size for the naive baseline (at most --rows)"
+        "--naive-rows",
+        type=int,
+        default=100_000,
+        help="the naive way's row-by-row work on this share of every file's rows (naive-rows / rows); all are read",
     )
     parser.add_argument(
         "--results",
@@ -347,6 +419,12 @@ def main() -> None:
         help="also time the first load under a real scheduler (LocalExecutor, two task slots)",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--floors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each stage's floor on the same rows (bench/floors.py), printed beside the stage (--no-floors: not)",
+    )
     parser.add_argument(
         "--self-reports",
         action=argparse.BooleanOptionalAction,
@@ -411,8 +489,7 @@ def main() -> None:
         month_one, month_two = (m.parent / "drop_without" for m in (month_one, month_two))
     demo.reset(data_dir)
     shutil.copytree(month_one, data_dir / "drop")
-    naive_rows = min(args.naive_rows, args.rows)
-    naive = naive_run(data_dir / "drop", data_dir / "naive", naive_rows, warehouse.embedded_url(data_dir))
+    naive = naive_run(data_dir / "drop", min(args.naive_rows / args.rows, 1.0), warehouse.embedded_url(data_dir))
 
     labels = {
         "first": ("first load", FIRST, month_one),
@@ -430,6 +507,7 @@ def main() -> None:
             walls[key].append(dag_run(data_dir, as_of, timings, f"{key}-{repetition}"))
             stages[key].append(read_stages(timings))
             print(f"  repetition {repetition}: {label} {walls[key][-1]:.1f} s", flush=True)
+    floors = measure_floors(data_dir, month_one, stages["first"][-1]) if args.floors else None
     twelve = twelve_months(data_dir) if args.twelve_months else None
     empties = [empty_dag_run(data_dir) for _ in range(3)]
     empty = statistics.median(empties)
@@ -437,11 +515,16 @@ def main() -> None:
 
     for key, (label, _, _) in labels.items():
         print("\n".join(stage_table(label, walls[key], stages[key])))
-    naive_total = naive["seconds_per_row"] * args.rows
+    print("\n".join(statement_table(stages)))
+    if floors:
+        print("\n".join(floor_table(floors, stages["first"][-1])))
+    naive_total = naive["extrapolated"]
     print(
-        f"\nnaive way on {naive['rows']:,} sample rows: {naive['seconds']:.1f} s "
-        f"({', '.join(f'{k} {v:.1f} s' for k, v in naive['stages'].items())}); "
-        f"extrapolated linearly to {args.rows:,} rows: {naive_total:.0f} s"
+        f"\nnaive way on the same files ({naive['rows_read']:,} rows read, the row-by-row work on {naive['rows']:,}):"
+        f" {naive['seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in naive['stages'].items())});"
+        f" extrapolated to every row: {naive_total:.0f} s ("
+        + ", ".join(f"{kind} {figures['extrapolated']:.0f} s" for kind, figures in naive["kinds"].items())
+        + ")"
     )
     print(f"empty DAG through `airflow dags test`: median {empty:.1f} s of {', '.join(f'{e:.1f}' for e in empties)}")
     if scheduled:
@@ -457,6 +540,9 @@ def main() -> None:
             f" replaying a past date {twelve['replay_s']:.1f} s"
         )
     first, delta, idle = (statistics.median(walls[key]) for key in labels)
+    # The line's rows: the ledger rows generated, and the GBA rosters' and self-reports' rows the first load read.
+    read = stages["first"][-1].get("read", {})
+    ledger_rows, gba_rows, report_rows = args.rows, int(read.get("gba_rows", 0)), int(read.get("reports_rows", 0))
     peak = max(stage.get("peak_rss_mb", 0.0) for runs in stages.values() for run in runs for stage in run.values())
     print(
         f"medians of {args.repeat} runs; peak RSS is the largest of any stage (the dags test process, reset per stage)"
@@ -470,6 +556,10 @@ def main() -> None:
         "empty_dag": round(empty, 1),
         "naive": round(naive_total, 1),
         "naive_sample_rows": naive["rows"],
+        "floors": {stage: round(seconds, 2) for stage, seconds in floors.items()} if floors else None,
+        "ledger_rows": ledger_rows,
+        "gba_rows": gba_rows,
+        "self_report_rows": report_rows,
         "peak_rss_mb": round(peak),
         "scheduler_first": scheduled["seconds"] if scheduled else None,
         "gba": args.gba,
@@ -481,10 +571,9 @@ def main() -> None:
     plot_results(save_result(args.results, record), args.plot)
     print(f"figures kept in {args.results}; plot of every size measured: {args.plot}")
     print(
-        f"bench: {args.rows} rows end-to-end in {first:.1f} s (naive {naive_total:.0f} s, "
-        f"{naive_total / first:.1f}x faster), delta run {delta:.1f} s, "
-        f"idle run {idle:.1f} s, peak RSS {peak:.0f} MB"
-        + (f", first load under the scheduler {scheduled['seconds']:.0f} s" if scheduled else "")
+        f"bench: {ledger_rows} ledger rows + {gba_rows} GBA rows + {report_rows} self-reports end-to-end in"
+        f" {first:.1f} s (naive {naive_total:.0f} s on the same rows, {naive_total / first:.1f}x faster),"
+        f" delta run {delta:.1f} s, idle run {idle:.1f} s (empty DAG {empty:.1f} s), peak RSS {peak:.0f} MB"
     )
 
 
