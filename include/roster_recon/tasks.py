@@ -82,6 +82,7 @@ def ingest_folder(settings: RunSettings, source_code: str, validator=None) -> di
     for outcome in outcomes:
         with engine.begin() as connection:
             ledger.record(connection, settings.run_id, source_code, outcome)
+        del outcome  # not held while the next file is read
     with engine.begin() as connection:
         ledger.record_ignored(connection, settings.run_id, left_alone)
         ledger.record_validation_documents(connection, settings.run_id, source_code, validation.documents)
