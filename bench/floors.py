@@ -8,8 +8,8 @@ stage's essential work and nothing else: no holding copy, no problem lists, no p
 - normalise: Arrow compute over those columns: white space trimmed, dates parsed, phone digits and ID letters;
 - validate: the expectations' conditions as Arrow compute (required cells present, ID and phone patterns);
 - stage: one HMAC pass over every ID (``hmac.digest``, the fastest Python has) and a COPY of the columns alone;
-- evidence, merge_gba, merge: the rows those stages write, written by one ``INSERT … SELECT`` into an unlogged copy of
-  the table with its indexes;
+- evidence, merge_gba, merge: the rows those stages write, written by one ``INSERT … SELECT`` into a copy of the
+  table with its indexes (logged, as the warehouse's tables are);
 - reconcile: one hash join of the GBA placements with the current ledger entries, written to a table;
 - flags: one scan of the current entries with each member's latest contact, the conditions of every flag;
 - finish: the follow-up lists' rows read and written as one workbook by the same writer;
@@ -171,7 +171,7 @@ def _timed(connection, statements: list[str]) -> float:
 def _copy_into(table: str, rows: int, where: str = "true") -> list[str]:
     scratch = f"floor_{table.split('.')[1]}"
     return [
-        f"CREATE UNLOGGED TABLE public.{scratch} (LIKE {table} INCLUDING INDEXES)",
+        f"CREATE TABLE public.{scratch} (LIKE {table} INCLUDING INDEXES)",
         f"INSERT INTO public.{scratch} SELECT * FROM {table} WHERE {where} LIMIT {int(rows)}",
     ]
 
