@@ -413,13 +413,29 @@ def test_a_paragraph_pasted_into_the_branch_cell_rejects_that_row_and_the_night_
     assert [p["name"] for p in placed] == ["党员1", "党员5", "党员6"]
 
 
-def test_a_day_with_no_new_file_computes_only_what_the_date_moved_and_agrees_with_every_entry(
-    make_settings, engine, validator
-):
+def assert_flags_as_every_entry_computes(engine, as_of: dt.date, months: int) -> None:
+    """The open flags are what computing every entry's gives (in a transaction rolled back)."""
     import psycopg2
 
     from roster_recon.warehouse import flag
 
+    open_flags = (
+        "SELECT encode(member_key, 'hex'), county_code, branch, flag, detail FROM core.member_flag"
+        " WHERE closed_on IS NULL"
+    )
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(open_flags)
+        kept = sorted(cursor.fetchall())
+        flag.recompute_flags(connection, as_of, months, f"every-entry-{as_of}", every_entry=True)
+        cursor.execute(open_flags)
+        assert sorted(cursor.fetchall()) == kept, as_of
+        connection.rollback()
+
+
+def test_a_day_with_no_new_file_computes_only_what_the_date_moved_and_agrees_with_every_entry(
+    make_settings, engine, validator
+):
     first = dt.date(2026, 8, 20)
     settings = make_settings(first)
     people = [
@@ -434,21 +450,34 @@ def test_a_day_with_no_new_file_computes_only_what_the_date_moved_and_agrees_wit
     write_roster(settings.drop_root, WANZAI, "甲支部.csv", people)
     assert run_all(settings, validator)["merged"]["flags_scope"] == -1  # files loaded: every entry
 
-    open_flags = (
-        "SELECT encode(member_key, 'hex'), county_code, branch, flag, detail FROM core.member_flag"
-        " WHERE closed_on IS NULL"
-    )
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     for day in ("2026-08-25", "2026-08-31", "2026-09-15", "2026-10-02"):
         as_of = dt.date.fromisoformat(day)
         merged = run_all(make_settings(as_of, run_id=f"idle-{day}"), validator)["merged"]
         assert 0 < merged["flags_scope"] < len(people), day  # the members a line crossed, by the indexes
-        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute(open_flags)
-            scoped = sorted(cursor.fetchall())
-            flag.recompute_flags(connection, as_of, 6, f"every-entry-{day}", every_entry=True)
-            cursor.execute(open_flags)
-            assert sorted(cursor.fetchall()) == scoped, day
-            connection.rollback()
+        assert_flags_as_every_entry_computes(engine, as_of, 6)
     assert flags_of(engine, 4)["甲支部"] == ["lost_contact"] and flags_of(engine, 6)["甲支部"] == ["no_contact_record"]
     assert flags_of(engine, 5)["甲支部"] == [] and flags_of(engine, 7)["甲支部"] == []
+
+
+def test_a_quiet_day_reuses_only_the_flags_the_latest_run_left_with_its_own_months(make_settings, engine, validator):
+    """The flags in the table are the latest merged run's: a rerun of the same date with 3 months, then a quiet day
+    with 6, computes every entry; and a merge that read another number of months than its prepare records those."""
+    first, next_day = dt.date(2026, 8, 20), dt.date(2026, 8, 21)
+    settings = make_settings(first)
+    write_roster(settings.drop_root, WANZAI, "甲支部.csv", [person(1, 最后联系时间="2026-04-10"), person(2)])
+    run_all(settings, validator)
+    run_all(make_settings(first, run_id="again-3", lost_contact_months=3), validator)
+    assert flags_of(engine, 1)["甲支部"] == ["lost_contact"]  # Apr 10 + 3 months < Aug 20
+    assert run_all(make_settings(next_day, run_id="quiet-6"), validator)["merged"]["flags_scope"] == -1
+    assert flags_of(engine, 1)["甲支部"] == [] and assert_flags_as_every_entry_computes(engine, next_day, 6) is None
+
+    # prepare read 6 months, the merge 3 (the Variable changed between them): the run records 3.
+    day = dt.date(2026, 8, 22)
+    tasks.prepare_run(make_settings(day, run_id="split"))
+    tasks.merge_run(make_settings(day, run_id="split", lost_contact_months=3))
+    tasks.report_run(make_settings(day, run_id="split", lost_contact_months=3))
+    assert rows(engine, "SELECT lost_contact_months FROM audit.run WHERE run_id = 'split'") == [
+        {"lost_contact_months": 3}
+    ]
+    assert run_all(make_settings(day + dt.timedelta(days=1), run_id="after"), validator)["merged"]["flags_scope"] == -1
+    assert_flags_as_every_entry_computes(engine, day + dt.timedelta(days=1), 6)

@@ -22,7 +22,7 @@ import hashlib
 
 from roster_recon import timing, warehouse
 
-# What the flags are computed by: the flags of a run with other rules are not reused.
+# What the flags are computed by (with the warehouse's schema revision): a run's flags under other rules are not reused.
 RULES = hashlib.sha256(
     "".join(warehouse.sql(name) for name in ("flag_inputs_current", "wanted_flags", "recompute_flags")).encode()
 ).hexdigest()
@@ -46,10 +46,15 @@ def recompute_flags(
     """Raise, close and keep flags on a psycopg2 connection inside the merge transaction; returns what this run
     raised and closed, how many are open, and how many members were computed (``flags_scope``: -1 for every entry,
     as ``every_entry`` asks, and as a run that loaded files or follows other rules does)."""
-    params = {"as_of": as_of, "lost_contact_months": lost_contact_months, "run_id": run_id, "rules": RULES}
+    params = {"as_of": as_of, "lost_contact_months": lost_contact_months, "run_id": run_id}
     with connection.cursor() as cursor:
+        # The rules and the schema they read: a migration (a data fix among them) makes the next run compute all.
+        cursor.execute("SELECT version_num FROM audit.alembic_version")
+        params["rules"] = hashlib.sha256(f"{RULES} {cursor.fetchone()[0]}".encode()).hexdigest()
         with timing.step("flags", "scope"):
-            since = None if every_entry else _scoped_since(cursor, params)
+            # Outside a merge (no evidence_touched: the evidence that came due is not known) every entry is computed.
+            scopable = not every_entry and _exists(cursor, "evidence_touched")
+            since = _scoped_since(cursor, params) if scopable else None
             params.update(scoped=since is not None, since=since)
             scope = _scope(cursor, params)
         with timing.step("flags", "wanted"):
@@ -57,7 +62,12 @@ def recompute_flags(
             cursor.execute(warehouse.sql("wanted_flags"), params)
         with timing.step("flags", "apply"):
             cursor.execute(warehouse.sql("recompute_flags"), params)
-        cursor.execute("UPDATE audit.run SET flag_rules = %(rules)s WHERE run_id = %(run_id)s", params)
+        # What these flags were computed with, as the next run's flag_scoped_since.sql compares it.
+        cursor.execute(
+            "UPDATE audit.run SET flag_rules = %(rules)s, lost_contact_months = %(lost_contact_months)s"
+            " WHERE run_id = %(run_id)s",
+            params,
+        )
         cursor.execute(warehouse.sql("flag_recompute_flags"), params)
         raised, closed, open_flags = cursor.fetchone()
     return {"flags_raised": raised, "flags_closed": closed, "flags_open": open_flags, "flags_scope": scope}
@@ -78,11 +88,7 @@ def _scope(cursor, params: dict) -> int:
         )
         return -1
     cursor.execute(warehouse.sql("flag_scope"), params)
-    cursor.execute(
-        "INSERT INTO flag_scope SELECT member_key FROM evidence_touched"
-        if _exists(cursor, "evidence_touched")
-        else "SELECT 1"
-    )
+    cursor.execute("INSERT INTO flag_scope SELECT member_key FROM evidence_touched")
     cursor.execute("ANALYZE flag_scope; SELECT count(DISTINCT member_key) FROM flag_scope")
     return cursor.fetchone()[0]
 

@@ -5,7 +5,7 @@
 --   no_contact_record  outflow + N months < as-of: outflow about N months before either date;
 --   missing_outflow_time  outflow after the as-of date: outflow between the two dates.
 -- Plus the members whose evidence this run recorded (evidence that came due: evidence_touched, contact.py) and
--- whose both-sides category opened or closed today. Range scans on member_contact_last_contact and
+-- whose both-sides category opened, closed or changed its details today. Range scans on member_contact_last_contact and
 -- roster_version_current_outflow (migration 0033).
 CREATE TEMP TABLE flag_scope ON COMMIT DROP AS
 SELECT member_key
@@ -20,4 +20,5 @@ SELECT member_key
         OR outflow_date BETWEEN (%(since)s::date - make_interval(months => %(lost_contact_months)s))::date - 7
                             AND (%(as_of)s::date - make_interval(months => %(lost_contact_months)s))::date + 7)
 UNION
-SELECT member_key FROM core.gba_reconciliation WHERE since = %(as_of)s OR closed_on = %(as_of)s;
+SELECT member_key FROM core.gba_reconciliation
+ WHERE since = %(as_of)s OR closed_on = %(as_of)s OR details_since = %(as_of)s;
