@@ -31,16 +31,16 @@ def candidates(broken: str) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for position, (digit, weight) in enumerate(zip(digits, ID_WEIGHTS, strict=True)):
         rest = total - digit * weight
-        for other in range(10):
-            if other != digit and ID_CHECK_CHARS[(rest + other * weight) % 11] == check:
+        for other in range(10):  # by character: a digit of another script (٣) is a slip from its ASCII twin
+            if str(other) != broken[position] and ID_CHECK_CHARS[(rest + other * weight) % 11] == check:
                 _keep(found, f"{broken[:position]}{other}{broken[position + 1 :]}", str(position + 1))
     if ID_CHECK_CHARS[total % 11] != check:  # the check character itself mistyped
         _keep(found, broken[:17] + ID_CHECK_CHARS[total % 11], "18")
     for position in range(16):  # two neighbours among the digits swapped
         here, there = digits[position], digits[position + 1]
         moved = (there - here) * (ID_WEIGHTS[position] - ID_WEIGHTS[position + 1])
-        if here != there and ID_CHECK_CHARS[(total + moved) % 11] == check:
-            swapped = f"{broken[:position]}{there}{here}{broken[position + 2 :]}"
+        if broken[position] != broken[position + 1] and ID_CHECK_CHARS[(total + moved) % 11] == check:
+            swapped = broken[:position] + broken[position + 1] + broken[position] + broken[position + 2 :]
             _keep(found, swapped, f"{position + 1},{position + 2}")
     if broken[16] != broken[17]:  # the last digit and the check character swapped
         swapped = broken[:16] + broken[17] + broken[16]
