@@ -82,7 +82,7 @@ def naive_kind(name: str, layout: reference.Layout, files: list[Path], fraction:
         seconds["read"] += time.perf_counter() - started
         rows_read += len(read)
         heads.append(read.head(max(1, round(fraction * len(read)))))
-    frame = pd.concat(heads, ignore_index=True)
+    frame = pd.concat(heads, ignore_index=True) if heads else pd.DataFrame(columns=["id_number"])
     columns = [c for c in layout.aliases.values() if c in frame.columns and c != "id_number"]
     columns = list(dict.fromkeys(columns))
 

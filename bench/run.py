@@ -517,7 +517,12 @@ def main() -> None:
         print("\n".join(stage_table(label, walls[key], stages[key])))
     print("\n".join(statement_table(stages)))
     if floors:
-        print("\n".join(floor_table(floors, stages["first"][-1])))
+        first_medians = {
+            stage: {"seconds": statistics.median(run[stage]["seconds"] for run in stages["first"] if stage in run)}
+            for stage in FLOOR_STAGES
+            if any(stage in run for run in stages["first"])
+        }
+        print("\n".join(floor_table(floors, first_medians)))
     naive_total = naive["extrapolated"]
     print(
         f"\nnaive way on the same files ({naive['rows_read']:,} rows read, the row-by-row work on {naive['rows']:,}):"
