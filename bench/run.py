@@ -429,7 +429,7 @@ def main() -> None:
         "--self-reports",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="the members' 码上报 exports too, at the demo's rate (--no-self-reports: rosters alone)",
+        help="the members' 码上报 and dues exports too, at the demo's rate (--no-self-reports: rosters alone)",
     )
     parser.add_argument(
         "--twelve-months",
@@ -449,6 +449,7 @@ def main() -> None:
     from roster_recon import warehouse
     from roster_recon.demo import driver as demo
     from roster_recon.demo.generate import generate
+    from roster_recon.share import DUES_DIR
 
     data_dir = args.data_dir.resolve()
     for name in ("timings", "naive"):
@@ -480,7 +481,9 @@ def main() -> None:
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
     # Without the GBA committees' rosters (as the figures before issue 21), or without the self-reports (before 22).
-    left_out = [name for name, kept in (("gba", args.gba), (SELF_REPORTS, args.self_reports)) if not kept]
+    # (--no-self-reports leaves out the dues exports too: the members' evidence beside the ledgers' own dates.)
+    kept = (("gba", args.gba), (SELF_REPORTS, args.self_reports), (DUES_DIR, args.self_reports))
+    left_out = [name for name, keep in kept if not keep]
     if left_out:
         for month in (month_one, month_two):
             month_without = month.parent / "drop_without"
