@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from roster_recon.intake import discover
-from roster_recon.intake.read import _after_lines, decode_text
+from roster_recon.intake.read import _read_csv_pyarrow, csv_header_and_body, decode_text
 from roster_recon.intake.table import HEADER_SEARCH_ROWS, RosterFileError, find_header
 
 EXCEL_DAMAGED_ID = r"^\d(\.\d+)?[Ee]\+\d+$"
@@ -62,36 +62,12 @@ def _excel_columns(path: Path, layout) -> list[dict[str, pa.Array]]:
 
 
 def _csv_columns(path: Path, layout) -> list[dict[str, pa.Array]]:
-    """The pipeline's own way to the body (records counted by the csv module, the same physical lines), then pyarrow."""
-    import csv
-
+    """The pipeline's own way to the body and through pyarrow (a ragged file, read row by row there, is left out)."""
     data = path.read_bytes()
     text, encoding = decode_text(data)
-    reader = csv.reader(io.StringIO(text))
-    head, ends = [], []
-    for row in reader:
-        head.append([v or None for v in row])
-        ends.append(reader.line_num)
-        if len(head) == HEADER_SEARCH_ROWS:
-            break
-    header, columns, _ = find_header(head, layout)
-    start = _after_lines(text, ends[header])
-    if encoding.startswith("utf-8"):
-        body = data[len(text[:start].encode()) + (3 if encoding == "utf-8-sig" else 0) :]
-    else:
-        body = text[start:].encode()
-    names = [f"c{i}" for i in range(len(head[header]))]
-    table = pacsv.read_csv(
-        io.BytesIO(body),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=True,
-            include_columns=[names[p] for p in columns],
-        ),
-    )
-    return [{name: table.column(names[p]).combine_chunks() for p, name in columns.items()}]
+    header, _, columns, _, body = csv_header_and_body(data, text, encoding, layout)
+    arrays = _read_csv_pyarrow(body, len(header), columns)
+    return [arrays] if arrays is not None else []
 
 
 def read_floor(drop_root: Path) -> tuple[float, list[dict[str, pa.Array]]]:

@@ -171,8 +171,26 @@ def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
             "the file has bytes that are not text; save as .xlsx or as UTF-8 CSV",
         ) from error
     log.debug("%s decoded as %s", path.name, encoding)
-    # Rows are numbered as Excel numbers them: by record, so a quoted line break inside a title or a cell does not
-    # shift the rows below it. ``line_num`` tells where each record ended among the physical lines.
+    header, header_index, columns, unmatched, body = csv_header_and_body(data, text, encoding, layout)
+    del text  # let go before the cells become Python strings (a 500,000-row export's peak memory)
+    fast = _read_csv_pyarrow(body, len(header), columns)
+    del body
+    if fast is None:  # a ragged row: the forgiving reader, row by row
+        text, _ = decode_text(data)
+        rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
+        return rows_to_table(rows, first_row_number=1, sheet=None, layout=layout)
+    return columns_to_table(fast, header_index + 2, header_index + 1, None, unmatched)
+
+
+def csv_header_and_body(
+    data: bytes, text: str, encoding: str, layout: reference.Layout
+) -> tuple[list, int, dict[int, str], list[str], bytes]:
+    """A CSV's header row, its index, column position -> canonical name, the unmatched headers, and the body below
+    it as UTF-8 bytes (sliced from ``data`` itself when it is UTF-8).
+
+    Rows are numbered as Excel numbers them: by record, so a quoted line break inside a title or a cell does not
+    shift the rows below it. ``line_num`` tells where each record ended among the physical lines.
+    """
     reader = csv.reader(io.StringIO(text))
     head, ends = [], []
     for row in reader:
@@ -181,21 +199,12 @@ def _read_csv(path: Path, layout: reference.Layout) -> RosterTable:
         if len(head) == HEADER_SEARCH_ROWS:
             break
     header_index, columns, unmatched = find_header(head, layout)
-    # The body below the header, as UTF-8 bytes for pyarrow: sliced from the file's own bytes when they are UTF-8,
-    # and the decoded text let go before the cells become Python strings (a 500,000-row export's peak memory).
     start = _after_lines(text, ends[header_index])
     if encoding.startswith("utf-8"):
         body = data[len(text[:start].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0) :]
     else:
         body = text[start:].encode("utf-8")
-    del text
-    fast = _read_csv_pyarrow(body, len(head[header_index]), columns)
-    del body
-    if fast is None:  # a ragged row: the forgiving reader, row by row
-        text, _ = decode_text(data)
-        rows = [[value or None for value in row] for row in csv.reader(io.StringIO(text))]
-        return rows_to_table(rows, first_row_number=1, sheet=None, layout=layout)
-    return columns_to_table(fast, header_index + 2, header_index + 1, None, unmatched)
+    return head[header_index], header_index, columns, unmatched, body
 
 
 # A physical line with its ending, split as the csv module splits them (not str.splitlines, which also breaks at
