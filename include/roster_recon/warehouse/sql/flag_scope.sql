@@ -5,8 +5,8 @@
 --   no_contact_record  outflow + N months < as-of: outflow about N months before either date;
 --   missing_outflow_time  outflow after the as-of date: outflow between the two dates.
 -- Plus the members whose evidence this run recorded (evidence that came due: evidence_touched, contact.py) and
--- whose both-sides category opened, closed or changed its details today. Range scans on member_contact_last_contact and
--- roster_version_current_outflow (migration 0033).
+-- whose both-sides category opened, closed or changed its details today. Range scans on member_contact_last_contact
+-- and roster_version_current_outflow (migration 0033).
 CREATE TEMP TABLE flag_scope ON COMMIT DROP AS
 SELECT member_key
   FROM core.member_contact
