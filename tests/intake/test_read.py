@@ -380,3 +380,23 @@ def test_a_missing_column_and_a_cleaned_cell_are_named_by_the_header_of_their_ki
     assert error.value.code == "missing_required_column" and "缴费时间" in error.value.message_zh
     warned = control_character_warnings({"channel": [4], "paid_at": [5]}, reference.dues_layout())
     assert warned["column_name"].tolist() == ["缴费方式", "缴费时间"]
+
+
+@pytest.mark.parametrize(
+    ("xml", "rows", "columns"),
+    [
+        (b'<row r="7"><c r="A7"/></row>', 7, 26),
+        (b'<x:row\nr="1048576" spans="1:2"><x:c\tr="XFD1048576"/></x:row>', 1_048_576, 16_384),  # any prefix, any space
+        (b'<row spans="1:2" r="12"><c s="1" r="AB12"/></row>', 12, 28),  # wherever the attribute stands
+        (b"<row><c><is><t>x</t></is></c></row>" * 3, 3, 26),  # unnumbered rows count by their tags
+    ],
+)
+def test_a_sheets_extent_is_read_from_every_row_number_and_cell_reference(xml, rows, columns):
+    from roster_recon.intake.excel import _Extent
+
+    extent = _Extent()
+    for at in range(0, len(xml), 5):  # in blocks that cut tags and numbers apart
+        extent.scan(xml[at : at + 5])
+    extent_whole = _Extent()
+    extent_whole.scan(xml)
+    assert (extent.rows, extent.columns) == (extent_whole.rows, extent_whole.columns) == (rows, columns)

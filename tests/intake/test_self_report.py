@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from helpers import id_number
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roster_recon import reference
 from roster_recon.intake import discover
 from roster_recon.intake.kinds import COUNTY, GBA, SELF_REPORT
 from roster_recon.intake.kinds.self_report.rows import (
     SHANGHAI,
+    after_day,
     normalise_self_reports,
     parse_report_time,
+    report_times,
     self_report_soft_problems,
+    shanghai_days,
 )
 from roster_recon.intake.read import RosterFileError, read_roster
 from roster_recon.intake.validate import RosterValidator
@@ -121,3 +128,44 @@ def test_report_times_with_an_offset_a_half_of_the_day_or_24_00_are_read(written
 def test_report_times_that_name_no_moment_stay_unreadable():
     for written in ("2027-04-12 24:30", "2027-04-12 25:00", "2027-02-30 10:00", "下午2:22", "2027-04-12 2:22 下午 PM"):
         assert parse_report_time(written) is None, written
+
+
+# Cells in the common forms the column reader takes by numbers, with fields anywhere near their bounds (31 February,
+# 29 February of 2100, 24:00, second 60, years just outside those of evidence), and cells in every other form.
+def _field(highest: int):
+    """A field from 0 to ``highest``, with or without a leading zero."""
+    return st.integers(min_value=0, max_value=highest).flatmap(lambda n: st.sampled_from([str(n), f"{n:02d}"]))
+
+
+_COMMON_CELL = st.builds(
+    lambda y, m, d, sep, t, hh, mm, ss: f"{y}{sep}{m}{sep}{d}{t}{hh}:{mm}" + (f":{ss}" if ss is not None else ""),
+    st.sampled_from(["1999", "2000", "2024", "2026", "2028", "2100", "2101", "9999", "0000"]),
+    _field(13),
+    _field(32),
+    st.sampled_from(["-", "/"]),
+    st.sampled_from([" ", "T"]),
+    _field(25),
+    _field(61),
+    st.one_of(st.none(), _field(61)),
+)
+_OTHER_CELL = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["2027-04-10T01:15:00Z", "2027/4/12 下午2:22", "46329.5", "2026-11-03", "昨天", "２０２６-11-03 10:00"]
+    ),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_COMMON_CELL, _COMMON_CELL, _OTHER_CELL), max_size=40))
+def test_a_column_of_report_times_is_read_as_each_cell_alone(cells):
+    column = report_times(pa.array(cells, type=pa.string()))
+    expected = [parse_report_time(cell) for cell in cells]
+    assert [None if pd.isna(moment) else moment for moment in column] == expected
+    if any(expected):
+        as_of = dt.date(2026, 11, 3)
+        moments = pd.Series(column)
+        assert after_day(moments, as_of).tolist() == [m is not None and m.date() > as_of for m in expected]
+        days = pd.Series(shanghai_days(moments)).tolist()
+        assert [None if pd.isna(day) else day for day in days] == [m and m.date() for m in expected]

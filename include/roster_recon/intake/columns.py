@@ -27,7 +27,7 @@ from roster_recon.intake.normalise import (
 )
 
 
-def _text_array(values: list | pa.Array) -> pa.Array | None:
+def text_array(values: list | pa.Array) -> pa.Array | None:
     """The column as an Arrow string array, or ``None`` when a value is not text (the one-value path then)."""
     if isinstance(values, pa.Array):
         return values if values.type == pa.string() else None
@@ -44,7 +44,7 @@ def by_distinct(values: list | pa.Array, function) -> list:
     else by ``pandas.factorize``; ``function`` runs once for each, and the results are spread back by array
     indexing (the null code, -1, picks the last slot).
     """
-    text = _text_array(values)
+    text = text_array(values)
     if text is not None:
         encoded = text.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -65,7 +65,7 @@ def unless_normal(values: list | pa.Array, normal_form: str, function) -> list |
     is different on every row, so ``by_distinct`` alone would still call ``function`` a million times.
     ``tests/test_normalise.py`` holds the result equal to ``function`` value by value.
     """
-    text = _text_array(values)
+    text = text_array(values)
     if text is None:
         return by_distinct(values, function)
     unchanged = pc.fill_null(pc.match_substring_regex(text, normal_form), True)
@@ -147,14 +147,15 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
     return frame
 
 
-def phone_columns(values: list) -> tuple[list, list, list]:
-    """``normalise_phone`` over a whole column, as its three columns: number, valid, national.
+def phone_columns(values: list) -> tuple[pa.Array | list, np.ndarray | list, pa.Array | list]:
+    """``normalise_phone`` over a whole column, as its three columns: number, valid, national (Arrow text and NumPy
+    booleans when the column is text, as ``for_frame`` takes them; else lists).
 
     Mainland mobiles, nearly every row, are recognised by Arrow over the whole column (NFKC, separators dropped,
     libphonenumber's mobile pattern) and never become ``Phone`` objects; everything else goes through
     ``normalise_phone``. ``tests/test_normalise.py`` holds the result equal to ``normalise_phone`` value by value.
     """
-    written = _text_array(values)
+    written = text_array(values)
     if written is None:
         phones = [normalise_phone(value) for value in values]
         return (
@@ -166,14 +167,17 @@ def phone_columns(values: list) -> tuple[list, list, list]:
     compact = pc.replace_substring_regex(pc.replace_substring_regex(text, r"[\s\-()（）.]", ""), r"^00", "+")
     mobile_number = pc.struct_field(pc.extract_regex(compact, r"^(?:\+?86)?(?P<n>1\d{10})$"), "n")
     is_mobile = pc.fill_null(pc.match_substring_regex(mobile_number, f"^(?:{CN_MOBILE.pattern})$"), False)
-    national = pc.if_else(is_mobile, mobile_number, None)
-    number = np.array(pc.binary_join_element_wise("+86", national, "").to_pylist(), dtype=object)
+    national = pc.if_else(is_mobile, mobile_number, pa.scalar(None, pa.string()))
+    number = pc.binary_join_element_wise("+86", national, "")
     valid = is_mobile.to_numpy(zero_copy_only=False).copy()
-    national = np.array(national.to_pylist(), dtype=object)
     others = np.flatnonzero(~valid & pc.is_valid(written).to_numpy(zero_copy_only=False))
     if len(others):
-        phones = by_distinct([values[i] for i in others], normalise_phone)
-        number[others] = [p.number if p else None for p in phones]
+        phones = by_distinct(written.take(pa.array(others, type=pa.int64())), normalise_phone)
+        at = np.zeros(len(valid), dtype=bool)
+        at[others] = True
+        number = pc.replace_with_mask(number, at, pa.array([p.number if p else None for p in phones], pa.string()))
+        national = pc.replace_with_mask(
+            national, at, pa.array([p.national if p else None for p in phones], pa.string())
+        )
         valid[others] = [bool(p and p.valid) for p in phones]
-        national[others] = [p.national if p else None for p in phones]
-    return number.tolist(), valid.tolist(), national.tolist()
+    return number, valid, national

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from roster_recon.intake.columns import ID_NUMBER_NORMAL_FORM, by_distinct, clean_column, for_frame, unless_normal
-from roster_recon.intake.kinds.self_report.rows import EVIDENCE_YEARS, parse_report_time
+from roster_recon.intake.kinds.self_report.rows import EVIDENCE_YEARS, after_day, report_times
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number
 from roster_recon.intake.problems import ProblemList, accepted_rows
 
@@ -84,7 +84,7 @@ def normalise_dues(raw: pd.DataFrame, _default_branch: str | None) -> pd.DataFra
     out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
     out["branch"] = [None] * len(raw)
     out["paid_at_raw"] = clean_column(column("paid_at"))
-    out["paid_at"] = by_distinct(out["paid_at_raw"], parse_report_time)
+    out["paid_at"] = report_times(out["paid_at_raw"])
     out["paid_for_raw"] = clean_column(column("paid_for"))
     out["paid_for"] = by_distinct(out["paid_for_raw"], parse_paid_for)
     out["amount_raw"] = clean_column(column("amount"))
@@ -110,9 +110,7 @@ MESSAGES = {
 def dues_soft_problems(payments: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
     """Warnings for an export's accepted rows: month unreadable, payment after the as-of date, amount not positive."""
     accepted = accepted_rows(payments, rejected_rows)
-    later = np.array(
-        [pd.notna(moment) and moment.date() > as_of for moment in payments["paid_at"].tolist()], dtype=bool
-    )
+    later = after_day(payments["paid_at"], as_of)
     found = ProblemList()
     checks = (
         ("paid_for_unreadable", payments["paid_for"].isna(), "paid_for_raw"),

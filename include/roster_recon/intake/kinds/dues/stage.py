@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from roster_recon.intake.kinds.self_report.rows import SHANGHAI
+from roster_recon.intake.kinds.self_report.rows import shanghai_days
 from roster_recon.intake.stage import member_keys
 from roster_recon.outcome import StagedRows
 
@@ -13,13 +13,12 @@ def keyed_dues(outcome, _code: str, secret: bytes) -> list[StagedRows]:
     """The accepted payments for ``staging.dues_payment``: the key, the month paid for and the day it was paid (in
     Asia/Shanghai); the name, amount and channel stay behind. A payment in two overlapping exports counts once."""
     rows = outcome.accepted
-    paid_on = [moment.astimezone(SHANGHAI).date() for moment in rows["paid_at"].tolist()]
     payments = pd.DataFrame(
         {
             "source_row": rows["source_row"].to_numpy(),
             "member_key": member_keys(rows["id_number"].tolist(), secret),
             "paid_for": rows["paid_for"].to_numpy(),
-            "paid_on": paid_on,
+            "paid_on": shanghai_days(rows["paid_at"]),
         }
     )
     return [StagedRows("staging.dues_payment", payments)]

@@ -17,6 +17,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roster_recon import reference
 from roster_recon.intake.columns import (
@@ -25,6 +27,7 @@ from roster_recon.intake.columns import (
     clean_column,
     for_frame,
     phone_columns,
+    text_array,
     unless_normal,
 )
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number, resolve_destination
@@ -74,6 +77,81 @@ def _report_time(value: object) -> dt.datetime | None:
         moment = dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(days=float(text))
         return moment.replace(microsecond=0, tzinfo=SHANGHAI)
     return None
+
+
+# The forms nearly every export writes (``2026-11-03 14:22:05``, ``2026/11/3 14:22``), read for the whole column at
+# once; any other cell, and any of these whose fields name no moment this system can have recorded (31 February,
+# 24:00, 1999), goes through ``parse_report_time``, which stays the reference that tests hold the column equal to.
+_COMMON_TIME = (
+    r"^(?P<y>[0-9]{4})[-/](?P<m>[0-9]{1,2})[-/](?P<d>[0-9]{1,2})[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{1,2})"
+    r"(?::(?P<S>[0-9]{1,2}))?$"
+)
+
+
+def report_times(column: list | pa.Array) -> list | pd.api.extensions.ExtensionArray:
+    """``parse_report_time`` over a column of cleaned text: times in Asia/Shanghai (``NaT`` where unreadable), or a
+    list of ``None`` when no cell is readable.
+
+    A report's time differs on nearly every row, so ``by_distinct`` alone would still build a ``datetime`` per row
+    and pandas would convert them back; cells in a common form are read as numbers by Arrow and NumPy instead.
+    """
+    text = text_array(column)
+    if text is None:
+        return by_distinct(column, parse_report_time)
+    moments = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
+    common = np.flatnonzero(pc.fill_null(pc.match_substring_regex(text, _COMMON_TIME), False).to_numpy(False))
+    read, at = _common_moments(text.take(pa.array(common, type=pa.int64())))
+    moments[common[read]] = at
+    rest = np.flatnonzero(text.is_valid().to_numpy(False))
+    rest = np.setdiff1d(rest, common[read], assume_unique=True)
+    slow = by_distinct(text.take(pa.array(rest, type=pa.int64())), parse_report_time)
+    moments[rest] = [np.datetime64(moment.replace(tzinfo=None), "us") if moment else None for moment in slow]
+    if np.isnat(moments).all():
+        return [None] * len(text)
+    return pd.DatetimeIndex(moments).tz_localize(SHANGHAI).array
+
+
+def _common_moments(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells of ``text`` (each a match of ``_COMMON_TIME``) name a moment of ``EVIDENCE_YEARS``, and those
+    moments as Shanghai wall-clock times."""
+    fields = pc.extract_regex(text, _COMMON_TIME)
+
+    def number(name: str) -> np.ndarray:
+        digits = pc.if_else(pc.equal(fields.field(name), ""), "0", fields.field(name))
+        return pc.cast(digits, pa.int64()).to_numpy(False)
+
+    year, month, day, hour, minute, second = (number(name) for name in ("y", "m", "d", "H", "M", "S"))
+    first = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]").astype("datetime64[D]")
+    month_days = ((first.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(np.int64)
+    read = (
+        (year >= EVIDENCE_YEARS.start)
+        & (year < EVIDENCE_YEARS.stop)
+        & (month >= 1)
+        & (month <= 12)
+        & (day >= 1)
+        & (day <= month_days)
+        & (hour <= 23)
+        & (minute <= 59)
+        & (second <= 59)
+    )
+    seconds = ((hour * 60 + minute) * 60 + second)[read]
+    at = (first[read] + (day[read] - 1)).astype("datetime64[us]") + seconds.astype("timedelta64[s]")
+    return read, at
+
+
+def after_day(moments: pd.Series, day: dt.date) -> np.ndarray:
+    """Which moments fall on a later day than ``day`` in Asia/Shanghai (a missing moment does not)."""
+    if isinstance(moments.dtype, pd.DatetimeTZDtype):
+        return (moments >= pd.Timestamp(day + dt.timedelta(days=1), tz=SHANGHAI)).to_numpy(dtype=bool)
+    return np.array([pd.notna(moment) and moment.date() > day for moment in moments.tolist()], dtype=bool)
+
+
+def shanghai_days(moments: pd.Series) -> pd.api.extensions.ExtensionArray | list:
+    """The day in Asia/Shanghai of each moment (of a column ``report_times`` made)."""
+    if isinstance(moments.dtype, pd.DatetimeTZDtype):
+        wall = moments.dt.tz_convert(SHANGHAI).dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+        return pd.arrays.ArrowExtensionArray(pa.array(wall, type=pa.date32(), from_pandas=True))
+    return [moment.astimezone(SHANGHAI).date() for moment in moments.tolist()]
 
 
 def _moment(match: re.Match) -> dt.datetime | None:
@@ -128,7 +206,7 @@ def normalise_self_reports(raw: pd.DataFrame, _default_branch: str | None) -> pd
     out["id_number"] = unless_normal(column("id_number"), ID_NUMBER_NORMAL_FORM, normalise_id_number)
     out["branch"] = [None] * len(raw)
     out["reported_at_raw"] = clean_column(column("reported_at"))
-    out["reported_at"] = by_distinct(out["reported_at_raw"], parse_report_time)
+    out["reported_at"] = report_times(out["reported_at_raw"])
     out["city_raw"] = clean_column(column("city"))
     address = clean_column(column("address"))
     city = by_distinct(out["city_raw"], resolve_destination)
@@ -168,9 +246,7 @@ MESSAGES = {
 def self_report_soft_problems(reports: pd.DataFrame, rejected_rows: set[int], as_of: dt.date) -> pd.DataFrame:
     """Warnings for an export's accepted rows: city unknown, phone invalid, report after the as-of date."""
     accepted = accepted_rows(reports, rejected_rows)
-    later = np.array(
-        [pd.notna(moment) and moment.date() > as_of for moment in reports["reported_at"].tolist()], dtype=bool
-    )
+    later = after_day(reports["reported_at"], as_of)
     found = ProblemList()
     checks = (
         ("city_unknown", reports["city_code"].isna(), None, None),

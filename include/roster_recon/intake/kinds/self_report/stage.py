@@ -16,7 +16,7 @@ def keyed_self_reports(outcome, _code: str, secret: bytes) -> list[StagedRows]:
         {
             "source_row": rows["source_row"].to_numpy(),
             "member_key": member_keys(rows["id_number"].tolist(), secret),
-            "reported_at": rows["reported_at"].to_numpy(),
+            "reported_at": rows["reported_at"].array,  # times with their zone, no object per row
             **{column: rows[column].to_numpy() for column in ("city", "city_code", "committee_code")},
         }
     )
