@@ -389,6 +389,12 @@ def test_a_missing_column_and_a_cleaned_cell_are_named_by_the_header_of_their_ki
         (b'<x:row\nr="1048576" spans="1:2"><x:c\tr="XFD1048576"/></x:row>', 1_048_576, 16_384),  # any prefix, any space
         (b'<row spans="1:2" r="12"><c s="1" r="AB12"/></row>', 12, 28),  # wherever the attribute stands
         (b"<row><c><is><t>x</t></is></c></row>" * 3, 3, 26),  # unnumbered rows count by their tags
+        # spellings calamine reads as well: quotes, spaces around =, either case, leading zeros, a cell's own row
+        (b"<row r='3000'><c r='CV3000'/></row>", 3000, 100),
+        (b'<row r = "3000"><c r\n=\t"CV3000"/></row>', 3000, 100),
+        (b'<row r="00003000"><c r="cv00003000"/></row>', 3000, 100),
+        (b'<row><c r="XFD1048576"/></row>', 1_048_576, 16_384),
+        (b'<row r="2"><c r="A2"><f>IF(Member="1234567",1,0)</f></c></row>', 2, 26),  # no position in a formula
     ],
 )
 def test_a_sheets_extent_is_read_from_every_row_number_and_cell_reference(xml, rows, columns):
@@ -400,3 +406,17 @@ def test_a_sheets_extent_is_read_from_every_row_number_and_cell_reference(xml, r
     extent_whole = _Extent()
     extent_whole.scan(xml)
     assert (extent.rows, extent.columns) == (extent_whole.rows, extent_whole.columns) == (rows, columns)
+
+
+def test_a_far_cell_spelt_past_the_guard_meets_the_reading_childs_memory_ceiling(tmp_path):
+    """Positions written with a page of spaces around ``=`` escape the guard's patterns; calamine still reads them,
+    and its allocation fails against the reading child's ceiling: a rejection, in a moment, the task unharmed."""
+    from roster_recon.intake.excel import check_xlsx_bounds
+    from roster_recon.intake.isolated import read_isolated
+
+    path = _xlsx_with_a_space_in_the_last_cell(tmp_path / "甲支部.xlsx")
+    _lie_in_the_zip(path, "xl/worksheets/sheet1.xml", replace=(b' r="', b" r" + b" " * 20 + b'="'))
+    check_xlsx_bounds(path)  # the guard does not see the far cell
+    with pytest.raises(RosterFileError) as rejected:
+        read_isolated(path, 50)
+    assert rejected.value.code == "reader_crashed"

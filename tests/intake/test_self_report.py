@@ -167,5 +167,6 @@ def test_a_column_of_report_times_is_read_as_each_cell_alone(cells):
         as_of = dt.date(2026, 11, 3)
         moments = pd.Series(column)
         assert after_day(moments, as_of).tolist() == [m is not None and m.date() > as_of for m in expected]
+        assert not after_day(moments, dt.date.max).any()
         days = pd.Series(shanghai_days(moments)).tolist()
         assert [None if pd.isna(day) else day for day in days] == [m and m.date() for m in expected]

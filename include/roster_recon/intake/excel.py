@@ -50,12 +50,16 @@ def _excel_text(value: object) -> object:
 # and every column reference past Z.
 MAX_SHEET_CELLS = 30_000_000
 MAX_INFLATED_MB = 1024
-# A row's number (an ``r`` attribute of digits: a cell's holds its column's letters first) and a cell's column past Z
-# (a roster has fewer than 27), whatever the tag's namespace prefix and wherever the attribute stands in it. The
-# patterns start with their literal ``r="`` so that the regular expression engine jumps from one to the next; an
-# attribute whose name merely ends in ``r`` matches as well, which can only count a sheet larger, never smaller.
-_ROW_NUMBER = re.compile(rb'r="([0-9]{1,7})"')
-_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})[0-9]')
+# A row's number and a cell's position (an ``r`` attribute: a row's digits, a cell's column letters then its row's
+# digits), read as calamine reads them: quoted with ' or ", spaces around = (up to 8: a match must fit in the 64 bytes
+# kept across blocks), letters of either case, leading zeros, any namespace prefix, wherever the attribute stands in
+# its tag. Every kind of white space is made a space first, so that each pattern starts with a literal the regular
+# expression engine jumps between; an attribute whose name only ends in r (``Member="1234567"`` in a formula) is no
+# position. What slips past (a far cell spelt with a page of spaces) meets the reading child's memory ceiling
+# (``isolated.py``): calamine's allocation fails there and the file is rejected as one the reader crashed on.
+_WHITE_SPACE = bytes.maketrans(b"\t\n\r\x0b\x0c", b"     ")
+_ROW_NUMBER = re.compile(rb""" r {0,8}= {0,8}["'] {0,8}[A-Za-z]{0,12}([0-9]{1,12})""")
+_WIDE_CELL = re.compile(rb""" r {0,8}= {0,8}["'] {0,8}([A-Za-z]{2,12})""")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and the extra field's lengths
 _CHUNK = 1 << 20
 
@@ -103,7 +107,7 @@ class _Extent:
         self._row_tags = 0  # rows need no number: a sheet of unnumbered rows is as long as its row tags
 
     def scan(self, block: bytes) -> None:
-        text = self._tail + block
+        text = (self._tail + block).translate(_WHITE_SPACE)
         rows = _ROW_NUMBER.findall(text)
         if rows:
             self.rows = max(self.rows, max(map(int, rows)))
@@ -111,7 +115,7 @@ class _Extent:
         self._row_tags += edge.count(b"<row") + edge.count(b":row")
         self.rows = max(self.rows, self._row_tags)
         for letters in set(_WIDE_CELL.findall(text)):
-            self.columns = max(self.columns, _column_number(letters))
+            self.columns = max(self.columns, _column_number(letters.upper()))
         self._tail = text[-64:]
 
 

@@ -141,6 +141,8 @@ def _common_moments(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def after_day(moments: pd.Series, day: dt.date) -> np.ndarray:
     """Which moments fall on a later day than ``day`` in Asia/Shanghai (a missing moment does not)."""
+    if day >= dt.date.max:  # no day comes after the calendar's last
+        return np.zeros(len(moments), dtype=bool)
     if isinstance(moments.dtype, pd.DatetimeTZDtype):
         return (moments >= pd.Timestamp(day + dt.timedelta(days=1), tz=SHANGHAI)).to_numpy(dtype=bool)
     return np.array([pd.notna(moment) and moment.date() > day for moment in moments.tolist()], dtype=bool)
