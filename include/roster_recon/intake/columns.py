@@ -25,6 +25,7 @@ from roster_recon.intake.normalise import (
     parse_date,
     resolve_destination,
 )
+from roster_recon.intake.table import for_frame
 
 
 def text_array(values: list | pa.Array) -> pa.Array | None:
@@ -90,16 +91,15 @@ def clean_column(values: list | pa.Array) -> list | pa.Array:
     return unless_normal(values, CLEAN_TEXT_NORMAL_FORM, clean_text)
 
 
-# The dtype pandas gives a column of text and missing values ("str": Arrow storage, NaN for missing).
-_TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
-def for_frame(column: list | pa.Array) -> object:
-    """A normalised column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into
-    the dtype pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
-    if not isinstance(column, pa.Array):
-        return column
-    return pd.array(column, dtype=_TEXT_DTYPE) if column.null_count < len(column) else column.to_pylist()
+def raw_column(raw: pd.DataFrame, name: str) -> list | pa.Array:
+    """A raw roster's column for the normalisers: Arrow text as the readers left it (no Python string per cell),
+    a list for a column of other values, ``None`` throughout when the file has no such column."""
+    if name not in raw.columns:
+        return [None] * len(raw)
+    column = raw[name]
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return pa.array(column.array).cast(pa.string())
+    return column.tolist()
 
 
 def clean_name(value: object) -> str | None:
@@ -115,8 +115,8 @@ def normalise_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.DataFr
     status_lost, notes.
     """
 
-    def column(name: str) -> list:
-        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+    def column(name: str) -> list | pa.Array:
+        return raw_column(raw, name)
 
     out: dict[str, list] = {}
     out["name"] = unless_normal(column("name"), NAME_NORMAL_FORM, clean_name)

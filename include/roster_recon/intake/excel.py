@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from roster_recon import reference
-from roster_recon.intake.table import RosterFileError, RosterTable, rows_to_table
+from roster_recon.intake.table import RosterFileError, RosterTable, cells, rows_to_table
 
 
 def _excel_text(value: object) -> object:
@@ -220,7 +220,7 @@ def _fill_merged_branch_cells(table: RosterTable, merged: list) -> None:
     if "branch" not in table.frame.columns or not merged:
         return
     row_of = {row_number: position for position, row_number in enumerate(table.row_numbers)}
-    branch = table.frame["branch"].tolist()
+    branch = cells(table.frame, "branch")
     for (first_row, first_col), (last_row, _) in merged:
         top = row_of.get(first_row + 1)  # calamine counts from 0, the clerk from 1
         if top is None or first_col != table.column_positions.get("branch"):
@@ -240,7 +240,7 @@ def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
         if "branch" not in frame.columns:
             frame["branch"] = table.sheet
         else:
-            frame["branch"] = [cell if cell else table.sheet for cell in frame["branch"]]
+            frame["branch"] = [cell or table.sheet for cell in cells(frame, "branch")]
         frames.append(frame)
     stacked = pd.concat(frames, ignore_index=True).astype(object)
     stacked = stacked.where(stacked.notna(), None)

@@ -145,36 +145,46 @@ WHITE_SPACE = r"\x{9}-\x{D}\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{
 CONTROL_CHARACTERS = r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}]"
 
 
+# The dtype pandas gives a column of text and missing values ("str": Arrow storage, NaN for missing).
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def for_frame(column: list | pa.Array) -> object:
+    """A column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into the dtype
+    pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
+    if not isinstance(column, pa.Array):
+        return column
+    return pd.array(column, dtype=TEXT_DTYPE) if column.null_count < len(column) else column.to_pylist()
+
+
 def columns_to_table(
     values: dict[str, list | pa.Array], first_data_row: int, header_row: int, sheet: str | None, unmatched: list[str]
 ) -> RosterTable:
     """Canonical columns of text cells into a table, leaving out rows blank in every one of them.
 
     Each column is looked at once by Arrow: control characters (removed, and where noted), which cells hold more
-    than white space, and the longest cell.
+    than white space, and the longest cell. The frame's columns stay Arrow text (pandas' ``str``: missing cells are
+    NaN, ``cells`` reads them as ``None``), so no cell becomes a Python string here.
     """
     height = len(next(iter(values.values()))) if values else 0
     filled = np.zeros(height, dtype=bool)
     controlled: dict[str, np.ndarray] = {}
+    texts: dict[str, pa.Array] = {}
     for name, column in values.items():
         text = column if isinstance(column, pa.Array) else pa.array(column, type=pa.string())
         control = pc.fill_null(pc.match_substring_regex(text, CONTROL_CHARACTERS), False)
         if pc.any(control).as_py():
             controlled[name] = control.to_numpy(zero_copy_only=False)
             text = pc.replace_substring_regex(text, CONTROL_CHARACTERS, "")
-            values[name] = [value or None for value in text.to_pylist()]
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)  # a cell of them alone is blank
         check_cell_lengths(name, text, first_data_row)
         blank = pc.match_substring_regex(text, f"^[{WHITE_SPACE}]*$")
         filled |= ~pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
+        texts[name] = text
     kept = np.flatnonzero(filled)
     if len(kept) < height:
-        values = {
-            name: column.take(kept) if isinstance(column, pa.Array) else [column[i] for i in kept]
-            for name, column in values.items()
-        }
-    # Arrow columns (the CSV reader's) become Python strings here, once, after the blank rows are gone.
-    values = {name: column.to_pylist() if isinstance(column, pa.Array) else column for name, column in values.items()}
-    frame = pd.DataFrame(values, columns=list(values), dtype=object)
+        texts = {name: text.take(pa.array(kept, type=pa.int64())) for name, text in texts.items()}
+    frame = pd.DataFrame({name: for_frame(text) for name, text in texts.items()}, columns=list(texts))
     table = RosterTable(frame, (kept + first_data_row).tolist(), header_row, sheet, unmatched)
     table.control_characters = {
         name: [table.row_numbers[i] for i in np.flatnonzero(rows[kept])]
@@ -182,3 +192,8 @@ def columns_to_table(
         if rows[kept].any()
     }
     return table
+
+
+def cells(frame: pd.DataFrame, name: str) -> list:
+    """A raw frame's column as Python values, ``None`` for a missing cell (``str`` columns hold NaN)."""
+    return [value if isinstance(value, str) else None for value in frame[name].tolist()]

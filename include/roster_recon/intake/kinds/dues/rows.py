@@ -17,8 +17,16 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from roster_recon.intake.columns import ID_NUMBER_NORMAL_FORM, by_distinct, clean_column, for_frame, unless_normal
+from roster_recon.intake.columns import (
+    ID_NUMBER_NORMAL_FORM,
+    by_distinct,
+    clean_column,
+    for_frame,
+    raw_column,
+    unless_normal,
+)
 from roster_recon.intake.kinds.self_report.rows import EVIDENCE_YEARS, after_day, report_times
 from roster_recon.intake.normalise import EXCEL_EPOCH, clean_text, normalise_id_number
 from roster_recon.intake.problems import ProblemList, accepted_rows
@@ -76,8 +84,8 @@ def normalise_dues(raw: pd.DataFrame, _default_branch: str | None) -> pd.DataFra
     kept, feedback included: the row number and the masked ID number identify a row for the export's owner.
     """
 
-    def column(name: str) -> list:
-        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+    def column(name: str) -> list | pa.Array:
+        return raw_column(raw, name)
 
     out: dict[str, list] = {}
     out["name"] = [None] * len(raw)

@@ -29,6 +29,7 @@ from roster_recon.intake.columns import (
     clean_name,
     for_frame,
     phone_columns,
+    raw_column,
     unless_normal,
 )
 from roster_recon.intake.normalise import normalise_gender, normalise_id_number, parse_date
@@ -59,8 +60,8 @@ def normalise_gba_roster(raw: pd.DataFrame, default_branch: str | None) -> pd.Da
     ``dues_paid_to`` is the month paid to, as its first day; ``home_county_code`` the Yichun county the row names.
     """
 
-    def column(name: str) -> list:
-        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+    def column(name: str) -> list | pa.Array:
+        return raw_column(raw, name)
 
     counties = reference.county_names()
     out: dict[str, list] = {}

@@ -27,6 +27,7 @@ from roster_recon.intake.columns import (
     clean_column,
     for_frame,
     phone_columns,
+    raw_column,
     text_array,
     unless_normal,
 )
@@ -198,8 +199,8 @@ def normalise_self_reports(raw: pd.DataFrame, _default_branch: str | None) -> pd
     city the report names and the GBA committee serving it.
     """
 
-    def column(name: str) -> list:
-        return raw[name].tolist() if name in raw.columns else [None] * len(raw)
+    def column(name: str) -> list | pa.Array:
+        return raw_column(raw, name)
 
     out: dict[str, list] = {}
     # A report's name is not kept anywhere, feedback included (people who are no member report too): the row number
