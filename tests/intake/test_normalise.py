@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roster_recon.intake import normalise as n
-from roster_recon.intake.columns import normalise_roster, phone_columns
+from roster_recon.intake.columns import normalise_roster, phone_columns, raw_column
 
 VALID = ["360426199101010071", "44011320141005001X"]
 
@@ -67,6 +67,16 @@ def test_old_place_codes_are_valid():
 
 def test_id_mask_keeps_six_and_four():
     assert n.mask_id_number("360922199001011236") == "360922********1236"
+    assert n.mask_id_number("36092219") == "********"
+    assert n.mask_id_number(None) is None and n.mask_id_number(float("nan")) is None  # a raw frame's missing cell
+
+
+def test_a_raw_column_put_together_from_several_frames_reaches_the_normalisers_as_one_arrow_array():
+    text = pd.StringDtype("pyarrow", na_value=float("nan"))
+    raw = pd.concat([pd.DataFrame({"name": pd.array(["张三"], dtype=text)})] * 2, ignore_index=True)
+    column = raw_column(raw, "name")
+    assert isinstance(column, pa.Array) and column.to_pylist() == ["张三", "张三"]
+    assert normalise_roster(raw, "甲支部")["name"].tolist() == ["张三", "张三"]
 
 
 @given(

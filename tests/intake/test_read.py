@@ -174,6 +174,33 @@ def test_a_branch_cell_merged_down_names_the_branch_of_every_row_it_covers(tmp_p
     assert read_roster(path).frame["branch"].tolist() == ["甲支部", "甲支部", "甲支部", "乙支部"]
 
 
+def test_a_blank_branch_cell_in_a_sheet_of_several_takes_the_sheets_name(tmp_path):
+    # Each sheet has a merged title row (a merged range that is not in the branch column); a cell left empty and a
+    # cell of spaces both name no branch, so the row's branch is its sheet's name, not the file's.
+    path = tmp_path / "万载县丙支部.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheets = {"A支部": [("张三", "甲支部"), ("李四", None), ("孙七", "   ")], "B支部": [("王五", None)]}
+    for sheet_name, rows in sheets.items():
+        sheet = workbook.add_worksheet(sheet_name)
+        sheet.merge_range(0, 0, 0, 2, "万载县流动党员台账")
+        for column, header in enumerate(["姓名", "身份证号码", "所在党支部"]):
+            sheet.write_string(1, column, header)
+        for row, (name, branch) in enumerate(rows, start=2):
+            sheet.write_string(row, 0, name)
+            sheet.write_string(row, 1, ROW[1])
+            if branch is not None:
+                sheet.write_string(row, 2, branch)
+    workbook.close()
+    assert read_roster(path).frame["branch"].tolist() == ["甲支部", "A支部", "A支部", "B支部"]
+
+
+def test_a_roster_of_headers_alone_reads_as_columns_of_nothing(tmp_path):
+    path = tmp_path / "县台账.csv"
+    path.write_text(",".join(HEADERS) + "\n", encoding="utf-8")
+    frame = read_roster(path).frame
+    assert len(frame) == 0 and {str(dtype) for dtype in frame.dtypes} == {"object"}
+
+
 def _peak_rss_mb_of(code: str) -> tuple[str, float]:
     import subprocess
     import sys

@@ -98,7 +98,10 @@ def raw_column(raw: pd.DataFrame, name: str) -> list | pa.Array:
         return [None] * len(raw)
     column = raw[name]
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        return pa.array(column.array).cast(pa.string())
+        text = pa.array(column.array)
+        if isinstance(text, pa.ChunkedArray):  # a frame put together from several (pandas.concat)
+            text = text.combine_chunks()
+        return text.cast(pa.string())
     return column.tolist()
 
 

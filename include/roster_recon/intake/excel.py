@@ -227,9 +227,14 @@ def _fill_merged_branch_cells(table: RosterTable, merged: list) -> None:
             continue
         for row_number in range(first_row + 2, last_row + 2):
             below = row_of.get(row_number)
-            if below is not None and not branch[below]:
+            if below is not None and _blank(branch[below]):
                 branch[below] = branch[top]
     table.frame["branch"] = branch
+
+
+def _blank(cell: str | None) -> bool:
+    """A branch cell with nothing in it but white space, which the normalisers would read as no branch."""
+    return cell is None or not cell.strip()
 
 
 def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
@@ -240,7 +245,7 @@ def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
         if "branch" not in frame.columns:
             frame["branch"] = table.sheet
         else:
-            frame["branch"] = [cell or table.sheet for cell in cells(frame, "branch")]
+            frame["branch"] = [table.sheet if _blank(cell) else cell for cell in cells(frame, "branch")]
         frames.append(frame)
     stacked = pd.concat(frames, ignore_index=True).astype(object)
     stacked = stacked.where(stacked.notna(), None)

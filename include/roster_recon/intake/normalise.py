@@ -135,7 +135,7 @@ def valid_id_numbers(values: pd.Series) -> np.ndarray:
 
 def mask_id_number(normalised: str | None) -> str | None:
     """First 6 and last 4 characters kept (``360922********1236``); shorter values are masked whole."""
-    if not normalised:
+    if not isinstance(normalised, str) or not normalised:  # None, or NaN from a frame's missing cell
         return None
     if len(normalised) < 12:
         return "*" * len(normalised)

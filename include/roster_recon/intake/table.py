@@ -151,10 +151,13 @@ TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 
 def for_frame(column: list | pa.Array) -> object:
     """A column as ``pandas.DataFrame`` takes it: an Arrow string array is wrapped without a copy into the dtype
-    pandas would infer from its values as a list (a column of nothing but ``None`` stays a list)."""
+    pandas would infer from its values as a list; a column of nothing but ``None``, or of no rows, holds Python
+    objects (pandas would make it a column of floats)."""
     if not isinstance(column, pa.Array):
         return column
-    return pd.array(column, dtype=TEXT_DTYPE) if column.null_count < len(column) else column.to_pylist()
+    if column.null_count < len(column):
+        return pd.array(column, dtype=TEXT_DTYPE)
+    return pd.array(column.to_pylist(), dtype=object)
 
 
 def columns_to_table(
