@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from roster_recon import reference
+from roster_recon.intake.normalise import clean_text  # a branch cell it leaves empty names no branch
 from roster_recon.intake.table import RosterFileError, RosterTable, cells, rows_to_table
 
 
@@ -227,14 +228,9 @@ def _fill_merged_branch_cells(table: RosterTable, merged: list) -> None:
             continue
         for row_number in range(first_row + 2, last_row + 2):
             below = row_of.get(row_number)
-            if below is not None and _blank(branch[below]):
+            if below is not None and clean_text(branch[below]) is None:
                 branch[below] = branch[top]
     table.frame["branch"] = branch
-
-
-def _blank(cell: str | None) -> bool:
-    """A branch cell with nothing in it but white space, which the normalisers would read as no branch."""
-    return cell is None or not cell.strip()
 
 
 def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
@@ -245,7 +241,7 @@ def _stack_sheets(tables: list[RosterTable]) -> RosterTable:
         if "branch" not in frame.columns:
             frame["branch"] = table.sheet
         else:
-            frame["branch"] = [table.sheet if _blank(cell) else cell for cell in cells(frame, "branch")]
+            frame["branch"] = [table.sheet if clean_text(cell) is None else cell for cell in cells(frame, "branch")]
         frames.append(frame)
     stacked = pd.concat(frames, ignore_index=True).astype(object)
     stacked = stacked.where(stacked.notna(), None)
