@@ -68,6 +68,7 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
     (county / "x.csv").symlink_to(other / "奉新支部.csv")  # another county's file as this one's
     (county / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
     os.mkfifo(county / "pipe.csv")  # opening it for reading would wait for a writer for ever
+    (county / "乙支部.xlsx").mkdir()  # a folder named like a roster
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(county / "socket.xlsx"))
         folder = discover.SourceFolder("360922", county, COUNTY)
@@ -76,6 +77,7 @@ def test_links_pipes_and_sockets_named_like_rosters_are_ignored_with_a_reason_an
     reasons = {entry.name: entry.reason for entry in ignored}
     assert reasons["x.csv"] == reasons["gone.csv"] == share.LINK_REASON
     assert reasons["pipe.csv"] == reasons["socket.xlsx"] == share.SPECIAL_REASON
+    assert reasons["乙支部.xlsx"] == share.FOLDER_REASON
     # A linked county folder would make another county's files its own: listed, never read.
     (tmp_path / "360923-上高县").symlink_to(other, target_is_directory=True)
     folders, ignored_folders = discover.county_folders(tmp_path)

@@ -262,6 +262,33 @@ def test_a_cell_longer_than_excel_allows_rejects_the_file_naming_the_row(tmp_pat
     assert rejected.value.code == "cell_too_long" and "row 3" in rejected.value.message_en
 
 
+def test_a_page_long_cell_in_a_workbook_rejects_the_file_naming_the_row_and_no_id_number(tmp_path):
+    # Excel and the libraries that write it stop a cell at 32,767 characters; a workbook written by other software
+    # need not, so the long cell is put into the workbook's own XML.
+    import zipfile
+
+    written = tmp_path / "written.xlsx"
+    workbook = xlsxwriter.Workbook(str(written))
+    sheet = workbook.add_worksheet()
+    for column, value in enumerate(["姓名", "身份证号码", "备注"]):
+        sheet.write_string(0, column, value)
+    sheet.write_row(1, 0, ["张三", ROW[1], "ok"])
+    sheet.write_row(2, 0, ["李四", ROW[1], "PAGE_LONG"])
+    workbook.close()
+    path = tmp_path / "甲支部.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"PAGE_LONG", ("长" * 40_000 + ROW[1]).encode())
+            target.writestr(item, data)
+    with pytest.raises(RosterFileError) as rejected:
+        read_roster(path)
+    error = rejected.value
+    assert error.code == "cell_too_long" and "row 3" in error.message_en
+    assert ROW[1] not in error.message_en + error.message_zh
+
+
 def test_a_row_of_white_space_alone_is_blank_as_python_sees_white_space():
     """The readers find blank rows with Arrow; its character class must be exactly ``str.isspace``."""
     import pyarrow as pa
